@@ -1,0 +1,1 @@
+"""Runnable livecomp examples: ``python -m examples.<name>``."""

@@ -1,0 +1,54 @@
+"""livecomp: real-time, server-rendered web UIs from typed Python components.
+
+A page is a tree of ``Component[StateT]`` instances. Each keeps its state on
+the server as a pydantic model, renders HTML, and handles browser events
+routed to it by ``@on``. When state changes, only the changed components
+re-render; their HTML is diffed and the small patches stream to the browser
+over a websocket.
+
+Example:
+    ```python
+    from pydantic import BaseModel
+    from quart import Quart
+    from livecomp import Component, LiveApp, on, run
+
+    class Count(BaseModel):
+        n: int = 0
+
+    class Counter(Component[Count]):
+        template = '<button live-click="inc">{{ state.n }}</button>'
+
+        @on("inc")
+        async def inc(self) -> None:
+            self.state.n += 1
+
+    app = Quart(__name__)
+    LiveApp(app).page("/", Counter)
+    run(app)
+    ```
+"""
+
+from __future__ import annotations
+
+from livecomp.component import Component, PageContext
+from livecomp.events import HandlerDefinitionError, on
+from livecomp.page import RenderError
+from livecomp.protocol import CloseCode, ErrorCode
+from livecomp.server import LiveApp, run, serve
+from livecomp.template import Markup, escape, raw
+
+__all__ = [
+    "CloseCode",
+    "Component",
+    "ErrorCode",
+    "HandlerDefinitionError",
+    "LiveApp",
+    "Markup",
+    "PageContext",
+    "RenderError",
+    "escape",
+    "on",
+    "raw",
+    "run",
+    "serve",
+]

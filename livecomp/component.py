@@ -1,0 +1,208 @@
+"""``Component[StateT]``: typed server-side state, a render, event handlers.
+
+Lifecycle, as the page drives it:
+
+1. ``__init__`` builds ``state`` from the state model's defaults and the props
+   the parent passed (a root component gets no props).
+2. ``await mount()`` runs on the first HTTP render (``self.connected`` is
+   False) and again when the websocket joins (``self.connected`` is True).
+3. ``render()`` is called whenever the component is dirty: after one of its
+   handlers ran, or when its parent passed new props. It must be pure (state
+   in, HTML out) and return exactly one root element.
+4. ``await update(props)`` runs when a parent re-renders it with changed props.
+5. ``await unmount()`` runs when the parent stops rendering it or the page
+   closes.
+
+Error policy: a payload that does not validate never reaches the handler, so
+state is untouched; an exception inside a handler is reported to the client
+as ``handler_error`` (and re-raised by the test client), and the page goes on.
+"""
+
+from __future__ import annotations
+
+import sys
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, TypeVar
+
+from markupsafe import Markup
+from pydantic import BaseModel
+
+from livecomp.events import EventHandler, collect_handlers
+from livecomp.template import compile_template
+
+StateT = TypeVar("StateT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a component may know about the page it lives in."""
+
+    connected: bool
+    params: Mapping[str, str] = field(default_factory=dict)
+    session_id: str = ""
+
+
+@dataclass(frozen=True)
+class ChildSpec:
+    """A child embedded by ``live()`` during one render."""
+
+    component: type[Component[Any]]
+    key: str
+    props: dict[str, Any]
+
+
+class Component(Generic[StateT]):
+    """A live component whose state is the pydantic model ``StateT``.
+
+    Subclass it with the state model as type argument, give it a Jinja2
+    ``template`` (or override ``render``) and decorate handlers with ``@on``.
+
+    Example:
+        ```python
+        class Count(BaseModel):
+            n: int = 0
+
+        class Counter(Component[Count]):
+            template = '<button live-click="inc">{{ state.n }}</button>'
+
+            @on("inc")
+            async def inc(self) -> None:
+                self.state.n += 1
+        ```
+
+    The template sees ``state``, ``component`` (this instance), ``live``
+    (to embed a child: ``{{ live(Greeter, id="left", name="World") }}``) and
+    the component classes defined in the class's module.
+    """
+
+    template: ClassVar[str | None] = None
+    state_model: ClassVar[type[BaseModel]]
+    handlers: ClassVar[Mapping[str, EventHandler]] = {}
+    _scope: ClassVar[dict[str, Any]] = {}
+    _template_names: ClassVar[dict[str, Any] | None] = None
+
+    state: StateT
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Components visible where the class is defined (a function's locals,
+        # in tests) become template names, so `live(Child, ...)` just works.
+        cls._scope = _components_in(sys._getframe(1).f_locals)
+        cls._template_names = None
+        model = _declared_state_model(cls)
+        if model is not None:
+            cls.state_model = model
+        cls.handlers = collect_handlers(cls, cls.handlers)
+        if cls.template is not None:
+            try:
+                compile_template(cls.template)
+            except Exception as exc:
+                raise TypeError(f"the template of {cls.__name__} does not compile: {exc}") from exc
+
+    def __init__(self, *, key: str, cid: str, context: PageContext, props: Mapping[str, Any]):
+        model = getattr(type(self), "state_model", None)
+        if model is None:
+            raise TypeError(
+                f"{type(self).__name__} has no state model; declare it as "
+                f"`class {type(self).__name__}(Component[MyState])`"
+            )
+        unknown = set(props) - set(model.model_fields)
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__} got unknown props {sorted(unknown)}; "
+                f"props set state fields, which are {sorted(model.model_fields)}"
+            )
+        self.key = key
+        self.cid = cid
+        self.props: dict[str, Any] = dict(props)
+        self.state = typing.cast(StateT, model.model_validate(dict(props)))
+        self._context = context
+        self._children: list[ChildSpec] | None = None
+        self._marker = ""
+
+    @property
+    def connected(self) -> bool:
+        """True once the websocket joined; False during the first HTTP render."""
+        return self._context.connected
+
+    @property
+    def params(self) -> Mapping[str, str]:
+        """The page URL's query parameters."""
+        return self._context.params
+
+    @property
+    def session_id(self) -> str:
+        """An opaque id of this page view, stable across reconnects of one page load."""
+        return self._context.session_id
+
+    async def mount(self) -> None:
+        """Prepare state; runs on the HTTP render and again on websocket join."""
+
+    async def update(self, props: Mapping[str, Any]) -> None:
+        """Take new props from the parent; the default sets the matching state fields."""
+        merged = {**self.state.model_dump(), **props}
+        self.state = type(self.state).model_validate(merged)
+
+    async def unmount(self) -> None:
+        """Release what ``mount`` acquired; runs when the component goes away."""
+
+    def render(self) -> str:
+        """Return this component's HTML: exactly one root element.
+
+        The default renders the class's ``template`` with ``state``,
+        ``component`` and ``live`` in scope, autoescaped.
+        """
+        if self.template is None:
+            raise TypeError(
+                f"{type(self).__name__} has neither a `template` nor a `render()` method"
+            )
+        names = type(self)._template_names
+        if names is None:
+            names = type(self)._collect_template_names()
+        return compile_template(self.template).render(
+            names, state=self.state, component=self, live=self.live
+        )
+
+    @classmethod
+    def _collect_template_names(cls) -> dict[str, Any]:
+        # Resolved at first render, when the whole defining module exists.
+        module = sys.modules.get(cls.__module__)
+        names = {**_components_in(vars(module) if module else {}), **cls._scope}
+        cls._template_names = names
+        return names
+
+    def live(self, component: type[Component[Any]], id: str, **props: Any) -> Markup:
+        """Embed the child ``component`` under the local ``id``, passing ``props``.
+
+        Children are kept by id across renders; call this only while rendering.
+        """
+        if self._children is None:
+            raise RuntimeError(
+                f"{type(self).__name__}.live() was called outside render(); "
+                "embed children from the template or from render()"
+            )
+        if not (isinstance(component, type) and issubclass(component, Component)):
+            raise TypeError(f"live() needs a Component class, got {component!r}")
+        key = str(id)
+        self._children.append(ChildSpec(component, key, props))
+        return Markup(f"<!--{self._marker}{len(self._children) - 1}-->")
+
+
+def _components_in(namespace: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        name: value
+        for name, value in namespace.items()
+        if isinstance(value, type) and issubclass(value, Component)
+    }
+
+
+def _declared_state_model(cls: type) -> type[BaseModel] | None:
+    for base in getattr(cls, "__orig_bases__", ()):
+        origin = typing.get_origin(base)
+        if isinstance(origin, type) and issubclass(origin, Component):
+            for arg in typing.get_args(base):
+                if isinstance(arg, type) and issubclass(arg, BaseModel):
+                    return arg
+    return None

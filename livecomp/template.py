@@ -1,0 +1,39 @@
+"""The Jinja2 environment components render with, and the safe-HTML helpers.
+
+Autoescape is always on: state rendered into a template is escaped unless the
+code marks it raw, visibly, with ``raw()`` or Jinja's ``|safe``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jinja2 import Environment, StrictUndefined, Template
+from markupsafe import Markup, escape
+
+__all__ = ["Markup", "compile_template", "escape", "raw"]
+
+_environment = Environment(
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=False,
+    lstrip_blocks=False,
+    keep_trailing_newline=False,
+    auto_reload=False,
+    cache_size=0,
+)
+
+
+@lru_cache(maxsize=1024)
+def compile_template(source: str) -> Template:
+    """Compile a component's template source once; later calls reuse it."""
+    return _environment.from_string(source)
+
+
+def raw(html: str) -> Markup:
+    """Mark ``html`` as safe, trusted markup that is inserted without escaping.
+
+    Only pass strings you built yourself: user input passed here becomes
+    live HTML in the browser.
+    """
+    return Markup(html)

@@ -1,0 +1,180 @@
+"""The Quart integration, over real HTTP and websockets against Hypercorn."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import urllib.request
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from hypercorn.asyncio import serve
+from hypercorn.config import Config
+from pydantic import BaseModel
+from quart import Quart
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+from websockets.typing import Origin
+
+from conftest import free_port
+from livecomp import CloseCode, Component, LiveApp, on
+
+
+class Temp(BaseModel):
+    celsius: float = 19.5
+
+
+class Thermo(Component[Temp]):
+    template = '<div><p>{{ state.celsius }}</p><button live-click="up">+</button></div>'
+    mounted = 0
+    unmounted = 0
+
+    async def mount(self) -> None:
+        type(self).mounted += 1
+
+    async def unmount(self) -> None:
+        type(self).unmounted += 1
+
+    @on("up")
+    async def up(self) -> None:
+        self.state.celsius += 1
+
+
+@dataclass
+class Server:
+    base: str
+    live: LiveApp
+
+    @property
+    def ws(self) -> str:
+        return self.base.replace("http://", "ws://") + "/live/ws"
+
+    def get(
+        self, path: str, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], str]:
+        request = urllib.request.Request(self.base + path, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, _lower(response.headers.items()), response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, _lower(exc.headers.items()), ""
+
+    async def token(self) -> str:
+        _, _, html = await asyncio.to_thread(self.get, "/")
+        found = re.search(r'live-token="([^"]+)"', html)
+        assert found is not None
+        return found.group(1)
+
+
+def _lower(items: Any) -> dict[str, str]:
+    return {str(key).lower(): str(value) for key, value in items}
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[Server]:
+    app = Quart(__name__)
+    live = LiveApp(app, max_frame_bytes=4096)
+    live.page("/", Thermo, title="Thermo <test>")
+    port = free_port()
+    config = Config()
+    config.bind = [f"127.0.0.1:{port}"]
+    config.accesslog = None
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, config, shutdown_trigger=stop.wait))
+    for _ in range(200):
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            break
+        except OSError:
+            await asyncio.sleep(0.02)
+    yield Server(f"http://127.0.0.1:{port}", live)
+    stop.set()
+    await task
+
+
+async def joined(server: Server, origin: str | None = None) -> ClientConnection:
+    ws = await connect(server.ws, origin=Origin(origin or server.base))
+    await ws.send(json.dumps({"t": "join", "token": await server.token()}))
+    return ws
+
+
+async def close_code(ws: ClientConnection) -> int | None:
+    with pytest.raises(ConnectionClosed):
+        await asyncio.wait_for(ws.recv(), 5)
+    return ws.close_code
+
+
+def messages(frame: str | bytes) -> list[dict[str, Any]]:
+    data = json.loads(frame)
+    return data if isinstance(data, list) else [data]
+
+
+async def test_get_renders_the_whole_page_with_token_and_script(server: Server) -> None:
+    status, headers, html = await asyncio.to_thread(server.get, "/")
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert "<title>Thermo &lt;test&gt;</title>" in html
+    assert re.search(r'<script defer src="/live.js\?v=[0-9a-f]{16}"></script>', html)
+    assert '<div live-cid="c0"><p>19.5</p>' in html
+    assert "live-token=" in html
+
+
+async def test_the_script_is_served_with_an_etag(server: Server) -> None:
+    status, headers, body = await asyncio.to_thread(server.get, "/live.js")
+    assert status == 200 and "applyPatches" in body
+    etag = headers["etag"]
+    status, _, _ = await asyncio.to_thread(server.get, "/live.js", {"If-None-Match": etag})
+    assert status == 304
+
+
+async def test_join_renders_then_an_event_gets_patches_before_its_ack(server: Server) -> None:
+    async with await joined(server) as ws:
+        [render] = messages(await ws.recv())
+        assert render["t"] == "render" and render["cid"] == "c0"
+        await ws.send(json.dumps({"t": "event", "ref": 1, "cid": "c0", "event": "up", "value": {}}))
+        replies = messages(await ws.recv())
+        assert [m["t"] for m in replies] == ["patch", "ack"]
+        assert replies[0]["ops"] == [["text", [0, 0], "#text", "20.5"]]
+        assert replies[1] == {"t": "ack", "ref": 1}
+
+
+async def test_a_foreign_origin_is_closed_with_origin_forbidden(server: Server) -> None:
+    ws = await connect(server.ws, origin=Origin("http://evil.example"))
+    assert await close_code(ws) == CloseCode.ORIGIN_FORBIDDEN
+
+
+async def test_a_socket_without_origin_is_closed_with_origin_forbidden(server: Server) -> None:
+    ws = await connect(server.ws)
+    assert await close_code(ws) == CloseCode.ORIGIN_FORBIDDEN
+
+
+async def test_a_forged_token_is_closed_with_token_invalid(server: Server) -> None:
+    ws = await connect(server.ws, origin=Origin(server.base))
+    token = await server.token()
+    await ws.send(json.dumps({"t": "join", "token": token[:-4] + "AAAA"}))
+    assert await close_code(ws) == CloseCode.TOKEN_INVALID
+
+
+async def test_an_oversized_frame_gets_an_error_and_the_socket_stays(server: Server) -> None:
+    async with await joined(server) as ws:
+        await ws.recv()
+        await ws.send(json.dumps({"t": "event", "pad": "x" * 10_000}))
+        [err] = messages(await ws.recv())
+        assert err["t"] == "err" and err["code"] == "too_large"
+        await ws.send(json.dumps({"t": "event", "ref": 2, "cid": "c0", "event": "up", "value": {}}))
+        assert [m["t"] for m in messages(await ws.recv())] == ["patch", "ack"]
+
+
+async def test_closing_the_socket_unmounts_the_page(server: Server) -> None:
+    Thermo.mounted = Thermo.unmounted = 0
+    async with await joined(server) as ws:
+        await ws.recv()
+    for _ in range(100):
+        if not server.live.sessions:
+            break
+        await asyncio.sleep(0.02)
+    assert server.live.sessions == set()
+    assert Thermo.mounted == Thermo.unmounted == 2  # HTTP render + socket page
