@@ -31,23 +31,30 @@ Example:
 from __future__ import annotations
 
 from livecomp.component import Component, PageContext
-from livecomp.events import HandlerDefinitionError, on
+from livecomp.events import HandlerDefinitionError, on, on_message
+from livecomp.forms import Form
 from livecomp.page import RenderError
 from livecomp.protocol import CloseCode, ErrorCode
+from livecomp.pubsub import Broker, LocalBroker, Subscription
 from livecomp.server import LiveApp, run, serve
 from livecomp.template import Markup, escape, raw
 
 __all__ = [
+    "Broker",
     "CloseCode",
     "Component",
     "ErrorCode",
+    "Form",
     "HandlerDefinitionError",
     "LiveApp",
+    "LocalBroker",
     "Markup",
     "PageContext",
     "RenderError",
+    "Subscription",
     "escape",
     "on",
+    "on_message",
     "raw",
     "run",
     "serve",

@@ -29,7 +29,8 @@ from typing import Any, ClassVar, Generic, TypeVar
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from livecomp.events import EventHandler, collect_handlers
+from livecomp.events import EventHandler, collect_handlers, collect_messages
+from livecomp.runtime import Runtime, StaticRuntime, Timer
 from livecomp.template import compile_template
 
 StateT = TypeVar("StateT", bound=BaseModel)
@@ -42,6 +43,7 @@ class PageContext:
     connected: bool
     params: Mapping[str, str] = field(default_factory=dict)
     session_id: str = ""
+    runtime: Runtime = field(default_factory=StaticRuntime)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class Component(Generic[StateT]):
     template: ClassVar[str | None] = None
     state_model: ClassVar[type[BaseModel]]
     handlers: ClassVar[Mapping[str, EventHandler]] = {}
+    message_handlers: ClassVar[Mapping[str, tuple[str, bool]]] = {}
     _scope: ClassVar[dict[str, Any]] = {}
     _template_names: ClassVar[dict[str, Any] | None] = None
 
@@ -95,6 +98,7 @@ class Component(Generic[StateT]):
         if model is not None:
             cls.state_model = model
         cls.handlers = collect_handlers(cls, cls.handlers)
+        cls.message_handlers = collect_messages(cls, cls.message_handlers)
         if cls.template is not None:
             try:
                 compile_template(cls.template)
@@ -119,6 +123,7 @@ class Component(Generic[StateT]):
         self.props: dict[str, Any] = dict(props)
         self.state = typing.cast(StateT, model.model_validate(dict(props)))
         self._context = context
+        self.parent_cid: str | None = None
         self._children: list[ChildSpec] | None = None
         self._marker = ""
 
@@ -136,6 +141,57 @@ class Component(Generic[StateT]):
     def session_id(self) -> str:
         """An opaque id of this page view, stable across reconnects of one page load."""
         return self._context.session_id
+
+    # --- server-side messages ------------------------------------------------
+
+    def send_self(self, message: str, data: Any = None, *, delay: float = 0.0) -> Timer:
+        """Deliver ``message`` to this component's ``@on_message`` handler.
+
+        With ``delay``, after that many seconds. Returns a timer that can be
+        cancelled; it is cancelled anyway when the component unmounts.
+        Nothing is scheduled during the first HTTP render.
+        """
+        if delay <= 0:
+            self._context.runtime.post(self.cid, message, data)
+            return _Sent()
+        return self._context.runtime.call_later(self.cid, delay, message, data)
+
+    def send_parent(self, message: str, data: Any = None) -> None:
+        """Deliver ``message`` to the parent component's ``@on_message`` handler."""
+        if self.parent_cid is None:
+            raise RuntimeError(f"{type(self).__name__} is the root component: it has no parent")
+        self._context.runtime.post(self.parent_cid, message, data)
+
+    def every(
+        self, seconds: float, message: str, data: Any = None, *, align: bool = False
+    ) -> Timer:
+        """Deliver ``message`` every ``seconds`` until cancelled or unmounted.
+
+        With ``align``, deliveries fall just after multiples of ``seconds`` of
+        the wall clock (a clock ticking on the second boundary). Start timers
+        from ``mount`` when ``self.connected``; the HTTP render runs none.
+        """
+        if seconds <= 0:
+            raise ValueError("every() needs a positive interval")
+        return self._context.runtime.every(self.cid, seconds, message, data, align)
+
+    async def subscribe(self, topic: str) -> None:
+        """Receive every message published on ``topic`` (until unmount)."""
+        await self._context.runtime.subscribe(self.cid, topic)
+
+    async def unsubscribe(self, topic: str) -> None:
+        """Stop receiving messages published on ``topic``."""
+        await self._context.runtime.unsubscribe(self.cid, topic)
+
+    async def publish(self, topic: str, message: str, data: Any = None) -> None:
+        """Publish ``message`` to every component subscribed to ``topic``.
+
+        ``data`` should be JSON-serialisable, so the same code works with a
+        broker that crosses processes.
+        """
+        await self._context.runtime.publish(topic, message, data)
+
+    # --- lifecycle ----------------------------------------------------------
 
     async def mount(self) -> None:
         """Prepare state; runs on the HTTP render and again on websocket join."""
@@ -188,6 +244,13 @@ class Component(Generic[StateT]):
         key = str(id)
         self._children.append(ChildSpec(component, key, props))
         return Markup(f"<!--{self._marker}{len(self._children) - 1}-->")
+
+
+class _Sent:
+    """The timer of a message already posted: nothing left to cancel."""
+
+    def cancel(self) -> None:
+        pass
 
 
 def _components_in(namespace: Mapping[str, Any]) -> dict[str, Any]:

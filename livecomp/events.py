@@ -11,13 +11,16 @@ from __future__ import annotations
 import inspect
 import sys
 import typing
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, create_model
 
+from livecomp.forms import bind_form, form_model
+
 EVENT_TAG = "__livecomp_event__"
+MESSAGE_TAG = "__livecomp_message__"
 
 F = TypeVar("F", bound=Callable[..., Awaitable[None]])
 
@@ -42,6 +45,34 @@ def on(event: str) -> Callable[[F], F]:
 
     def tag(method: F) -> F:
         setattr(method, EVENT_TAG, event)
+        return method
+
+    return tag
+
+
+def on_message(message: str) -> Callable[[F], F]:
+    """Route the server-side message ``message`` to the decorated async method.
+
+    Server messages come from ``send_self``, timers (``every``), a child's
+    ``send_parent`` and broadcasts (``subscribe``); no browser frame can reach
+    these handlers. The handler takes no argument, or one: the message data.
+
+    Example:
+        ```python
+        async def mount(self) -> None:
+            if self.connected:
+                self.every(1.0, "tick")
+
+        @on_message("tick")
+        async def tick(self) -> None:
+            self.state.now = datetime.now()
+        ```
+    """
+    if not isinstance(message, str) or not message:
+        raise TypeError("@on_message() needs the message name, e.g. @on_message(\"tick\")")
+
+    def tag(method: F) -> F:
+        setattr(method, MESSAGE_TAG, message)
         return method
 
     return tag
@@ -93,6 +124,9 @@ class EventHandler:
             if isinstance(annotation, type) and issubclass(annotation, BaseModel):
                 model = annotation
                 return lambda payload: {only.name: model.model_validate(payload)}
+            form = form_model(annotation)
+            if form is not None:
+                return lambda payload: {only.name: bind_form(form, payload)}
         fields: dict[str, Any] = {}
         for param in self.params:
             default = ... if param.default is inspect.Parameter.empty else param.default
@@ -111,27 +145,55 @@ class EventHandler:
         return bind
 
 
+def _tagged(cls: type, tag: str, kind: str) -> Iterator[tuple[str, str, Any]]:
+    """``(name, method name, method)`` of each method of ``cls`` tagged ``tag``."""
+    declared: dict[str, str] = {}
+    for method_name, member in vars(cls).items():
+        name = getattr(member, tag, None)
+        if name is None:
+            continue
+        if name in declared:
+            raise HandlerDefinitionError(
+                f"{cls.__name__} has two handlers for {kind} {name!r}: "
+                f"{declared[name]}() and {method_name}(); give one of them another {kind} name"
+            )
+        declared[name] = method_name
+        if not inspect.iscoroutinefunction(member):
+            raise HandlerDefinitionError(
+                f"{kind} handler {cls.__name__}.{method_name} must be a coroutine: "
+                f"write `async def {method_name}(...)`"
+            )
+        yield name, method_name, member
+
+
+def collect_messages(
+    cls: type, inherited: Mapping[str, tuple[str, bool]]
+) -> dict[str, tuple[str, bool]]:
+    """Map each ``@on_message`` name to its method name and whether it takes data."""
+    handlers = dict(inherited)
+    for message, method_name, member in _tagged(cls, MESSAGE_TAG, "message"):
+        params = list(inspect.signature(member).parameters.values())[1:]
+        if len(params) > 1 or any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+            raise HandlerDefinitionError(
+                f"message handler {cls.__name__}.{method_name} takes at most one "
+                "parameter: the message data"
+            )
+        handlers[message] = (method_name, bool(params))
+    return handlers
+
+
 def collect_handlers(cls: type, inherited: Mapping[str, EventHandler]) -> dict[str, EventHandler]:
     """Collect and check the ``@on`` handlers declared in ``cls``'s own body."""
     handlers = dict(inherited)
-    declared: dict[str, str] = {}
     # The class body's enclosing scope, so locally defined payload models resolve.
     frame = sys._getframe(2)
     localns = {**frame.f_globals, **frame.f_locals, **vars(cls)}
-    for name, member in vars(cls).items():
-        event = getattr(member, EVENT_TAG, None)
-        if event is None:
-            continue
+    for event, name, member in _tagged(cls, EVENT_TAG, "event"):
         where = f"{cls.__name__}.{name}"
-        if event in declared:
+        if getattr(member, MESSAGE_TAG, None) is not None:
             raise HandlerDefinitionError(
-                f"{cls.__name__} has two handlers for event {event!r}: "
-                f"{declared[event]}() and {name}(); give one of them another event name"
-            )
-        declared[event] = name
-        if not inspect.iscoroutinefunction(member):
-            raise HandlerDefinitionError(
-                f"event handler {where} must be a coroutine: write `async def {name}(...)`"
+                f"{where} is both an event and a message handler; a browser could then "
+                "reach it: use two methods"
             )
         params = list(inspect.signature(member).parameters.values())[1:]
         for param in params:

@@ -114,6 +114,28 @@ class LivePage:
         self._dirty.add(cid)
         await getattr(component, handler.method_name)(**kwargs)
 
+    async def deliver(self, cid: str, message: str, data: Any) -> bool:
+        """Run component ``cid``'s ``@on_message(message)`` handler with ``data``.
+
+        Returns False when the component has unmounted since the message was
+        sent (a late timer or broadcast: dropped). Raises UnknownEvent when
+        the component has no handler for ``message``.
+        """
+        mounted = self._mounted.get(cid)
+        if mounted is None:
+            return False
+        component = mounted.component
+        handler = type(component).message_handlers.get(message)
+        if handler is None:
+            raise UnknownEvent(
+                f"{type(component).__name__} has no @on_message handler for {message!r}"
+            )
+        method_name, takes_data = handler
+        self._dirty.add(cid)
+        method = getattr(component, method_name)
+        await (method(data) if takes_data else method())
+        return True
+
     def mark_dirty(self, cid: str) -> None:
         """Schedule component ``cid`` for re-render on the next flush."""
         if cid in self._mounted:
@@ -154,11 +176,17 @@ class LivePage:
     # --- internals ----------------------------------------------------------
 
     async def _create(
-        self, cls: type[Component[Any]], key: str, props: Mapping[str, Any], depth: int
+        self,
+        cls: type[Component[Any]],
+        key: str,
+        props: Mapping[str, Any],
+        depth: int,
+        parent: str | None = None,
     ) -> _Mounted:
         cid = f"c{self._next_id}"
         self._next_id += 1
         component = cls(key=key, cid=cid, context=self.context, props=props)
+        component.parent_cid = parent
         mounted = _Mounted(component=component, depth=depth)
         self._mounted[cid] = mounted
         await component.mount()
@@ -172,7 +200,11 @@ class LivePage:
             await self._unmount(child)
         del self._mounted[cid]
         self._dirty.discard(cid)
-        await mounted.component.unmount()
+        try:
+            await mounted.component.unmount()
+        finally:
+            # Whatever unmount did, nothing the component started outlives it.
+            await self.context.runtime.forget(cid)
 
     async def _render(self, mounted: _Mounted) -> list[Patch]:
         component = mounted.component
@@ -201,7 +233,9 @@ class LivePage:
             else:
                 if known is not None:
                     await self._unmount(known.component.cid)
-                known = await self._create(spec.component, spec.key, spec.props, mounted.depth + 1)
+                known = await self._create(
+                    spec.component, spec.key, spec.props, mounted.depth + 1, component.cid
+                )
             children[spec.key] = known.component.cid
         for key, cid in mounted.children.items():
             if children.get(key) != cid:

@@ -22,6 +22,8 @@ from quart import Quart, Response, request, websocket
 
 from livecomp.component import Component, PageContext
 from livecomp.page import LivePage
+from livecomp.pubsub import Broker, LocalBroker
+from livecomp.runtime import StaticRuntime
 from livecomp.security import (
     DEFAULT_MAX_FRAME_BYTES,
     DEFAULT_TOKEN_MAX_AGE,
@@ -75,6 +77,8 @@ class LiveApp:
         max_frame_bytes: the largest inbound frame accepted (64 KiB default).
         token_max_age: seconds a page token stays valid for joining.
         outbox_size: messages queued for one client before it counts as slow.
+        broker: carries ``publish`` to subscribers; the default reaches every
+            page of this process.
     """
 
     def __init__(
@@ -88,6 +92,7 @@ class LiveApp:
         outbox_size: int = 512,
         socket_path: str = "/live/ws",
         script_path: str = "/live.js",
+        broker: Broker | None = None,
     ) -> None:
         key = secret_key or os.environ.get("LIVECOMP_SECRET_KEY") or secrets.token_bytes(32)
         self.signer = TokenSigner(key, max_age=token_max_age)
@@ -96,6 +101,7 @@ class LiveApp:
             outbox_size=outbox_size,
             allowed_origins=frozenset(allowed_origins),
         )
+        self.broker: Broker = broker or LocalBroker()
         self.socket_path = socket_path
         self.script_path = script_path
         self._routes: dict[str, _Route] = {}
@@ -141,7 +147,12 @@ class LiveApp:
         )
         page = LivePage(
             route.component,
-            PageContext(connected=False, params=params, session_id=claims.session_id),
+            PageContext(
+                connected=False,
+                params=params,
+                session_id=claims.session_id,
+                runtime=StaticRuntime(self.broker),
+            ),
         )
         try:
             body = await page.mount()
@@ -193,6 +204,7 @@ class LiveApp:
             origin=websocket.headers.get("Origin"),
             host=websocket.headers.get("Host"),
             config=self.config,
+            broker=self.broker,
         )
         self.sessions.add(session)
         try:

@@ -1,8 +1,11 @@
 """One connected page: an asyncio actor between a transport and a LivePage.
 
-Everything that can change the page (client frames now; timers and
-broadcasts later) goes through one inbox and is handled one item at a time,
-in order, so user code never needs a lock. Replies go through a bounded
+Everything that can change the page (client frames, timers, messages between
+components, broadcasts) goes through one inbox and is handled one item at a
+time, in order, so user code never needs a lock. The session is also the
+page's runtime: it owns every timer and subscription its components start,
+by component id, and cancels them when the component unmounts or the socket
+closes. Replies go through a bounded
 outbox drained by a sender task, which batches what is queued into one
 frame; a client that cannot keep up is closed with ``SLOW_CLIENT`` instead
 of growing memory.
@@ -13,13 +16,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pydantic import ValidationError
 
 from livecomp.component import Component, PageContext
+from livecomp.forms import PayloadError
 from livecomp.page import LivePage, UnknownComponent, UnknownEvent
 from livecomp.protocol import (
     Ack,
@@ -36,6 +42,7 @@ from livecomp.protocol import (
     describe_validation_error,
     encode,
 )
+from livecomp.pubsub import Broker, LocalBroker, Subscription
 from livecomp.security import (
     DEFAULT_MAX_FRAME_BYTES,
     PageClaims,
@@ -80,6 +87,93 @@ class SessionConfig:
 RouteResolver = Callable[[PageClaims], "type[Component[Any]] | None"]
 
 _CLOSED = object()
+# Aligned timers fire this long after the boundary, so the wall clock has
+# certainly passed it when the handler reads the time.
+_ALIGN_SLACK = 0.003
+# A handler chain posting more than this many messages in one turn is a loop.
+_MAX_IMMEDIATE = 1000
+
+
+@dataclass(slots=True)
+class _Info:
+    """A server-side message for one component."""
+
+    cid: str
+    message: str
+    data: Any
+    timer: _Interval | None = None
+
+
+@dataclass(slots=True)
+class _Barrier:
+    """Set once everything queued before it has been handled and sent."""
+
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class _Once:
+    """A one-shot timer; forgets itself once fired or cancelled."""
+
+    __slots__ = ("_handle", "_owner")
+
+    def __init__(self, owner: set[Any], handle: asyncio.TimerHandle | None = None) -> None:
+        self._owner = owner
+        self._handle = handle
+
+    def cancel(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+        self._owner.discard(self)
+
+
+class _Interval:
+    """A repeating timer that re-arms from its own schedule, so it does not drift.
+
+    While one of its messages waits in the inbox it posts no other: a page
+    that falls behind skips ticks instead of queueing them without bound.
+    """
+
+    __slots__ = ("_handle", "_next", "_owner", "_session", "align", "cid", "data", "interval",
+                 "message", "pending")
+
+    def __init__(
+        self,
+        session: LiveSession,
+        owner: set[Any],
+        cid: str,
+        interval: float,
+        message: str,
+        data: Any,
+        align: bool,
+    ) -> None:
+        self._session = session
+        self._owner = owner
+        self.cid, self.interval, self.message, self.data = cid, interval, message, data
+        self.align = align
+        self.pending = False
+        loop = asyncio.get_running_loop()
+        if align:
+            wall = time.time()
+            self._next = loop.time() + (self.interval - wall % self.interval) + _ALIGN_SLACK
+        else:
+            self._next = loop.time() + interval
+        self._handle = loop.call_at(self._next, self._fire)
+
+    def _fire(self) -> None:
+        if not self.pending:
+            self.pending = True
+            self._session._inbox.put_nowait(_Info(self.cid, self.message, self.data, self))
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        self._next += self.interval
+        if self._next <= now:
+            # Missed whole intervals (a stalled loop): skip to the next future one.
+            self._next += ((now - self._next) // self.interval + 1) * self.interval
+        self._handle = loop.call_at(self._next, self._fire)
+
+    def cancel(self) -> None:
+        self._handle.cancel()
+        self._owner.discard(self)
 
 
 class LiveSession:
@@ -94,6 +188,7 @@ class LiveSession:
         origin: str | None,
         host: str | None,
         config: SessionConfig,
+        broker: Broker | None = None,
     ) -> None:
         self.transport = transport
         self.page: LivePage | None = None
@@ -104,9 +199,14 @@ class LiveSession:
         self._origin = origin
         self._host = host
         self._config = config
+        self._broker: Broker = broker or LocalBroker()
         self._inbox: asyncio.Queue[object] = asyncio.Queue()
-        self._outbox: asyncio.Queue[ServerMessage] = asyncio.Queue(config.outbox_size)
+        self._outbox: asyncio.Queue[ServerMessage | _Barrier] = asyncio.Queue(config.outbox_size)
         self._closing: tuple[int, str] | None = None
+        self._timers: dict[str, set[Any]] = {}
+        self._handling = False
+        self._immediate: deque[_Info] = deque()
+        self._subscriptions: dict[str, dict[str, Subscription]] = {}
 
     async def run(self) -> None:
         """Serve the socket until it closes; always cleans up the page."""
@@ -125,7 +225,11 @@ class LiveSession:
         finally:
             reader.cancel()
             await self._drain(sender)
-            await page.close()
+            try:
+                await page.close()
+            finally:
+                for cid in list(self._timers) + list(self._subscriptions):
+                    await self.forget(cid)
             if self._closing is not None:
                 await self._close(*self._closing)
 
@@ -156,7 +260,9 @@ class LiveSession:
                 CloseCode.TOKEN_INVALID, f"token names no live page at {claims.route!r}"
             )
             return None
-        context = PageContext(connected=True, params=claims.params, session_id=claims.session_id)
+        context = PageContext(
+            connected=True, params=claims.params, session_id=claims.session_id, runtime=self
+        )
         page = LivePage(root_class, context)
         try:
             await page.mount()
@@ -181,8 +287,29 @@ class LiveSession:
             item = await self._inbox.get()
             if item is _CLOSED or self._closing is not None:
                 return
-            if isinstance(item, str | bytes):
-                await self._handle_frame(page, item)
+            self._handling = True
+            try:
+                if isinstance(item, str | bytes):
+                    await self._handle_frame(page, item)
+                elif isinstance(item, _Info):
+                    await self._handle_info(page, item)
+                elif isinstance(item, _Barrier):
+                    self._queue([item])
+            finally:
+                self._handling = False
+                self._immediate.clear()
+
+    async def _handle_info(self, page: LivePage, info: _Info) -> None:
+        if info.timer is not None:
+            info.timer.pending = False
+        try:
+            delivered = await page.deliver(info.cid, info.message, info.data)
+        except Exception as exc:
+            self._handler_failed(exc, f"message handler for {info.message!r} failed")
+            await self._flush(page)
+            return
+        if delivered:
+            await self._flush(page)
 
     async def _handle_frame(self, page: LivePage, frame: str | bytes) -> None:
         try:
@@ -218,6 +345,9 @@ class LiveSession:
                 f"payload of event {event!r} is invalid: {describe_validation_error(exc)}",
             )
             return
+        except PayloadError as exc:
+            refuse(ErrorCode.INVALID_PAYLOAD, f"payload of event {event!r} is invalid: {exc}")
+            return
         except Exception as exc:
             self._handler_failed(exc, f"handler of event {event!r} raised")
             refuse(ErrorCode.HANDLER_ERROR, f"handler of event {event!r} raised {exc!r}")
@@ -229,7 +359,27 @@ class LiveSession:
         else:
             refuse(ErrorCode.HANDLER_ERROR, f"rendering after event {event!r} failed")
 
+    async def _run_immediate(self, page: LivePage) -> None:
+        # Messages posted by the handler that just ran (send_parent, send_self)
+        # belong to the same turn: their patches go out before the event's ack.
+        handled = 0
+        while self._immediate:
+            info = self._immediate.popleft()
+            handled += 1
+            if handled > _MAX_IMMEDIATE:
+                self._handler_failed(
+                    RuntimeError(f"more than {_MAX_IMMEDIATE} messages posted in one turn"),
+                    "message loop",
+                )
+                self._immediate.clear()
+                return
+            try:
+                await page.deliver(info.cid, info.message, info.data)
+            except Exception as exc:
+                self._handler_failed(exc, f"message handler for {info.message!r} failed")
+
     async def _flush(self, page: LivePage) -> bool:
+        await self._run_immediate(page)
         try:
             patches = await page.flush()
         except Exception as exc:
@@ -255,7 +405,91 @@ class LiveSession:
         else:
             logger.exception("%s", what, exc_info=exc)
 
-    def _queue(self, messages: list[ServerMessage]) -> None:
+    # --- runtime: what components ask of their page ---------------------------
+
+    def post(self, cid: str, message: str, data: Any) -> None:
+        """Deliver ``message`` to component ``cid``.
+
+        Posted from a handler, it is handled in the same turn, before the
+        page re-renders; posted from outside (a timer, a broadcast), it waits
+        behind everything already in the inbox.
+        """
+        if self._handling:
+            self._immediate.append(_Info(cid, message, data))
+        else:
+            self._inbox.put_nowait(_Info(cid, message, data))
+
+    def call_later(self, cid: str, delay: float, message: str, data: Any) -> _Once:
+        """Post ``message`` to ``cid`` after ``delay`` seconds."""
+        owner = self._timers.setdefault(cid, set())
+        timer = _Once(owner)
+
+        def fire() -> None:
+            owner.discard(timer)
+            self.post(cid, message, data)
+
+        timer._handle = asyncio.get_running_loop().call_later(max(delay, 0.0), fire)
+        owner.add(timer)
+        return timer
+
+    def every(self, cid: str, interval: float, message: str, data: Any, align: bool) -> _Interval:
+        """Post ``message`` to ``cid`` every ``interval`` seconds."""
+        owner = self._timers.setdefault(cid, set())
+        timer = _Interval(self, owner, cid, interval, message, data, align)
+        owner.add(timer)
+        return timer
+
+    async def subscribe(self, cid: str, topic: str) -> None:
+        """Post each message published on ``topic`` to ``cid``."""
+        topics = self._subscriptions.setdefault(cid, {})
+        if topic in topics:
+            return
+
+        def deliver(message: str, data: Any) -> None:
+            self.post(cid, message, data)
+
+        topics[topic] = await self._broker.subscribe(topic, deliver)
+
+    async def unsubscribe(self, cid: str, topic: str) -> None:
+        """Stop posting ``topic``'s messages to ``cid``."""
+        subscription = self._subscriptions.get(cid, {}).pop(topic, None)
+        if subscription is not None:
+            await subscription.cancel()
+
+    async def publish(self, topic: str, message: str, data: Any) -> None:
+        """Publish through the app's broker."""
+        await self._broker.publish(topic, message, data)
+
+    async def forget(self, cid: str) -> None:
+        """Cancel every timer and subscription component ``cid`` started."""
+        for timer in list(self._timers.pop(cid, ())):
+            timer.cancel()
+        for subscription in self._subscriptions.pop(cid, {}).values():
+            await subscription.cancel()
+
+    @property
+    def inbox_size(self) -> int:
+        """Items (frames, messages) waiting to be handled."""
+        return self._inbox.qsize()
+
+    @property
+    def sending(self) -> bool:
+        """True while replies wait in the outbox."""
+        return not self._outbox.empty()
+
+    def active_timers(self) -> int:
+        """Timers scheduled for this page right now."""
+        return sum(len(timers) for timers in self._timers.values())
+
+    async def barrier(self) -> None:
+        """Wait until everything queued so far has been handled and sent."""
+        barrier = _Barrier()
+        self._inbox.put_nowait(barrier)
+        await barrier.done.wait()
+
+    # --- sending ------------------------------------------------------------
+
+    def _queue(self, messages: Sequence[ServerMessage | _Barrier]) -> None:
         for message in messages:
             try:
                 self._outbox.put_nowait(message)
@@ -274,10 +508,20 @@ class LiveSession:
     async def _send_loop(self) -> None:
         outbox = self._outbox
         while True:
-            batch = [await outbox.get()]
+            items = [await outbox.get()]
             while not outbox.empty():
-                batch.append(outbox.get_nowait())
-            await self.transport.send(encode(batch))
+                items.append(outbox.get_nowait())
+            batch: list[ServerMessage] = []
+            for item in items:
+                if isinstance(item, _Barrier):
+                    if batch:
+                        await self.transport.send(encode(batch))
+                        batch = []
+                    item.done.set()
+                else:
+                    batch.append(item)
+            if batch:
+                await self.transport.send(encode(batch))
 
     async def _drain(self, sender: asyncio.Task[None]) -> None:
         # Let queued replies go out unless the client is the problem.

@@ -130,6 +130,7 @@ class LiveTestClient:
             origin=origin,
             host="testserver",
             config=replace(self.live.config, keep_handler_errors=True),
+            broker=self.live.broker,
         )
 
     async def __aenter__(self) -> LiveTestClient:
@@ -261,6 +262,41 @@ class LiveTestClient:
         self._check()
         return reply
 
+    async def send_message(self, cid: str, message: str, data: Any = None) -> Reply:
+        """Deliver a server-side message to component ``cid``, as a timer would.
+
+        Returns the patches it caused once it has been handled. Raises the
+        handler's exception if it raised.
+        """
+        self.session.post(cid, message, data)
+        return await self.settle()
+
+    async def settle(self) -> Reply:
+        """Wait until everything queued on the server so far is handled and sent.
+
+        Returns the patches that arrived meanwhile (ticks, broadcasts).
+        """
+        await self.session.barrier()
+        patches: list[Patch] = []
+        # Only the frames sent before the barrier: timers may keep adding more.
+        for _ in range(self.transport.outbound.qsize()):
+            patches.extend(m for m in await self.receive() if isinstance(m, Patch))
+        if self.session.handler_errors:
+            raise self.session.handler_errors.pop()
+        self.last = Reply(patches=patches)
+        self._check()
+        return self.last
+
+    async def next_patch(self, timeout: float = 5.0) -> Patch:
+        """Wait for the next patch the server sends on its own (a tick, a broadcast)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                for message in await self.receive(timeout):
+                    if isinstance(message, Patch):
+                        self.last = Reply(patches=[message])
+                        self._check()
+                        return message
+
     async def send_raw(self, frame: str | bytes) -> None:
         """Put one raw frame on the socket, exactly as given."""
         self.transport.inbound.put_nowait(frame)
@@ -307,6 +343,9 @@ class LiveTestClient:
     def _check(self) -> None:
         page = self.session.page
         if not self.check_dom or page is None or self.dom is None:
+            return
+        if self.session.sending or not self.transport.outbound.empty():
+            # Timers moved the page on and their patches are still on the way.
             return
         expected = parse_root(page.full_html(page.root_cid)).outer_html()
         actual = self.dom.outer_html()
