@@ -1,0 +1,102 @@
+/**
+ * The wire contract of docs/protocol.md, as types.
+ *
+ * Every frame is one message object or an array of them; every message names
+ * its type in `t`. The names match livecomp/protocol.py.
+ */
+
+/** Child indices from a component's root element; `[]` is the root itself. */
+export type Path = number[];
+
+/** What must be found at an op's target: `#text`, `#comment` or a tag name. */
+export type Check = string;
+
+export type TextOp = ["text", Path, Check, string];
+export type AttrsOp = ["attrs", Path, Check, Record<string, string>, string[]];
+export type InsertOp = ["insert", Path, Check, number, string];
+export type RemoveOp = ["remove", Path, Check];
+export type MoveOp = ["move", Path, Check, number, number, Check];
+export type ReplaceOp = ["replace", Path, Check, string];
+
+export type Op = TextOp | AttrsOp | InsertOp | RemoveOp | MoveOp | ReplaceOp;
+
+/** An event's payload: `live-value-*` attributes, or a serialised form. */
+export type EventValue = Record<string, string | string[]>;
+
+// Client to server.
+
+export interface JoinMessage {
+  t: "join";
+  token: string;
+}
+
+export interface EventMessage {
+  t: "event";
+  ref: number;
+  cid: string;
+  event: string;
+  value: EventValue;
+}
+
+export interface ResyncMessage {
+  t: "resync";
+  cid: string;
+  reason: string;
+}
+
+export type ClientMessage = JoinMessage | EventMessage | ResyncMessage;
+
+// Server to client.
+
+export interface RenderMessage {
+  t: "render";
+  cid: string;
+  html: string;
+}
+
+export interface PatchMessage {
+  t: "patch";
+  cid: string;
+  ops: Op[];
+}
+
+export interface AckMessage {
+  t: "ack";
+  ref: number;
+}
+
+export interface ErrMessage {
+  t: "err";
+  ref: number | null;
+  code: string;
+  event: string | null;
+  reason: string;
+}
+
+export type ServerMessage = RenderMessage | PatchMessage | AckMessage | ErrMessage;
+
+/** Websocket close codes the server uses, and what each asks of the client. */
+export const CloseCode = {
+  /** Join token forged, malformed or expired: reload once for a fresh one. */
+  TOKEN_INVALID: 4001,
+  /** The first message was not a valid join: reconnect with backoff. */
+  JOIN_EXPECTED: 4002,
+  /** The socket's Origin is not allowed: stop for good. */
+  ORIGIN_FORBIDDEN: 4003,
+  /** The client did not read fast enough: reconnect with backoff. */
+  SLOW_CLIENT: 4008,
+  /** Unexpected server failure: reconnect with backoff. */
+  SERVER_ERROR: 1011,
+} as const;
+
+/** Split a received frame into its messages, in order. */
+export function decodeFrame(data: string): ServerMessage[] {
+  const parsed: unknown = JSON.parse(data);
+  const list: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
+  for (const item of list) {
+    if (typeof item !== "object" || item === null || typeof (item as { t?: unknown }).t !== "string") {
+      throw new Error(`not a message object: ${JSON.stringify(item)}`);
+    }
+  }
+  return list as ServerMessage[];
+}

@@ -1,0 +1,223 @@
+/**
+ * The page's websocket: join, dispatch, reconnect.
+ *
+ * The socket joins with the page's signed token; the server answers with the
+ * root component's full render, which is morphed over the server-rendered
+ * DOM. A closed socket comes back with exponential backoff and full jitter;
+ * the re-join render again morphs in, keeping focus and typed input.
+ */
+
+import { flushDeferred, noteLost, noteSent, noteSettled, userOwned } from "./inputs";
+import { morph, parseIn } from "./morph";
+import { applyPatches } from "./patch";
+import {
+  type ClientMessage,
+  CloseCode,
+  decodeFrame,
+  type EventValue,
+  type ServerMessage,
+} from "./protocol";
+
+export type SocketState = "connecting" | "connected" | "disconnected" | "error";
+
+const STATE_CLASSES: Record<Exclude<SocketState, "connecting">, string> = {
+  connected: "live-connected",
+  disconnected: "live-disconnected",
+  error: "live-error",
+};
+
+const BACKOFF_BASE_MS = 250;
+const BACKOFF_CAP_MS = 10_000;
+const RELOAD_KEY = "livecomp:token-reload-at";
+const RELOAD_INTERVAL_MS = 30_000;
+
+export class LiveSocket {
+  state: SocketState = "disconnected";
+  private ws: WebSocket | null = null;
+  private joined = false;
+  private attempts = 0;
+  private retry: ReturnType<typeof setTimeout> | undefined;
+  private nextRef = 1;
+  private readonly pending = new Map<number, () => void>();
+  /** Components that asked for a resync: their patches wait for the render. */
+  private readonly resyncing = new Set<string>();
+
+  constructor(
+    readonly container: Element,
+    private readonly onResync: () => void,
+  ) {
+    this.show("disconnected");
+  }
+
+  connect(): void {
+    clearTimeout(this.retry);
+    if (this.ws) return;
+    const url = new URL(this.container.getAttribute("live-socket") ?? "", location.href);
+    url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+    url.hash = "";
+    const ws = new WebSocket(url);
+    this.ws = ws;
+    this.state = "connecting";
+    ws.onopen = () => this.send({ t: "join", token: this.container.getAttribute("live-token") ?? "" });
+    ws.onmessage = (event: MessageEvent<unknown>) => {
+      if (ws === this.ws && typeof event.data === "string") this.receive(event.data);
+    };
+    ws.onclose = (event: CloseEvent) => {
+      if (ws === this.ws) this.closed(event.code);
+    };
+  }
+
+  /**
+   * Send an event raised by `el` inside component `cid`. `sources` are the
+   * controls whose values it carries; `done` runs once the server answers or
+   * the socket drops. Returns false, sending nothing, while not joined.
+   */
+  push(
+    el: Element,
+    cid: string,
+    event: string,
+    value: EventValue,
+    sources: Iterable<Element>,
+    done: () => void,
+  ): boolean {
+    if (!this.joined || !this.container.contains(el)) return false;
+    const ref = this.nextRef++;
+    this.pending.set(ref, done);
+    noteSent(ref, sources);
+    this.send({ t: "event", ref, cid, event, value });
+    return true;
+  }
+
+  private send(message: ClientMessage): void {
+    this.ws?.send(JSON.stringify(message));
+  }
+
+  private show(state: Exclude<SocketState, "connecting">): void {
+    this.state = state;
+    const classes = document.body.classList;
+    for (const [name, className] of Object.entries(STATE_CLASSES)) classes.toggle(className, name === state);
+  }
+
+  private receive(data: string): void {
+    let messages: ServerMessage[];
+    try {
+      messages = decodeFrame(data);
+    } catch (error) {
+      console.error("livecomp: unreadable frame", error);
+      return;
+    }
+    for (const message of messages) this.handle(message);
+  }
+
+  private handle(message: ServerMessage): void {
+    switch (message.t) {
+      case "render":
+        this.render(message.cid, message.html);
+        break;
+      case "patch": {
+        if (this.resyncing.has(message.cid)) break;
+        const el = this.find(message.cid);
+        if (!el) {
+          this.resync(message.cid, `no element with live-cid=${JSON.stringify(message.cid)}`);
+          break;
+        }
+        try {
+          applyPatches(el, message.ops);
+        } catch (error) {
+          this.resync(message.cid, error instanceof Error ? error.message : String(error));
+        }
+        break;
+      }
+      case "ack":
+        this.settle(message.ref);
+        if (this.state === "error") this.show("connected");
+        break;
+      case "err":
+        console.error(`livecomp: ${message.code}${message.event ? ` (${message.event})` : ""}: ${message.reason}`);
+        if (message.ref !== null) this.settle(message.ref);
+        this.show("error");
+        break;
+      default:
+        console.warn("livecomp: unknown message", message);
+    }
+  }
+
+  private find(cid: string): Element | null {
+    return this.container.querySelector(`[live-cid="${CSS.escape(cid)}"]`);
+  }
+
+  private render(cid: string, html: string): void {
+    this.resyncing.delete(cid);
+    // The first render after a join is the root's, whatever id it now has.
+    const el = this.joined ? this.find(cid) : this.container.firstElementChild;
+    const fragment = parseIn(el?.parentElement ?? this.container, html);
+    const next = fragment.firstElementChild;
+    if (!next || fragment.childElementCount !== 1) {
+      console.error(`livecomp: render of ${cid} is not one element`);
+    } else if (el) {
+      // Typed input survives a render, as does anything the focused control holds.
+      morph(el, next, (control) => control === document.activeElement || userOwned(control));
+    } else if (!this.joined) {
+      this.container.append(next);
+    } else {
+      console.warn(`livecomp: render for unknown component ${cid}`);
+    }
+    if (!this.joined) {
+      this.joined = true;
+      this.attempts = 0;
+      this.show("connected");
+    }
+  }
+
+  private resync(cid: string, reason: string): void {
+    console.warn(`livecomp: resync ${cid}: ${reason}`);
+    this.onResync();
+    this.resyncing.add(cid);
+    this.send({ t: "resync", cid, reason });
+  }
+
+  private settle(ref: number): void {
+    const done = this.pending.get(ref);
+    this.pending.delete(ref);
+    noteSettled(ref);
+    done?.();
+    flushDeferred();
+  }
+
+  private closed(code: number): void {
+    this.ws = null;
+    this.joined = false;
+    this.resyncing.clear();
+    noteLost();
+    const dropped = [...this.pending.values()];
+    this.pending.clear();
+    for (const done of dropped) done();
+    if (code === CloseCode.ORIGIN_FORBIDDEN) {
+      console.error("livecomp: this page's origin may not open the live socket");
+      this.show("error");
+      return;
+    }
+    if (code === CloseCode.TOKEN_INVALID && reloadOnce()) return;
+    const refused = code === CloseCode.TOKEN_INVALID || code === CloseCode.JOIN_EXPECTED;
+    this.show(refused ? "error" : "disconnected");
+    // Full jitter: anywhere between 0 and the capped exponential step.
+    const step = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** this.attempts);
+    this.attempts++;
+    this.retry = setTimeout(() => this.connect(), Math.random() * step);
+  }
+}
+
+/** Reload for a fresh token, unless this tab did so in the last 30 s. */
+function reloadOnce(): boolean {
+  try {
+    const last = Number(sessionStorage.getItem(RELOAD_KEY) ?? 0);
+    const now = Date.now();
+    if (now - last < RELOAD_INTERVAL_MS) return false;
+    sessionStorage.setItem(RELOAD_KEY, String(now));
+  } catch {
+    // No session storage: without the guard a reload could loop forever.
+    return false;
+  }
+  location.reload();
+  return true;
+}
