@@ -7,6 +7,6 @@ scripts/setup.sh
 echo "== ruff"
 .venv/bin/ruff check livecomp examples tests bench conftest.py
 echo "== mypy --strict"
-.venv/bin/mypy livecomp examples tests conftest.py
+.venv/bin/mypy livecomp examples tests bench conftest.py
 echo "== pytest"
 exec .venv/bin/pytest "$@"
