@@ -1,0 +1,524 @@
+"""A minimal Python DOM that keeps every node the browser keeps.
+
+The key idea: the diff, the test client and the tests must all see the tree a
+browser would build, so parsing always goes through selectolax's Lexbor
+backend in the right *context* (a ``<tr>`` is parsed inside a ``<tbody>``, an
+``<option>`` inside a ``<select>``), and ``apply_patches`` follows the patch
+op contract of ``docs/protocol.md`` exactly as the browser client does.
+
+Example:
+    >>> root = parse_root('<ul><li>a</li></ul>')
+    >>> apply_patches(root, [["text", [0, 0], "#text", "b"]])
+    >>> root.outer_html()
+    '<ul><li>b</li></ul>'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Final
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+__all__ = [
+    "HTML_NS",
+    "MATHML_NS",
+    "SVG_NS",
+    "Comment",
+    "Element",
+    "Node",
+    "PatchMismatch",
+    "RootError",
+    "Text",
+    "apply_patches",
+    "find_by_cid",
+    "nodes_equal",
+    "parse_fragment",
+    "parse_root",
+    "root_context",
+]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+HTML_NS: Final = "html"
+SVG_NS: Final = "svg"
+MATHML_NS: Final = "math"
+
+# The HTML spec's "ASCII whitespace"; str.isspace() would also accept U+00A0,
+# which the parser keeps as text.
+WHITESPACE: Final = " \t\n\f\r"
+
+VOID_ELEMENTS: Final = _words(
+    "area base basefont bgsound br col embed frame hr img input keygen link meta "
+    "param source track wbr"
+)
+# Children of these are serialised without escaping (HTML serialisation rules;
+# noscript is left out because Lexbor parses with scripting disabled).
+RAW_TEXT_ELEMENTS: Final = _words("style script xmp iframe noembed noframes plaintext")
+# The parser drops one newline right after these start tags, so a leading
+# newline in their first text child must be doubled to survive a round trip.
+_NEWLINE_EATERS: Final = frozenset({"pre", "textarea", "listing"})
+
+# Root tag -> the element a browser would have around it.
+_ROOT_CONTEXT: Final = {
+    "tr": "tbody",
+    "td": "tr",
+    "th": "tr",
+    "thead": "table",
+    "tbody": "table",
+    "tfoot": "table",
+    "caption": "table",
+    "colgroup": "table",
+    "col": "colgroup",
+    "option": "select",
+    "optgroup": "select",
+}
+# Tags that only exist in SVG: a component rooted at one lives inside an <svg>.
+_SVG_ONLY: Final = _words(
+    "g circle rect path line polyline polygon ellipse text tspan textpath defs use "
+    "symbol marker clippath mask pattern lineargradient radialgradient stop filter "
+    "foreignobject animate animatemotion animatetransform set fegaussianblur feoffset "
+    "feblend fecolormatrix fecomposite feflood femerge femergenode feimage "
+    "feturbulence fedropshadow"
+)
+_MATHML_ONLY: Final = _words(
+    "mi mo mn ms mtext mrow mfrac msqrt mroot msub msup msubsup munder mover "
+    "munderover mtable mtr mtd mspace mstyle mpadded mphantom menclose merror "
+    "mmultiscripts semantics annotation annotation-xml"
+)
+_SVG_HTML_POINTS: Final = frozenset({"foreignobject", "desc", "title"})
+_MATHML_TEXT_POINTS: Final = frozenset({"mi", "mo", "mn", "ms", "mtext"})
+# Start tags that leave foreign content; in a fragment parsed in an SVG or
+# MathML context they become HTML elements at the top level.
+_BREAKOUT: Final = _words(
+    "b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 "
+    "head hr i img li listing menu meta nobr ol p pre ruby s small span strong strike "
+    "sub sup table tt u ul var"
+)
+_ROOT_TAG: Final = re.compile(r"[ \t\n\f\r]*<([A-Za-z][^\t\n\f\r />]*)")
+
+
+class RootError(ValueError):
+    """HTML meant as one component render has zero or several root nodes."""
+
+
+class PatchMismatch(Exception):
+    """A patch op's target is missing or is not what the op says it must be."""
+
+
+@dataclass(eq=False)
+class Text:
+    """A text node; ``data`` is the decoded character data."""
+
+    data: str
+
+    def outer_html(self) -> str:
+        return _escape_text(self.data)
+
+
+@dataclass(eq=False)
+class Comment:
+    """A comment node."""
+
+    data: str
+
+    def outer_html(self) -> str:
+        return f"<!--{self.data}-->"
+
+
+@dataclass(eq=False)
+class Element:
+    """An element; ``tag`` is its local name as the parser produced it.
+
+    A ``<template>`` keeps its content as its children. Attribute order is
+    kept for serialisation but ignored by ``nodes_equal``, as ``isEqualNode``
+    does in a browser.
+    """
+
+    tag: str
+    attrs: dict[str, str] = field(default_factory=dict)
+    children: list[Node] = field(default_factory=list)
+    namespace: str = HTML_NS
+
+    def outer_html(self) -> str:
+        return _serialize([self], raw=False)
+
+    def inner_html(self) -> str:
+        raw = self.namespace == HTML_NS and self.tag in RAW_TEXT_ELEMENTS
+        return _serialize(self.children, raw)
+
+    def iter(self) -> Iterator[Element]:
+        """Yield this element and every element below it, in document order."""
+        stack: list[Element] = [self]
+        while stack:
+            element = stack.pop()
+            yield element
+            stack.extend(reversed([c for c in element.children if isinstance(c, Element)]))
+
+    def __repr__(self) -> str:
+        return f"<Element {self.outer_html()[:80]!r}>"
+
+
+Node = Element | Text | Comment
+
+
+# --- context rules and Lexbor parsing -------------------------------------
+
+
+def root_context(tag: str) -> tuple[str, str]:
+    """The (context tag, namespace) a component root ``tag`` is parsed in."""
+    name = tag.lower()
+    if name in _ROOT_CONTEXT:
+        return _ROOT_CONTEXT[name], HTML_NS
+    if name in _SVG_ONLY:
+        return "svg", SVG_NS
+    if name in _MATHML_ONLY:
+        return "math", MATHML_NS
+    return "div", HTML_NS
+
+
+@cache
+def _known_context(tag: str, namespace: str) -> str:
+    """Lexbor only accepts standard tags as a context; others parse like these."""
+    try:
+        LexborHTMLParser("", is_fragment=True, fragment_tag=tag, fragment_namespace=namespace)
+    except ValueError:
+        return {SVG_NS: "svg", MATHML_NS: "math"}.get(namespace, "div")
+    return tag
+
+
+def lexbor_top_nodes(html: str, context_tag: str, namespace: str = HTML_NS) -> list[LexborNode]:
+    """Parse ``html`` as a fragment in the given context; return its top-level nodes."""
+    parser = LexborHTMLParser(
+        html,
+        is_fragment=True,
+        fragment_tag=_known_context(context_tag.lower(), namespace),
+        fragment_namespace=namespace,
+    )
+    nodes: list[LexborNode] = []
+    node = parser.root
+    if node is None:
+        return nodes
+    # parser.root serialises the whole fragment, not itself; the same node
+    # reached back from its next sibling serialises correctly.
+    following = node.next
+    if following is not None:
+        node = following.prev
+    while node is not None:
+        nodes.append(node)
+        node = node.next
+    return nodes
+
+
+def lexbor_root(html: str) -> tuple[LexborNode, str]:
+    """Parse one component render; return its root element and its namespace.
+
+    Raises:
+        RootError: unless ``html`` holds exactly one element, with at most
+            whitespace around it.
+    """
+    match = _ROOT_TAG.match(html)
+    context_tag, namespace = root_context(match.group(1)) if match else ("div", HTML_NS)
+    elements: list[LexborNode] = []
+    strays: list[str] = []
+    for node in lexbor_top_nodes(html, context_tag, namespace):
+        tag = node.tag
+        if tag == "-text":
+            data = node.text_content or ""
+            if data.strip(WHITESPACE):
+                strays.append(f"text {_snippet(data)}")
+        elif tag == "-comment":
+            strays.append(f"a comment {_snippet(node.html or '')}")
+        else:
+            elements.append(node)
+    if len(elements) == 1 and not strays:
+        root = elements[0]
+        return root, child_namespace(namespace, context_tag, root.tag or "", top=True)
+    found = [f"<{e.tag}>" for e in elements] + strays
+    described = ", ".join(found) if found else "nothing"
+    raise RootError(
+        f"a component must render exactly one root element with only whitespace "
+        f"around it; found {len(elements)} element(s): {described} in {_snippet(html)}"
+    )
+
+
+def child_namespace(parent_ns: str, parent_tag: str, tag: str, *, top: bool = False) -> str:
+    """The namespace the parser gives ``tag`` when its parent is ``parent_tag``.
+
+    Lexbor does not expose namespaces, so they are inferred with the tree
+    construction rules for foreign content; ``top`` marks the top level of a
+    fragment, where HTML-only tags leave SVG and MathML.
+    """
+    name = tag.lower()
+    parent = parent_tag.lower()
+    foreign = (parent_ns == SVG_NS and parent not in _SVG_HTML_POINTS) or (
+        parent_ns == MATHML_NS
+        and not (parent in _MATHML_TEXT_POINTS and name not in {"mglyph", "malignmark"})
+    )
+    if foreign:
+        if top and name in _BREAKOUT:
+            return HTML_NS
+        if parent_ns == MATHML_NS and parent == "annotation-xml" and name == "svg":
+            return SVG_NS
+        return parent_ns
+    if name == "svg":
+        return SVG_NS
+    if name == "math":
+        return MATHML_NS
+    return HTML_NS
+
+
+def from_lexbor(node: LexborNode, namespace: str = HTML_NS) -> Node:
+    """Copy a Lexbor subtree into Python nodes; ``namespace`` is the node's own."""
+    root = _copy_one(node, namespace)
+    # An explicit stack, not recursion: deep markup must not hit the limit.
+    stack = [(node, root)] if isinstance(root, Element) else []
+    while stack:
+        source, element = stack.pop()
+        if element.tag == "template" and element.namespace == HTML_NS:
+            # Template content lives in a separate fragment, not under the node.
+            fragments = source.template_fragments()
+            child = fragments[0].first_child if fragments else None
+        else:
+            child = source.first_child
+        while child is not None:
+            child_ns = child_namespace(element.namespace, element.tag, child.tag or "")
+            copy = _copy_one(child, child_ns)
+            element.children.append(copy)
+            if isinstance(copy, Element):
+                stack.append((child, copy))
+            child = child.next
+    return root
+
+
+def _copy_one(node: LexborNode, namespace: str) -> Node:
+    """A Python copy of ``node`` without its children."""
+    tag = node.tag or ""
+    if tag == "-text":
+        return Text(node.text_content or "")
+    if tag == "-comment":
+        return Comment(comment_data(node))
+    attrs = {name: value or "" for name, value in node.attributes.items()}
+    return Element(tag, attrs, [], namespace)
+
+
+def comment_data(node: LexborNode) -> str:
+    """The exact data of a comment node (Lexbor's comment_content strips it)."""
+    html = node.html or ""
+    return html[4:-3] if html.startswith("<!--") and html.endswith("-->") else ""
+
+
+def parse_fragment(html: str, context_tag: str = "div", namespace: str = HTML_NS) -> list[Node]:
+    """Parse ``html`` as the browser would inside an element ``context_tag``."""
+    return [
+        from_lexbor(node, child_namespace(namespace, context_tag, node.tag or "", top=True))
+        for node in lexbor_top_nodes(html, context_tag, namespace)
+    ]
+
+
+def parse_root(html: str) -> Element:
+    """Parse one component render (exactly one root element) in its context.
+
+    Raises:
+        RootError: the html has zero or several root elements, or stray text.
+    """
+    node, namespace = lexbor_root(html)
+    root = from_lexbor(node, namespace)
+    assert isinstance(root, Element)
+    return root
+
+
+def _snippet(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+# --- serialisation ----------------------------------------------------------
+
+
+def _escape_text(data: str) -> str:
+    return (
+        data.replace("&", "&amp;")
+        .replace("\xa0", "&nbsp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )
+
+
+def _escape_attr(value: str) -> str:
+    return value.replace("&", "&amp;").replace("\xa0", "&nbsp;").replace('"', "&quot;")
+
+
+def _serialize(nodes: list[Node], raw: bool) -> str:
+    """HTML for ``nodes``; ``raw`` when their parent's text is not escaped."""
+    out: list[str] = []
+    # Pending work, last first: a node to write, or an end tag (a str).
+    stack: list[tuple[Node | str, bool]] = [(node, raw) for node in reversed(nodes)]
+    while stack:
+        node, raw = stack.pop()
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, Text):
+            out.append(node.data if raw else _escape_text(node.data))
+        elif isinstance(node, Comment):
+            out.append(f"<!--{node.data}-->")
+        else:
+            out.append("<" + node.tag)
+            for name, value in node.attrs.items():
+                out.append(f' {name}="{_escape_attr(value)}"')
+            out.append(">")
+            is_html = node.namespace == HTML_NS
+            if is_html and node.tag in VOID_ELEMENTS:
+                continue
+            children = node.children
+            if (
+                is_html
+                and node.tag in _NEWLINE_EATERS
+                and children
+                and isinstance(children[0], Text)
+                and children[0].data.startswith("\n")
+            ):
+                out.append("\n")
+            stack.append((f"</{node.tag}>", False))
+            child_raw = is_html and node.tag in RAW_TEXT_ELEMENTS
+            stack.extend((child, child_raw) for child in reversed(children))
+    return "".join(out)
+
+
+# --- comparison and lookup --------------------------------------------------
+
+
+def nodes_equal(a: Node, b: Node) -> bool:
+    """Structural equality, like the DOM's ``isEqualNode``."""
+    stack: list[tuple[Node, Node]] = [(a, b)]
+    while stack:
+        x, y = stack.pop()
+        if isinstance(x, Element):
+            if not (
+                isinstance(y, Element)
+                and x.tag == y.tag
+                and x.namespace == y.namespace
+                and x.attrs == y.attrs
+                and len(x.children) == len(y.children)
+            ):
+                return False
+            stack.extend(zip(x.children, y.children, strict=True))
+        elif isinstance(x, Text):
+            if not (isinstance(y, Text) and x.data == y.data):
+                return False
+        elif not (isinstance(y, Comment) and x.data == y.data):
+            return False
+    return True
+
+
+def find_by_cid(root: Element, cid: str) -> Element | None:
+    """The element carrying ``live-cid=cid`` (``root`` included), if any."""
+    for element in root.iter():
+        if element.attrs.get("live-cid") == cid:
+            return element
+    return None
+
+
+# --- patch application ------------------------------------------------------
+
+
+def apply_patches(root: Element, ops: Sequence[Sequence[Any]]) -> None:
+    """Apply diff ops to ``root`` in order, as the browser client does.
+
+    A ``replace`` at path ``[]`` rewrites ``root`` in place, so references to
+    it stay valid.
+
+    Raises:
+        PatchMismatch: an op's target is missing or does not match its check;
+            ops before it stay applied, as in the browser.
+    """
+    for op in ops:
+        _apply(root, op)
+
+
+def _apply(root: Element, op: Sequence[Any]) -> None:
+    match op:
+        case ["text", list() as path, str() as check, str() as data]:
+            node = _node_at(root, path, check)
+            if isinstance(node, Element):
+                raise PatchMismatch(f"text op on element <{node.tag}> at {path}")
+            node.data = data
+        case ["attrs", list() as path, str() as tag, dict() as to_set, list() as removed]:
+            element = _element_at(root, path, tag)
+            for name in removed:
+                element.attrs.pop(name, None)
+            element.attrs.update(to_set)
+        case ["insert", list() as path, str() as tag, int() as index, str() as html]:
+            parent = _element_at(root, path, tag)
+            if not 0 <= index <= len(parent.children):
+                raise PatchMismatch(f"insert index {index} out of range at {path}")
+            parent.children[index:index] = parse_fragment(html, parent.tag, parent.namespace)
+        case ["remove", list() as path, str() as check] if path:
+            parent = _element_at(root, path[:-1], None)
+            _child_at(parent, path[-1], check, path)
+            del parent.children[path[-1]]
+        case ["move", list() as path, str() as tag, int() as source, int() as to, str() as check]:
+            parent = _element_at(root, path, tag)
+            node = _child_at(parent, source, check, [*path, source])
+            del parent.children[source]
+            if not 0 <= to <= len(parent.children):
+                raise PatchMismatch(f"move target {to} out of range at {path}")
+            parent.children.insert(to, node)
+        case ["replace", list() as path, str() as check, str() as html]:
+            if path:
+                parent = _element_at(root, path[:-1], None)
+                _child_at(parent, path[-1], check, path)
+                nodes = parse_fragment(html, parent.tag, parent.namespace)
+                parent.children[path[-1] : path[-1] + 1] = nodes
+            else:
+                _check(root, check, path)
+                try:
+                    new = parse_root(html)
+                except RootError as exc:
+                    raise PatchMismatch(f"replace of the root needs one element: {exc}") from exc
+                root.tag, root.attrs, root.children = new.tag, new.attrs, new.children
+                root.namespace = new.namespace
+        case _:
+            raise PatchMismatch(f"malformed op {op!r}")
+
+
+def _check(node: Node, check: str, path: Sequence[int]) -> None:
+    if isinstance(node, Element):
+        ok = node.tag.lower() == check.lower()
+        found = node.tag
+    else:
+        found = "#text" if isinstance(node, Text) else "#comment"
+        ok = found == check
+    if not ok:
+        raise PatchMismatch(f"expected {check} at {list(path)}, found {found}")
+
+
+def _child_at(parent: Element, index: int, check: str, path: Sequence[int]) -> Node:
+    if not 0 <= index < len(parent.children):
+        raise PatchMismatch(f"no node at {list(path)}")
+    node = parent.children[index]
+    _check(node, check, path)
+    return node
+
+
+def _node_at(root: Element, path: Sequence[int], check: str | None) -> Node:
+    node: Node = root
+    for depth, index in enumerate(path):
+        if not isinstance(node, Element) or not 0 <= index < len(node.children):
+            raise PatchMismatch(f"no node at {list(path[: depth + 1])}")
+        node = node.children[index]
+    if check is not None:
+        _check(node, check, path)
+    return node
+
+
+def _element_at(root: Element, path: Sequence[int], tag: str | None) -> Element:
+    node = _node_at(root, path, tag)
+    if not isinstance(node, Element):
+        raise PatchMismatch(f"expected an element at {list(path)}")
+    return node

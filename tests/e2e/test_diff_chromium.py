@@ -1,0 +1,168 @@
+"""The diff property in real Chromium, through the real client bundle.
+
+For every pair ``(a, b)``: Chromium parses ``a`` in its context, the client's
+``applyPatches`` applies ``diff(a, b)``, and the result must equal (by
+``isEqualNode``) what Chromium parses from ``b``. The pairs come from the same
+generator as the Python property test, driven by a seeded ``random.Random``,
+plus hand-picked cases; all of them run in one ``page.evaluate`` call.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from livecomp.diff import diff
+from livecomp.dom import parse_root, root_context
+
+TESTS = Path(__file__).resolve().parents[1]
+BUNDLE = TESTS.parent / "livecomp" / "js" / "dist" / "live.js"
+RANDOM_PAIRS = 500
+SEED = 20240601
+
+# Pairs that exercise the parsing corners a browser and Lexbor must agree on.
+HAND_PICKED = [
+    ("<div><pre>\n\nx</pre></div>", "<div><p>a</p><pre>\n\nx</pre><pre>\ny</pre></div>"),
+    ("<div><textarea></textarea></div>", "<div><textarea>\nb &amp; <i></textarea></div>"),
+    ("<div><!-- a --></div>", "<div><!--  b  --><!----></div>"),
+    ("<div><template><b>a</b></template></div>", "<div><template><i>b</i></template></div>"),
+    ("<tr><td>1</td></tr>", "<tr>\n<td>1</td>\n<td>2</td>\n</tr>"),
+    ("<td>a</td>", '<td colspan="2">b<table><tbody><tr><td>x</td></tr></tbody></table></td>'),
+    ("<option>a</option>", '<option value="x" selected>b &amp; c</option>'),
+    ("<div><script>a < b</script></div>", "<div><script>if (a && b) {}</script></div>"),
+    ("<p>&lt;script&gt;</p>", "<p>&lt;script&gt;alert(1)&lt;/script&gt;<b>&amp;</b></p>"),
+    (
+        "<svg><g></g></svg>",
+        '<svg viewBox="0 0 1 1"><circle r="1"></circle><g><rect></rect></g></svg>',
+    ),
+    (
+        "<svg><foreignObject></foreignObject></svg>",
+        "<svg><foreignObject><p>x</p></foreignObject></svg>",
+    ),
+    ('<circle r="1"></circle>', '<circle r="2" cx="1"></circle>'),
+    ("<ul><li>a</li></ul>", "<ol><li>a</li></ol>"),
+    ("<div>a<b>b</b>c</div>", "<div><b>b</b>x</div>"),
+    ("<div>\xa0</div>", "<div>&nbsp;x&nbsp;<br></div>"),
+]
+
+APPLY_ALL = """
+(cases) => {
+  const SVG = "http://www.w3.org/2000/svg";
+  const CHAINS = {
+    tbody: ["table", "tbody"],
+    tr: ["table", "tbody", "tr"],
+    table: ["table"],
+    colgroup: ["table", "colgroup"],
+    select: ["select"],
+    div: ["div"],
+  };
+  // An element of the context kind, inside a throwaway box in the document.
+  function host(context, namespace) {
+    const box = document.createElement("div");
+    document.body.append(box);
+    if (namespace === "svg") {
+      const svg = document.createElementNS(SVG, "svg");
+      box.append(svg);
+      return [box, svg];
+    }
+    let element = box;
+    for (const tag of CHAINS[context]) {
+      const child = document.createElement(tag);
+      element.append(child);
+      element = child;
+    }
+    return [box, element];
+  }
+  const failures = [];
+  let mismatches = 0;
+  for (const c of cases) {
+    const [box, actual] = host(c.context, c.namespace);
+    const [expectedBox, expected] = host(c.context, c.namespace);
+    actual.innerHTML = c.a;
+    expected.innerHTML = c.b;
+    let error = null;
+    try {
+      if (actual.childNodes.length !== 1) throw new Error("a did not parse to one node");
+      window.livecomp.applyPatches(actual.firstChild, c.ops);
+    } catch (e) {
+      error = `${e.name}: ${e.message}`;
+      if (e.name === "PatchMismatch") mismatches++;
+    }
+    if (error !== null || !actual.isEqualNode(expected)) {
+      failures.push({
+        index: c.index, a: c.a, b: c.b, ops: c.ops, error,
+        got: actual.innerHTML, want: expected.innerHTML,
+      });
+    }
+    box.remove();
+    expectedBox.remove();
+  }
+  return { failures: failures.slice(0, 3), failed: failures.length, mismatches,
+           resyncs: window.livecomp.resyncs };
+}
+"""
+
+
+@pytest.fixture
+def client_page(browser: Browser) -> Iterator[Page]:
+    """A blank page with the client bundle loaded (no [live-page], so idle)."""
+    if not BUNDLE.exists():
+        pytest.fail(f"{BUNDLE} is missing: build the client (livecomp/js) first")
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content("<!doctype html><html><head></head><body></body></html>")
+    page.add_script_tag(path=str(BUNDLE))
+    page.wait_for_function("() => window.livecomp !== undefined")
+    yield page
+    context.close()
+
+
+def load_random_pair() -> Callable[[Callable[[int, int], int]], tuple[str, str]]:
+    """The Python property test's generator, loaded by file path because
+    tests/ is not a package (a package import would confuse mypy)."""
+    spec = importlib.util.spec_from_file_location("diff_trees", TESTS / "test_diff_properties.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return cast(Callable[[Callable[[int, int], int]], tuple[str, str]], module.random_pair)
+
+
+def pairs() -> list[tuple[str, str]]:
+    random_pair = load_random_pair()
+    rng = random.Random(SEED)
+    return HAND_PICKED + [random_pair(rng.randint) for _ in range(RANDOM_PAIRS)]
+
+
+def case(index: int, old: str, new: str, *, fallback: bool) -> dict[str, Any]:
+    context, namespace = root_context(parse_root(old).tag)
+    return {
+        "index": index,
+        "a": old,
+        "b": new,
+        "ops": diff(old, new, fallback=fallback),
+        "context": context,
+        "namespace": namespace,
+    }
+
+
+def run_cases(page: Page, fallback: bool) -> None:
+    cases = [case(i, a, b, fallback=fallback) for i, (a, b) in enumerate(pairs())]
+    assert sum(1 for c in cases if c["ops"]) >= 200
+    result = page.evaluate(APPLY_ALL, cases)
+    assert result["mismatches"] == 0, result["failures"]
+    assert result["failed"] == 0, result["failures"]
+    assert result["resyncs"] == 0
+
+
+def test_client_turns_dom_of_a_into_dom_of_b_with_fine_grained_ops(client_page: Page) -> None:
+    run_cases(client_page, fallback=False)
+
+
+def test_client_turns_dom_of_a_into_dom_of_b_with_size_fallback(client_page: Page) -> None:
+    run_cases(client_page, fallback=True)

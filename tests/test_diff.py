@@ -1,0 +1,380 @@
+"""Specification of ``livecomp.diff.diff``: which ops two renders give.
+
+Most tests call ``diff(..., fallback=False)`` so that small examples show the
+fine-grained ops; the size fallback has its own tests. Every example is also
+checked end to end: the ops applied to the DOM of ``old`` give the DOM of
+``new``.
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import pairwise
+
+import pytest
+
+from livecomp.diff import Differ, Op, RootError, diff
+from livecomp.dom import apply_patches, nodes_equal, parse_root
+
+
+def fine(old: str, new: str) -> list[Op]:
+    """The fine-grained ops, after checking that they turn old into new."""
+    ops = diff(old, new, fallback=False)
+    dom = parse_root(old)
+    apply_patches(dom, ops)
+    assert nodes_equal(dom, parse_root(new)), dom.outer_html()
+    return ops
+
+
+def keyed_list(keys: list[int], sep: str = "") -> str:
+    items = sep.join(f'<li id="k{k}">item {k}</li>' for k in keys)
+    return f"<ul>{sep}{items}{sep}</ul>"
+
+
+# --- the basics ---------------------------------------------------------------
+
+
+def test_identical_renders_give_no_ops() -> None:
+    assert diff("<p>hi</p>", "<p>hi</p>") == []
+
+
+def test_whitespace_around_the_root_is_ignored() -> None:
+    assert diff("<p>hi</p>", "\n  <p>hi</p>\n") == []
+
+
+def test_text_change_is_one_text_op_naming_the_text_node() -> None:
+    assert fine("<div><p>Hello</p></div>", "<div><p>World</p></div>") == [
+        ["text", [0, 0], "#text", "World"]
+    ]
+
+
+def test_text_op_carries_decoded_text() -> None:
+    assert fine("<p>a</p>", "<p>x &amp; &lt;y&gt;</p>") == [["text", [0], "#text", "x & <y>"]]
+
+
+def test_attribute_changes_on_one_element_are_one_attrs_op() -> None:
+    old = '<div><a href="/a" class="x" title="t">a</a></div>'
+    new = '<div><a href="/b" class="x" data-n="1">a</a></div>'
+    assert fine(old, new) == [["attrs", [0], "a", {"href": "/b", "data-n": "1"}, ["title"]]]
+
+
+def test_valueless_attribute_is_set_to_the_empty_string() -> None:
+    assert fine("<input>", "<input disabled>") == [["attrs", [], "input", {"disabled": ""}, []]]
+
+
+def test_root_attributes_are_diffed_even_when_the_root_carries_live_cid() -> None:
+    old = '<div live-cid="c0" class="a"><p>x</p></div>'
+    new = '<div live-cid="c0" class="b"><p>y</p></div>'
+    assert fine(old, new) == [
+        ["attrs", [], "div", {"class": "b"}, []],
+        ["text", [0, 0], "#text", "y"],
+    ]
+
+
+def test_ops_are_json_serialisable_lists() -> None:
+    ops = fine('<ul><li id="a">1</li></ul>', '<ul><li id="b">2</li><li id="a">1</li></ul>')
+    assert json.loads(json.dumps(ops)) == ops
+
+
+# --- paths count every node the browser keeps -------------------------------
+
+
+def test_whitespace_text_nodes_count_in_paths() -> None:
+    old = "<div>\n  <p>a</p>\n  <p>b</p>\n</div>"
+    new = "<div>\n  <p>a</p>\n  <p>c</p>\n</div>"
+    assert fine(old, new) == [["text", [3, 0], "#text", "c"]]
+
+
+def test_comments_count_in_paths() -> None:
+    old = "<div><!-- one --><p>a</p><!-- two --><p>b</p></div>"
+    new = "<div><!-- one --><p>a</p><!-- two --><p>c</p></div>"
+    assert fine(old, new) == [["text", [3, 0], "#text", "c"]]
+
+
+def test_comment_change_is_a_text_op_checking_for_a_comment() -> None:
+    assert fine("<div><!--a--></div>", "<div><!-- b --></div>") == [
+        ["text", [0], "#comment", " b "]
+    ]
+
+
+# --- keyed children -----------------------------------------------------------
+
+
+def test_keyed_insert_at_the_top_of_1000_items_is_one_insert() -> None:
+    old = keyed_list(list(range(1000)))
+    new = keyed_list([-1, *range(1000)])
+    assert diff(old, new) == [["insert", [], "ul", 0, '<li id="k-1">item -1</li>']]
+
+
+def test_keyed_insert_between_whitespace_is_one_insert_of_item_and_whitespace() -> None:
+    old = keyed_list(list(range(1000)), sep="\n")
+    new = keyed_list([-1, *range(1000)], sep="\n")
+    assert diff(old, new) == [["insert", [], "ul", 1, '<li id="k-1">item -1</li>\n']]
+
+
+def test_keyed_removal_is_one_remove() -> None:
+    old = keyed_list(list(range(1000)))
+    new = keyed_list([k for k in range(1000) if k != 500])
+    assert diff(old, new) == [["remove", [500], "li"]]
+
+
+def test_keyed_removal_between_whitespace_removes_the_item_and_one_whitespace_node() -> None:
+    old = keyed_list(list(range(10)), sep="\n")
+    new = keyed_list([k for k in range(10) if k != 5], sep="\n")
+    assert fine(old, new) == [["remove", [12], "#text"], ["remove", [11], "li"]]
+
+
+def test_moving_one_keyed_item_is_one_move() -> None:
+    old = keyed_list([1, 2, 3, 4, 5])
+    new = keyed_list([2, 3, 4, 5, 1])
+    assert fine(old, new) == [["move", [], "ul", 0, 4, "li"]]
+
+
+def test_reversing_keyed_items_moves_all_but_one() -> None:
+    ops = fine(keyed_list([1, 2, 3, 4, 5]), keyed_list([5, 4, 3, 2, 1]))
+    assert [op[0] for op in ops] == ["move"] * 4
+
+
+def test_keyed_item_that_moved_and_changed_is_moved_then_patched_in_place() -> None:
+    old = '<ul><li id="a">A</li><li id="b">B</li></ul>'
+    new = '<ul><li id="b">B2</li><li id="a">A</li></ul>'
+    assert fine(old, new) == [["move", [], "ul", 0, 1, "li"], ["text", [0, 0], "#text", "B2"]]
+
+
+def test_live_key_takes_priority_over_id() -> None:
+    old = '<ul><li live-key="1" id="x">a</li></ul>'
+    new = '<ul><li live-key="1" id="y">a</li></ul>'
+    assert fine(old, new) == [["attrs", [0], "li", {"id": "y"}, []]]
+
+
+def test_different_keys_in_the_same_place_are_a_replace() -> None:
+    old = '<ul><li id="a">same</li></ul>'
+    new = '<ul><li id="b">same</li></ul>'
+    assert fine(old, new) == [["replace", [0], "li", '<li id="b">same</li>']]
+
+
+def test_duplicate_keys_fall_back_to_positional_matching() -> None:
+    old = '<ul><li id="d">1</li><li id="d">2</li></ul>'
+    new = '<ul><li id="d">1</li><li id="d">3</li></ul>'
+    assert fine(old, new) == [["text", [1, 0], "#text", "3"]]
+
+
+# --- unkeyed children ---------------------------------------------------------
+
+
+def test_unkeyed_children_are_matched_by_position() -> None:
+    old = "<ul><li>a</li><li>b</li><li>c</li></ul>"
+    new = "<ul><li>x</li><li>y</li><li>c</li></ul>"
+    assert fine(old, new) == [["text", [0, 0], "#text", "x"], ["text", [1, 0], "#text", "y"]]
+
+
+def test_appending_several_children_is_one_insert() -> None:
+    assert fine("<ul><li>a</li></ul>", "<ul><li>a</li><li>b</li><li>c</li></ul>") == [
+        ["insert", [], "ul", 1, "<li>b</li><li>c</li>"]
+    ]
+
+
+def test_tag_change_is_a_replace() -> None:
+    assert fine("<div><p>a</p></div>", "<div><section>a</section></div>") == [
+        ["replace", [0], "p", "<section>a</section>"]
+    ]
+
+
+def test_element_to_text_swap_is_a_replace() -> None:
+    assert fine("<div><b>bold</b></div>", "<div>plain</div>") == [["replace", [0], "b", "plain"]]
+
+
+def test_text_to_element_swap_is_a_replace() -> None:
+    assert fine("<div>plain</div>", "<div><b>bold</b></div>") == [
+        ["replace", [0], "#text", "<b>bold</b>"]
+    ]
+
+
+def test_root_tag_change_replaces_the_root() -> None:
+    assert diff('<div id="x">a</div>', "<section>a</section>") == [
+        ["replace", [], "div", "<section>a</section>"]
+    ]
+
+
+# --- roots that need a parsing context ---------------------------------------
+
+
+def test_tr_root_is_parsed_inside_a_tbody() -> None:
+    old = '<tr live-cid="c1"><td>1</td><td>a</td></tr>'
+    new = '<tr live-cid="c1"><td>1</td><td>b</td></tr>'
+    assert fine(old, new) == [["text", [1, 0], "#text", "b"]]
+
+
+def test_td_root_is_parsed_inside_a_tr() -> None:
+    assert fine("<td>a</td>", '<td class="on">a</td>') == [["attrs", [], "td", {"class": "on"}, []]]
+
+
+def test_li_root() -> None:
+    assert fine("<li>a <b>x</b></li>", "<li>a <b>y</b></li>") == [["text", [1, 0], "#text", "y"]]
+
+
+def test_option_root_is_parsed_inside_a_select() -> None:
+    assert fine('<option value="1">One</option>', '<option value="1" selected>One</option>') == [
+        ["attrs", [], "option", {"selected": ""}, []]
+    ]
+
+
+def test_rows_inserted_into_a_tbody_carry_row_html() -> None:
+    old = "<table><tbody><tr><td>1</td></tr></tbody></table>"
+    new = "<table><tbody><tr><td>1</td></tr><tr><td>2</td></tr></tbody></table>"
+    assert fine(old, new) == [["insert", [0], "tbody", 1, "<tr><td>2</td></tr>"]]
+
+
+def test_svg_child_root_is_parsed_inside_an_svg() -> None:
+    assert fine('<circle r="1"></circle>', '<circle r="2"></circle>') == [
+        ["attrs", [], "circle", {"r": "2"}, []]
+    ]
+
+
+def test_svg_check_names_are_lowercase() -> None:
+    old = "<svg><foreignObject><p>a</p></foreignObject></svg>"
+    new = "<svg><foreignObject><p>a</p></foreignObject><g></g></svg>"
+    assert fine(old, new) == [["insert", [], "svg", 1, "<g></g>"]]
+    assert fine(new, old) == [["remove", [1], "g"]]
+    assert fine(old, old.replace("<p>a", "<p>b")) == [["text", [0, 0, 0], "#text", "b"]]
+
+
+# --- child components -------------------------------------------------------
+
+
+def test_child_placeholder_with_the_same_cid_gives_no_ops() -> None:
+    old = '<div><div live-cid="c1" class="x">old child</div></div>'
+    new = '<div><div live-cid="c1" class="y">new child</div></div>'
+    assert diff(old, new, fallback=False) == []
+
+
+def test_new_child_placeholder_is_inserted_as_found() -> None:
+    old = "<div><p>a</p></div>"
+    new = '<div><p>a</p><section live-cid="c2"><b>child</b></section></div>'
+    assert fine(old, new) == [
+        ["insert", [], "div", 1, '<section live-cid="c2"><b>child</b></section>']
+    ]
+
+
+def test_child_placeholders_are_matched_by_cid_and_moved() -> None:
+    old = '<div><i live-cid="c1"></i><i live-cid="c2"></i><i live-cid="c3"></i></div>'
+    new = '<div><i live-cid="c3"></i><i live-cid="c1"></i><i live-cid="c2"></i></div>'
+    assert fine(old, new) == [["move", [], "div", 2, 0, "i"]]
+
+
+def test_a_placeholder_replacing_another_one_is_a_replace() -> None:
+    old = '<div><i live-cid="c1">one</i></div>'
+    new = '<div><i live-cid="c2">two</i></div>'
+    assert fine(old, new) == [["replace", [0], "i", '<i live-cid="c2">two</i>']]
+
+
+# --- special elements ---------------------------------------------------------
+
+
+def test_template_content_is_opaque_and_replaced_when_it_changes() -> None:
+    old = "<div><template><b>a</b></template></div>"
+    new = "<div><template><b>b</b></template></div>"
+    assert fine(old, new) == [["replace", [0], "template", "<template><b>b</b></template>"]]
+
+
+def test_textarea_text_is_diffed_as_a_text_node() -> None:
+    assert fine(
+        "<div><textarea>a</textarea></div>", "<div><textarea>b &amp; c</textarea></div>"
+    ) == [["text", [0, 0], "#text", "b & c"]]
+
+
+def test_leading_newline_of_pre_survives_an_insert() -> None:
+    old = "<div></div>"
+    new = "<div><pre>\n\nindented</pre></div>"
+    ops = fine(old, new)
+    assert ops == [["insert", [], "div", 0, "<pre>\n\nindented</pre>"]]
+
+
+def test_script_like_text_stays_escaped_text_through_the_round_trip() -> None:
+    old = "<div><p>safe</p></div>"
+    new = "<div><p>safe</p><p>&lt;script&gt;alert(1)&lt;/script&gt;</p></div>"
+    ops = fine(old, new)
+    assert ops == [["insert", [], "div", 1, "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"]]
+    dom = parse_root(old)
+    apply_patches(dom, ops)
+    assert [e.tag for e in dom.iter()] == ["div", "p", "p"]
+
+
+def test_script_like_text_in_a_text_op_is_plain_data() -> None:
+    ops = fine("<p>a</p>", "<p>&lt;script&gt;x&lt;/script&gt;</p>")
+    assert ops == [["text", [0], "#text", "<script>x</script>"]]
+
+
+# --- size fallback and cost ---------------------------------------------------
+
+
+def test_ops_longer_than_the_new_html_become_one_replace_of_the_root() -> None:
+    old = "<ul><li>a</li><li>b</li></ul>"
+    new = "<ul><li>c</li><li>d</li></ul>"
+    assert diff(old, new) == [["replace", [], "ul", new]]
+
+
+def test_the_fallback_replace_carries_the_new_html_without_surrounding_whitespace() -> None:
+    assert diff("<p>a</p>", "\n<p>b</p>\n") == [["replace", [], "p", "<p>b</p>"]]
+
+
+def test_one_changed_cell_in_a_1000_row_table_is_one_text_op() -> None:
+    def table(cell: str) -> str:
+        rows = "".join(
+            f'<tr id="r{i}"><td>{i}</td><td>{cell if i == 700 else "x"}</td></tr>\n'
+            for i in range(1000)
+        )
+        return f'<table live-cid="c0"><tbody>\n{rows}</tbody></table>'
+
+    assert diff(table("x"), table("y")) == [["text", [0, 1401, 1, 0], "#text", "y"]]
+
+
+def test_deeply_nested_markup_does_not_hit_the_recursion_limit() -> None:
+    def nested(leaf: str) -> str:
+        return "<div>" + "<div><i></i>" * 900 + leaf + "</div>" * 900 + "</div>"
+
+    ops = fine(nested("x"), nested("y"))
+    assert ops == [["text", [0, *[1] * 899, 1], "#text", "y"]]
+
+
+# --- Differ -------------------------------------------------------------------
+
+
+def test_differ_gives_the_same_ops_as_diff_render_after_render() -> None:
+    renders = [keyed_list([1, 2, 3]), keyed_list([0, 1, 2, 3]), keyed_list([3, 0, 1])]
+    differ = Differ(renders[0])
+    for old, new in pairwise(renders):
+        assert differ.diff(new, fallback=False) == diff(old, new, fallback=False)
+    assert differ.html == renders[-1]
+
+
+def test_differ_keeps_its_last_render_when_a_render_has_no_single_root() -> None:
+    differ = Differ("<p>a</p>")
+    with pytest.raises(RootError):
+        differ.diff("<p>a</p><p>b</p>")
+    assert differ.diff("<p>b</p>", fallback=False) == [["text", [0], "#text", "b"]]
+
+
+# --- root errors --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("html", "found"),
+    [
+        ("", "found 0 element(s): nothing"),
+        ("   \n", "found 0 element(s): nothing"),
+        ("just text", "text 'just text'"),
+        ("<p>a</p><p>b</p>", "found 2 element(s): <p>, <p>"),
+        ("<p>a</p> tail", "text ' tail'"),
+        ("<!-- c --><p>a</p>", "a comment '<!-- c -->'"),
+    ],
+)
+def test_render_without_exactly_one_root_element_is_a_root_error(html: str, found: str) -> None:
+    with pytest.raises(RootError, match="exactly one root element") as error:
+        diff("<p>ok</p>", html)
+    assert found in str(error.value)
+
+
+def test_root_error_is_a_value_error() -> None:
+    with pytest.raises(ValueError):
+        diff("<p>a</p><p>b</p>", "<p>ok</p>")
