@@ -22,6 +22,8 @@ from livecomp.protocol import Op, Patch
 
 _ROOT_START = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
 _PLACEHOLDER = re.compile(r'<([A-Za-z][A-Za-z0-9-]*) live-cid="([^"<>]+)">(?:</\1>)?')
+# The marker live() leaves in a render; the nonce is the page's own secret.
+_MARKER = re.compile(r"<!--lc-([0-9a-f]{12})-(\d+)-->")
 _VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
     | {"track", "wbr"}
@@ -59,8 +61,8 @@ class LivePage:
         self._dirty: set[str] = set()
         self._next_id = 0
         # Child markers carry a per-page secret so no rendered text can forge one.
-        self._marker_prefix = f"lc-{secrets.token_hex(6)}-"
-        self._marker = re.compile(rf"<!--{re.escape(self._marker_prefix)}(\d+)-->")
+        self._nonce = secrets.token_hex(6)
+        self._marker_prefix = f"lc-{self._nonce}-"
         self.root_cid = ""
 
     # --- lifecycle ----------------------------------------------------------
@@ -279,12 +281,14 @@ class LivePage:
         html = f'{html[: start.end()]} live-cid="{component.cid}"{html[start.end():]}'
 
         def placeholder(match: re.Match[str]) -> str:
-            child = self._mounted[child_cids[int(match.group(1))]]
+            if match.group(1) != self._nonce:
+                return match.group(0)
+            child = self._mounted[child_cids[int(match.group(2))]]
             if child.tag in _VOID:
                 return f'<{child.tag} live-cid="{child.component.cid}">'
             return f'<{child.tag} live-cid="{child.component.cid}"></{child.tag}>'
 
-        return self._marker.sub(placeholder, html) if child_cids else html
+        return _MARKER.sub(placeholder, html) if child_cids else html
 
     def _check_root(self, mounted: _Mounted, html: str) -> None:
         try:

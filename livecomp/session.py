@@ -1,14 +1,17 @@
 """One connected page: an asyncio actor between a transport and a LivePage.
 
 Everything that can change the page (client frames, timers, messages between
-components, broadcasts) goes through one inbox and is handled one item at a
-time, in order, so user code never needs a lock. The session is also the
-page's runtime: it owns every timer and subscription its components start,
-by component id, and cancels them when the component unmounts or the socket
-closes. Replies go through a bounded
-outbox drained by a sender task, which batches what is queued into one
-frame; a client that cannot keep up is closed with ``SLOW_CLIENT`` instead
-of growing memory.
+components, broadcasts) is handled one item at a time, in arrival order, so
+user code never needs a lock. Client frames are handled by the task reading
+the socket, without a queue hop; server-side messages wait in a small
+mailbox for a second task. Both take the session's turn lock, which is what
+makes them one actor.
+
+The session is also the page's runtime: it owns every timer and subscription
+its components start, by component id, and cancels them when the component
+unmounts or the socket closes. Replies go through a bounded outbox drained by
+a sender task, which batches what is queued into one frame; a client that
+cannot keep up is closed with ``SLOW_CLIENT`` instead of growing memory.
 """
 
 from __future__ import annotations
@@ -16,10 +19,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pydantic import ValidationError
@@ -50,6 +52,7 @@ from livecomp.security import (
     TokenSigner,
     origin_allowed,
 )
+from livecomp.timers import Interval, Once
 
 logger = logging.getLogger("livecomp")
 
@@ -57,7 +60,7 @@ ServerMessage = Render | Patch | Ack | Err
 
 
 class Transport(Protocol):
-    """The socket a session talks through (a Quart websocket, or in memory)."""
+    """The socket a session talks through (ASGI websocket, or in memory)."""
 
     async def receive(self) -> str | bytes:
         """The next inbound frame; raises ConnectionError once closed."""
@@ -68,7 +71,7 @@ class Transport(Protocol):
         ...
 
     async def close(self, code: int, reason: str) -> None:
-        """Close the socket with ``code``."""
+        """Close the socket with ``code``; a pending ``receive`` then raises."""
         ...
 
 
@@ -86,98 +89,30 @@ class SessionConfig:
 
 RouteResolver = Callable[[PageClaims], "type[Component[Any]] | None"]
 
-_CLOSED = object()
-# Aligned timers fire this long after the boundary, so the wall clock has
-# certainly passed it when the handler reads the time.
-_ALIGN_SLACK = 0.003
 # A handler chain posting more than this many messages in one turn is a loop.
 _MAX_IMMEDIATE = 1000
 
 
-@dataclass(slots=True)
 class _Info:
     """A server-side message for one component."""
 
-    cid: str
-    message: str
-    data: Any
-    timer: _Interval | None = None
+    __slots__ = ("cid", "data", "message", "timer")
+
+    def __init__(self, cid: str, message: str, data: Any, timer: Interval | None = None):
+        self.cid, self.message, self.data, self.timer = cid, message, data, timer
 
 
-@dataclass(slots=True)
 class _Barrier:
     """Set once everything queued before it has been handled and sent."""
 
-    done: asyncio.Event = field(default_factory=asyncio.Event)
+    __slots__ = ("done",)
 
-
-class _Once:
-    """A one-shot timer; forgets itself once fired or cancelled."""
-
-    __slots__ = ("_handle", "_owner")
-
-    def __init__(self, owner: set[Any], handle: asyncio.TimerHandle | None = None) -> None:
-        self._owner = owner
-        self._handle = handle
-
-    def cancel(self) -> None:
-        if self._handle is not None:
-            self._handle.cancel()
-        self._owner.discard(self)
-
-
-class _Interval:
-    """A repeating timer that re-arms from its own schedule, so it does not drift.
-
-    While one of its messages waits in the inbox it posts no other: a page
-    that falls behind skips ticks instead of queueing them without bound.
-    """
-
-    __slots__ = ("_handle", "_next", "_owner", "_session", "align", "cid", "data", "interval",
-                 "message", "pending")
-
-    def __init__(
-        self,
-        session: LiveSession,
-        owner: set[Any],
-        cid: str,
-        interval: float,
-        message: str,
-        data: Any,
-        align: bool,
-    ) -> None:
-        self._session = session
-        self._owner = owner
-        self.cid, self.interval, self.message, self.data = cid, interval, message, data
-        self.align = align
-        self.pending = False
-        loop = asyncio.get_running_loop()
-        if align:
-            wall = time.time()
-            self._next = loop.time() + (self.interval - wall % self.interval) + _ALIGN_SLACK
-        else:
-            self._next = loop.time() + interval
-        self._handle = loop.call_at(self._next, self._fire)
-
-    def _fire(self) -> None:
-        if not self.pending:
-            self.pending = True
-            self._session._inbox.put_nowait(_Info(self.cid, self.message, self.data, self))
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        self._next += self.interval
-        if self._next <= now:
-            # Missed whole intervals (a stalled loop): skip to the next future one.
-            self._next += ((now - self._next) // self.interval + 1) * self.interval
-        self._handle = loop.call_at(self._next, self._fire)
-
-    def cancel(self) -> None:
-        self._handle.cancel()
-        self._owner.discard(self)
+    def __init__(self) -> None:
+        self.done = asyncio.Event()
 
 
 class LiveSession:
-    """Joins one socket to a page and runs the page's actor loop."""
+    """Joins one socket to a page and runs the page's actor."""
 
     def __init__(
         self,
@@ -200,13 +135,17 @@ class LiveSession:
         self._host = host
         self._config = config
         self._broker: Broker = broker or LocalBroker()
-        self._inbox: asyncio.Queue[object] = asyncio.Queue()
-        self._outbox: asyncio.Queue[ServerMessage | _Barrier] = asyncio.Queue(config.outbox_size)
+        self._turn = asyncio.Lock()
+        self._mailbox: deque[_Info | _Barrier] = deque()
+        self._mail = asyncio.Event()
+        self._outbox: deque[ServerMessage | _Barrier] = deque()
+        self._outgoing = asyncio.Event()
         self._closing: tuple[int, str] | None = None
         self._timers: dict[str, set[Any]] = {}
-        self._handling = False
-        self._immediate: deque[_Info] = deque()
         self._subscriptions: dict[str, dict[str, Subscription]] = {}
+        self._handling = False
+        self._immediate: deque[_Info] | None = None
+        self._reader: asyncio.Task[Any] | None = None
 
     async def run(self) -> None:
         """Serve the socket until it closes; always cleans up the page."""
@@ -217,13 +156,19 @@ class LiveSession:
         if page is None:
             return
         self.page = page
+        self._reader = asyncio.current_task()
         sender = asyncio.create_task(self._send_loop())
-        reader = asyncio.create_task(self._read_loop())
+        mailman = asyncio.create_task(self._mail_loop(page))
         try:
             self._queue([Render(cid=page.root_cid, html=page.full_html(page.root_cid))])
-            await self._actor_loop(page)
+            await self._read_loop(page)
+        except asyncio.CancelledError:
+            # Only our own wake-up for a slow client is swallowed.
+            task = asyncio.current_task()
+            if self._closing is None or task is None or task.uncancel() > 0:
+                raise
         finally:
-            reader.cancel()
+            mailman.cancel()
             await self._drain(sender)
             try:
                 await page.close()
@@ -273,31 +218,45 @@ class LiveSession:
             return None
         return page
 
-    async def _read_loop(self) -> None:
-        try:
-            while True:
-                await self._inbox.put(await self.transport.receive())
-        except (ConnectionError, asyncio.CancelledError):
-            pass
-        finally:
-            self._inbox.put_nowait(_CLOSED)
-
-    async def _actor_loop(self, page: LivePage) -> None:
-        while True:
-            item = await self._inbox.get()
-            if item is _CLOSED or self._closing is not None:
-                return
-            self._handling = True
+    async def _read_loop(self, page: LivePage) -> None:
+        receive = self.transport.receive
+        while self._closing is None:
             try:
-                if isinstance(item, str | bytes):
-                    await self._handle_frame(page, item)
-                elif isinstance(item, _Info):
-                    await self._handle_info(page, item)
-                elif isinstance(item, _Barrier):
-                    self._queue([item])
-            finally:
-                self._handling = False
-                self._immediate.clear()
+                frame = await receive()
+            except ConnectionError:
+                return
+            async with self._turn:
+                if self._closing is not None:
+                    return
+                self._handling = True
+                try:
+                    await self._handle_frame(page, frame)
+                finally:
+                    self._end_turn()
+
+    async def _mail_loop(self, page: LivePage) -> None:
+        mailbox = self._mailbox
+        while True:
+            await self._mail.wait()
+            self._mail.clear()
+            while mailbox:
+                async with self._turn:
+                    if self._closing is not None:
+                        return
+                    item = mailbox.popleft()
+                    if isinstance(item, _Barrier):
+                        self._queue([item])
+                        continue
+                    self._handling = True
+                    try:
+                        await self._handle_info(page, item)
+                    finally:
+                        self._end_turn()
+
+    def _end_turn(self) -> None:
+        self._handling = False
+        if self._immediate:
+            self._immediate.clear()
 
     async def _handle_info(self, page: LivePage, info: _Info) -> None:
         if info.timer is not None:
@@ -412,32 +371,30 @@ class LiveSession:
 
         Posted from a handler, it is handled in the same turn, before the
         page re-renders; posted from outside (a timer, a broadcast), it waits
-        behind everything already in the inbox.
+        behind everything already waiting.
         """
         if self._handling:
+            if self._immediate is None:
+                self._immediate = deque()
             self._immediate.append(_Info(cid, message, data))
         else:
-            self._inbox.put_nowait(_Info(cid, message, data))
+            self._mailbox.append(_Info(cid, message, data))
+            self._mail.set()
 
-    def call_later(self, cid: str, delay: float, message: str, data: Any) -> _Once:
+    def call_later(self, cid: str, delay: float, message: str, data: Any) -> Once:
         """Post ``message`` to ``cid`` after ``delay`` seconds."""
         owner = self._timers.setdefault(cid, set())
-        timer = _Once(owner)
+        return Once(owner, delay, lambda: self.post(cid, message, data))
 
-        def fire() -> None:
-            owner.discard(timer)
-            self.post(cid, message, data)
-
-        timer._handle = asyncio.get_running_loop().call_later(max(delay, 0.0), fire)
-        owner.add(timer)
-        return timer
-
-    def every(self, cid: str, interval: float, message: str, data: Any, align: bool) -> _Interval:
+    def every(self, cid: str, interval: float, message: str, data: Any, align: bool) -> Interval:
         """Post ``message`` to ``cid`` every ``interval`` seconds."""
         owner = self._timers.setdefault(cid, set())
-        timer = _Interval(self, owner, cid, interval, message, data, align)
-        owner.add(timer)
-        return timer
+
+        def fire(timer: Interval) -> None:
+            self._mailbox.append(_Info(cid, message, data, timer))
+            self._mail.set()
+
+        return Interval(owner, interval, align, fire)
 
     async def subscribe(self, cid: str, topic: str) -> None:
         """Post each message published on ``topic`` to ``cid``."""
@@ -467,15 +424,17 @@ class LiveSession:
         for subscription in self._subscriptions.pop(cid, {}).values():
             await subscription.cancel()
 
+    # --- introspection, for tests and the test client -----------------------
+
     @property
     def inbox_size(self) -> int:
-        """Items (frames, messages) waiting to be handled."""
-        return self._inbox.qsize()
+        """Server-side messages waiting to be handled."""
+        return len(self._mailbox)
 
     @property
     def sending(self) -> bool:
         """True while replies wait in the outbox."""
-        return not self._outbox.empty()
+        return bool(self._outbox)
 
     def active_timers(self) -> int:
         """Timers scheduled for this page right now."""
@@ -484,51 +443,58 @@ class LiveSession:
     async def barrier(self) -> None:
         """Wait until everything queued so far has been handled and sent."""
         barrier = _Barrier()
-        self._inbox.put_nowait(barrier)
+        self._mailbox.append(barrier)
+        self._mail.set()
         await barrier.done.wait()
 
     # --- sending ------------------------------------------------------------
 
     def _queue(self, messages: Sequence[ServerMessage | _Barrier]) -> None:
-        for message in messages:
-            try:
-                self._outbox.put_nowait(message)
-            except asyncio.QueueFull:
-                self._slow_client()
-                return
+        if self._closing is not None:
+            return
+        if len(self._outbox) + len(messages) > self._config.outbox_size:
+            self._slow_client()
+            return
+        self._outbox.extend(messages)
+        self._outgoing.set()
 
     def _slow_client(self) -> None:
-        if self._closing is None:
-            self._closing = (
-                CloseCode.SLOW_CLIENT,
-                f"more than {self._config.outbox_size} messages waiting to be sent",
-            )
-            self._inbox.put_nowait(_CLOSED)
+        self._closing = (
+            CloseCode.SLOW_CLIENT,
+            f"more than {self._config.outbox_size} messages waiting to be sent",
+        )
+        # The reader may sit in receive() for a client that never sends:
+        # wake it so the session ends now.
+        if self._reader is not None and self._reader is not asyncio.current_task():
+            self._reader.cancel()
 
     async def _send_loop(self) -> None:
         outbox = self._outbox
+        send = self.transport.send
         while True:
-            items = [await outbox.get()]
-            while not outbox.empty():
-                items.append(outbox.get_nowait())
-            batch: list[ServerMessage] = []
-            for item in items:
-                if isinstance(item, _Barrier):
-                    if batch:
-                        await self.transport.send(encode(batch))
-                        batch = []
-                    item.done.set()
-                else:
-                    batch.append(item)
-            if batch:
-                await self.transport.send(encode(batch))
+            await self._outgoing.wait()
+            self._outgoing.clear()
+            while outbox:
+                items = list(outbox)
+                outbox.clear()
+                batch: list[ServerMessage] = []
+                for item in items:
+                    if isinstance(item, _Barrier):
+                        if batch:
+                            await send(encode(batch))
+                            batch = []
+                        item.done.set()
+                    else:
+                        batch.append(item)
+                if batch:
+                    await send(encode(batch))
 
     async def _drain(self, sender: asyncio.Task[None]) -> None:
         # Let queued replies go out unless the client is the problem.
         if self._closing is None:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(1.0):
-                    while not self._outbox.empty() and not sender.done():
+                    while self._outbox and not sender.done():
                         await asyncio.sleep(0)
         sender.cancel()
         with contextlib.suppress(asyncio.CancelledError, ConnectionError, Exception):

@@ -62,6 +62,7 @@ class MemoryTransport:
             self.close_code = code
             self.close_reason = reason
             self.outbound.put_nowait(_CLOSE)
+            self.inbound.put_nowait(_CLOSE)
 
 
 class LiveEventError(AssertionError):

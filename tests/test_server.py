@@ -6,7 +6,7 @@ import asyncio
 import json
 import re
 import urllib.request
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,3 +178,13 @@ async def test_closing_the_socket_unmounts_the_page(server: Server) -> None:
         await asyncio.sleep(0.02)
     assert server.live.sessions == set()
     assert Thermo.mounted == Thermo.unmounted == 2  # HTTP render + socket page
+
+
+async def test_the_served_app_declines_websocket_compression_by_default(
+    run_example: Callable[[str], str],
+) -> None:
+    base = run_example("thermostat")
+    ws = await connect(base.replace("http://", "ws://") + "/live/ws", origin=Origin(base))
+    async with ws:
+        assert ws.response is not None
+        assert "sec-websocket-extensions" not in ws.response.headers

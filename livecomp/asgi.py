@@ -1,0 +1,55 @@
+"""The live socket as a plain ASGI websocket: the session's transport.
+
+Only the four ASGI websocket events the session needs are handled; the
+server (Hypercorn) does the framing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+class AsgiTransport:
+    """One ASGI websocket connection, as a ``livecomp.session.Transport``."""
+
+    def __init__(self, receive: Receive, send: Send) -> None:
+        self._receive = receive
+        self._send = send
+        self._closed = False
+
+    async def accept(self) -> bool:
+        """Complete the handshake; False if the client left before it."""
+        message = await self._receive()
+        if message["type"] != "websocket.connect":
+            return False
+        await self._send({"type": "websocket.accept"})
+        return True
+
+    async def receive(self) -> str | bytes:
+        while True:
+            message = await self._receive()
+            kind = message["type"]
+            if kind == "websocket.receive":
+                text = message.get("text")
+                if text is not None:
+                    return str(text)
+                return bytes(message.get("bytes") or b"")
+            if kind == "websocket.disconnect":
+                self._closed = True
+                raise ConnectionError(f"client closed the socket ({message.get('code')})")
+
+    async def send(self, frame: str) -> None:
+        if self._closed:
+            raise ConnectionError("socket is closed")
+        await self._send({"type": "websocket.send", "text": frame})
+
+    async def close(self, code: int, reason: str) -> None:
+        if not self._closed:
+            self._closed = True
+            await self._send({"type": "websocket.close", "code": code, "reason": reason})
