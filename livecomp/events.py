@@ -40,14 +40,7 @@ def on(event: str) -> Callable[[F], F]:
             self.state.celsius = celsius
         ```
     """
-    if not isinstance(event, str) or not event:
-        raise TypeError("@on() needs the event name, e.g. @on(\"save\")")
-
-    def tag(method: F) -> F:
-        setattr(method, EVENT_TAG, event)
-        return method
-
-    return tag
+    return _tagger(EVENT_TAG, event, '@on("save")')
 
 
 def on_message(message: str) -> Callable[[F], F]:
@@ -68,14 +61,18 @@ def on_message(message: str) -> Callable[[F], F]:
             self.state.now = datetime.now()
         ```
     """
-    if not isinstance(message, str) or not message:
-        raise TypeError("@on_message() needs the message name, e.g. @on_message(\"tick\")")
+    return _tagger(MESSAGE_TAG, message, '@on_message("tick")')
 
-    def tag(method: F) -> F:
-        setattr(method, MESSAGE_TAG, message)
+
+def _tagger(tag: str, name: str, example: str) -> Callable[[F], F]:
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"{example.split('(')[0]}() needs a name, e.g. {example}")
+
+    def mark(method: F) -> F:
+        setattr(method, tag, name)
         return method
 
-    return tag
+    return mark
 
 
 class HandlerDefinitionError(TypeError):

@@ -16,17 +16,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
+from conftest import CHROMIUM, CHROMIUM_ARGS
+
 BUNDLE = Path(__file__).resolve().parents[2] / "livecomp" / "js" / "dist" / "live.js"
 ORIGIN = "http://livecomp.test"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # A WebSocket stand-in: records what the client sends; the test drives it.
 FAKE_SOCKET = """
