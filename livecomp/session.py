@@ -7,9 +7,8 @@ the socket, without a queue hop; server-side messages wait in a small
 mailbox for a second task. Both take the session's turn lock, which is what
 makes them one actor.
 
-The session is also the page's runtime: it owns every timer and subscription
-its components start, by component id, and cancels them when the component
-unmounts or the socket closes. Replies go through a bounded outbox drained by
+The page's ``ConnectedRuntime`` (messages, timers, subscriptions) is drained
+here, and ended when the socket closes. Replies go through a bounded outbox drained by
 a sender task, which batches what is queued into one frame; a client that
 cannot keep up is closed with ``SLOW_CLIENT`` instead of growing memory.
 """
@@ -44,7 +43,8 @@ from livecomp.protocol import (
     describe_validation_error,
     encode,
 )
-from livecomp.pubsub import Broker, LocalBroker, Subscription
+from livecomp.pubsub import Broker, LocalBroker
+from livecomp.runtime import ConnectedRuntime, Delivery
 from livecomp.security import (
     DEFAULT_MAX_FRAME_BYTES,
     PageClaims,
@@ -52,7 +52,6 @@ from livecomp.security import (
     TokenSigner,
     origin_allowed,
 )
-from livecomp.timers import Interval, Once
 
 logger = logging.getLogger("livecomp")
 
@@ -93,15 +92,6 @@ RouteResolver = Callable[[PageClaims], "type[Component[Any]] | None"]
 _MAX_IMMEDIATE = 1000
 
 
-class _Info:
-    """A server-side message for one component."""
-
-    __slots__ = ("cid", "data", "message", "timer")
-
-    def __init__(self, cid: str, message: str, data: Any, timer: Interval | None = None):
-        self.cid, self.message, self.data, self.timer = cid, message, data, timer
-
-
 class _Barrier:
     """Set once everything queued before it has been handled and sent."""
 
@@ -134,17 +124,11 @@ class LiveSession:
         self._origin = origin
         self._host = host
         self._config = config
-        self._broker: Broker = broker or LocalBroker()
+        self.runtime = ConnectedRuntime(broker or LocalBroker())
         self._turn = asyncio.Lock()
-        self._mailbox: deque[_Info | _Barrier] = deque()
-        self._mail = asyncio.Event()
         self._outbox: deque[ServerMessage | _Barrier] = deque()
         self._outgoing = asyncio.Event()
         self._closing: tuple[int, str] | None = None
-        self._timers: dict[str, set[Any]] = {}
-        self._subscriptions: dict[str, dict[str, Subscription]] = {}
-        self._handling = False
-        self._immediate: deque[_Info] | None = None
         self._reader: asyncio.Task[Any] | None = None
 
     async def run(self) -> None:
@@ -173,8 +157,7 @@ class LiveSession:
             try:
                 await page.close()
             finally:
-                for cid in list(self._timers) + list(self._subscriptions):
-                    await self.forget(cid)
+                await self.runtime.forget_all()
             if self._closing is not None:
                 await self._close(*self._closing)
 
@@ -206,7 +189,10 @@ class LiveSession:
             )
             return None
         context = PageContext(
-            connected=True, params=claims.params, session_id=claims.session_id, runtime=self
+            connected=True,
+            params=claims.params,
+            session_id=claims.session_id,
+            runtime=self.runtime,
         )
         page = LivePage(root_class, context)
         try:
@@ -228,17 +214,18 @@ class LiveSession:
             async with self._turn:
                 if self._closing is not None:
                     return
-                self._handling = True
+                self.runtime.handling = True
                 try:
                     await self._handle_frame(page, frame)
                 finally:
-                    self._end_turn()
+                    self.runtime.end_turn()
 
     async def _mail_loop(self, page: LivePage) -> None:
-        mailbox = self._mailbox
+        runtime = self.runtime
+        mailbox = runtime.mailbox
         while True:
-            await self._mail.wait()
-            self._mail.clear()
+            await runtime.mail.wait()
+            runtime.mail.clear()
             while mailbox:
                 async with self._turn:
                     if self._closing is not None:
@@ -247,18 +234,13 @@ class LiveSession:
                     if isinstance(item, _Barrier):
                         self._queue([item])
                         continue
-                    self._handling = True
+                    runtime.handling = True
                     try:
                         await self._handle_info(page, item)
                     finally:
-                        self._end_turn()
+                        runtime.end_turn()
 
-    def _end_turn(self) -> None:
-        self._handling = False
-        if self._immediate:
-            self._immediate.clear()
-
-    async def _handle_info(self, page: LivePage, info: _Info) -> None:
+    async def _handle_info(self, page: LivePage, info: Delivery) -> None:
         if info.timer is not None:
             info.timer.pending = False
         try:
@@ -322,15 +304,14 @@ class LiveSession:
         # Messages posted by the handler that just ran (send_parent, send_self)
         # belong to the same turn: their patches go out before the event's ack.
         handled = 0
-        while self._immediate:
-            info = self._immediate.popleft()
+        while (info := self.runtime.next_immediate()) is not None:
             handled += 1
             if handled > _MAX_IMMEDIATE:
                 self._handler_failed(
                     RuntimeError(f"more than {_MAX_IMMEDIATE} messages posted in one turn"),
                     "message loop",
                 )
-                self._immediate.clear()
+                self.runtime.end_turn()
                 return
             try:
                 await page.deliver(info.cid, info.message, info.data)
@@ -364,72 +345,16 @@ class LiveSession:
         else:
             logger.exception("%s", what, exc_info=exc)
 
-    # --- runtime: what components ask of their page ---------------------------
+    # --- introspection, for tests and the test client -----------------------
 
     def post(self, cid: str, message: str, data: Any) -> None:
-        """Deliver ``message`` to component ``cid``.
-
-        Posted from a handler, it is handled in the same turn, before the
-        page re-renders; posted from outside (a timer, a broadcast), it waits
-        behind everything already waiting.
-        """
-        if self._handling:
-            if self._immediate is None:
-                self._immediate = deque()
-            self._immediate.append(_Info(cid, message, data))
-        else:
-            self._mailbox.append(_Info(cid, message, data))
-            self._mail.set()
-
-    def call_later(self, cid: str, delay: float, message: str, data: Any) -> Once:
-        """Post ``message`` to ``cid`` after ``delay`` seconds."""
-        owner = self._timers.setdefault(cid, set())
-        return Once(owner, delay, lambda: self.post(cid, message, data))
-
-    def every(self, cid: str, interval: float, message: str, data: Any, align: bool) -> Interval:
-        """Post ``message`` to ``cid`` every ``interval`` seconds."""
-        owner = self._timers.setdefault(cid, set())
-
-        def fire(timer: Interval) -> None:
-            self._mailbox.append(_Info(cid, message, data, timer))
-            self._mail.set()
-
-        return Interval(owner, interval, align, fire)
-
-    async def subscribe(self, cid: str, topic: str) -> None:
-        """Post each message published on ``topic`` to ``cid``."""
-        topics = self._subscriptions.setdefault(cid, {})
-        if topic in topics:
-            return
-
-        def deliver(message: str, data: Any) -> None:
-            self.post(cid, message, data)
-
-        topics[topic] = await self._broker.subscribe(topic, deliver)
-
-    async def unsubscribe(self, cid: str, topic: str) -> None:
-        """Stop posting ``topic``'s messages to ``cid``."""
-        subscription = self._subscriptions.get(cid, {}).pop(topic, None)
-        if subscription is not None:
-            await subscription.cancel()
-
-    async def publish(self, topic: str, message: str, data: Any) -> None:
-        """Publish through the app's broker."""
-        await self._broker.publish(topic, message, data)
-
-    async def forget(self, cid: str) -> None:
-        """Cancel every timer and subscription component ``cid`` started."""
-        for timer in list(self._timers.pop(cid, ())):
-            timer.cancel()
-        for subscription in self._subscriptions.pop(cid, {}).values():
-            await subscription.cancel()
-
-    # --- introspection, for tests and the test client -----------------------
+        """Deliver a server-side message to component ``cid`` (as a timer would)."""
+        self.runtime.post(cid, message, data)
 
     @property
     def inbox_size(self) -> int:
         """Server-side messages waiting to be handled."""
-        return len(self._mailbox)
+        return len(self.runtime.mailbox)
 
     @property
     def sending(self) -> bool:
@@ -438,13 +363,12 @@ class LiveSession:
 
     def active_timers(self) -> int:
         """Timers scheduled for this page right now."""
-        return sum(len(timers) for timers in self._timers.values())
+        return self.runtime.active_timers()
 
     async def barrier(self) -> None:
         """Wait until everything queued so far has been handled and sent."""
         barrier = _Barrier()
-        self._mailbox.append(barrier)
-        self._mail.set()
+        self.runtime.enqueue(barrier)
         await barrier.done.wait()
 
     # --- sending ------------------------------------------------------------
