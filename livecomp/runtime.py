@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from livecomp.pubsub import Broker, LocalBroker, Subscription
@@ -110,6 +111,8 @@ class ConnectedRuntime:
         #: True while the session runs a turn; posts then join that turn.
         self.handling = False
         self._immediate: deque[Delivery] | None = None
+        #: Called on each enqueue, so the session can start draining lazily.
+        self.on_mail: Callable[[], None] | None = None
         self._broker = broker
         self._timers: dict[str, set[Any]] = {}
         self._subscriptions: dict[str, dict[str, Subscription]] = {}
@@ -118,6 +121,8 @@ class ConnectedRuntime:
         """Put ``item`` in the mailbox, behind everything already there."""
         self.mailbox.append(item)
         self.mail.set()
+        if self.on_mail is not None:
+            self.on_mail()
 
     def post(self, cid: str, message: str, data: Any) -> None:
         """Deliver ``message`` to component ``cid``.

@@ -127,7 +127,9 @@ class LiveSession:
         self.runtime = ConnectedRuntime(broker or LocalBroker())
         self._turn = asyncio.Lock()
         self._outbox: deque[ServerMessage | _Barrier] = deque()
-        self._outgoing = asyncio.Event()
+        self._sender: asyncio.Task[None] | None = None
+        self._mailman: asyncio.Task[None] | None = None
+        self.runtime.on_mail = self._start_mailman
         self._closing: tuple[int, str] | None = None
         self._reader: asyncio.Task[Any] | None = None
 
@@ -141,8 +143,8 @@ class LiveSession:
             return
         self.page = page
         self._reader = asyncio.current_task()
-        sender = asyncio.create_task(self._send_loop())
-        mailman = asyncio.create_task(self._mail_loop(page))
+        if self.runtime.mailbox:
+            self._start_mailman()
         try:
             self._queue([Render(cid=page.root_cid, html=page.full_html(page.root_cid))])
             await self._read_loop(page)
@@ -152,8 +154,9 @@ class LiveSession:
             if self._closing is None or task is None or task.uncancel() > 0:
                 raise
         finally:
-            mailman.cancel()
-            await self._drain(sender)
+            if self._mailman is not None:
+                self._mailman.cancel()
+            await self._drain()
             try:
                 await page.close()
             finally:
@@ -380,7 +383,10 @@ class LiveSession:
             self._slow_client()
             return
         self._outbox.extend(messages)
-        self._outgoing.set()
+        # The sender task exists only while there is something to send: an
+        # idle page holds no task for it.
+        if self._sender is None or self._sender.done():
+            self._sender = asyncio.create_task(self._send_loop())
 
     def _slow_client(self) -> None:
         self._closing = (
@@ -395,9 +401,7 @@ class LiveSession:
     async def _send_loop(self) -> None:
         outbox = self._outbox
         send = self.transport.send
-        while True:
-            await self._outgoing.wait()
-            self._outgoing.clear()
+        try:
             while outbox:
                 items = list(outbox)
                 outbox.clear()
@@ -412,14 +416,22 @@ class LiveSession:
                         batch.append(item)
                 if batch:
                     await send(encode(batch))
+        except ConnectionError:
+            # The reader sees the disconnect and ends the session.
+            outbox.clear()
 
-    async def _drain(self, sender: asyncio.Task[None]) -> None:
+    def _start_mailman(self) -> None:
+        if self._mailman is None and self.page is not None:
+            self._mailman = asyncio.create_task(self._mail_loop(self.page))
+
+    async def _drain(self) -> None:
+        sender = self._sender
+        if sender is None:
+            return
         # Let queued replies go out unless the client is the problem.
         if self._closing is None:
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(1.0):
-                    while self._outbox and not sender.done():
-                        await asyncio.sleep(0)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(sender), 1.0)
         sender.cancel()
         with contextlib.suppress(asyncio.CancelledError, ConnectionError, Exception):
             await sender
