@@ -1,12 +1,20 @@
 """Diff two renders of one component into the patch ops of ``docs/protocol.md``.
 
-The key idea: cost follows the size of the change, not of the page. Each
-sibling list is first trimmed of its equal leading and trailing children,
-compared by serialised HTML (one C call per child in Lexbor), so Python only
-walks the part that differs. In that part, keyed siblings (``live-cid``,
-``live-key``, ``id``) are matched by key, the rest by equal HTML and then by
-node type and tag, and matched nodes that are out of order are moved along a
-longest increasing subsequence, so few of them move.
+The key idea: cost follows the size of the change, not of the page.
+
+- Parsing: a render is parsed once. ``diff(old, new)`` keeps the parse of
+  ``new`` in a small cache bounded by memory (``TREE_CACHE``), so the next
+  diff, whose ``old`` it is, finds it there instead of parsing it again.
+  Cached trees are only read, so the ops are the same with or without it.
+- Walking: each sibling list is first trimmed of its equal leading and
+  trailing children, compared by serialised HTML (one C call per child in
+  Lexbor), so Python only walks the part that differs. A child list's HTML
+  is kept with its tree, so a list is serialised once for two diffs. Two
+  shortcuts skip even that: a list whose siblings are all equal text or
+  comments but for one element (the whitespace around a ``<tbody>``) goes
+  straight to that element, and a middle of one old and one new node is
+  paired directly. Any other middle goes to ``livecomp.reconcile``: keyed
+  siblings matched by key, moves along a longest increasing subsequence.
 
 Example:
     >>> diff('<p class="a">hi</p>', '<p class="b">hi</p>', fallback=False)
@@ -16,35 +24,127 @@ Example:
 from __future__ import annotations
 
 import json
-from bisect import bisect_left
-from collections import deque
-from typing import Any, Final
+from collections import OrderedDict
+from itertools import compress, count, islice
+from operator import ne
+from typing import Final
 
 from selectolax.lexbor import LexborNode
 
-from livecomp.dom import WHITESPACE, RootError, comment_data, from_lexbor, lexbor_root
+from livecomp.html import WHITESPACE, RootError, comment_data, lexbor_root
+from livecomp.reconcile import COMMENT, TEXT, Op, Pair, check_of, key_of, markup, reconcile
 
-__all__ = ["Differ", "Op", "RootError", "diff"]
-
-Op = list[Any]
-"""One patch op, a JSON-serialisable list such as ``["text", [0], "#text", "hi"]``."""
-
-Key = tuple[str, str, str]
-Pair = tuple[LexborNode, LexborNode, list[int]]  # old node, new node, path
+__all__ = ["TREE_CACHE", "Op", "RootError", "TreeCache", "diff"]
 
 # Elements whose content is not addressed by path: template content is not a
 # child list in the DOM, and noscript content is text in a scripting browser
 # but elements in Lexbor.
 _OPAQUE: Final = frozenset({"template", "noscript"})
-# Lexbor drops the leading newline of these elements' text when serialising,
-# so HTML containing them is serialised by livecomp.dom instead.
-_NEWLINE_EATERS: Final = ("<pre", "<textarea", "<listing")
-_KEY_ATTRS: Final = ("live-cid", "live-key", "id")
-_TEXT: Final = "-text"
-_COMMENT: Final = "-comment"
+# The memory a parsed render holds, estimated from its HTML: Lexbor takes
+# about 100 KiB for any document plus 17 bytes per character of HTML, and the
+# child lists and their HTML that the diff keeps with a tree add about 3.
+_TREE_BYTES: Final = 100 * 1024
+_BYTES_PER_CHAR: Final = 20
+# Ops lists at most this long have their JSON size bounded before measured.
+_FEW_OPS: Final = 8
+_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def diff(old_html: str, new_html: str, *, fallback: bool = True) -> list[Op]:
+class _Tree:
+    """One parsed render: its root, and the child lists and child HTML the
+    diffs read, by node, so that each is read from Lexbor once."""
+
+    __slots__ = ("_html", "_lists", "root")
+
+    def __init__(self, html: str) -> None:
+        self.root: LexborNode = lexbor_root(html)[0]
+        self._lists: dict[int, list[LexborNode]] = {}
+        self._html: dict[int, list[str]] = {}
+
+    def children(self, node: LexborNode) -> list[LexborNode]:
+        key = node.mem_id
+        found = self._lists.get(key)
+        if found is None:
+            found = self._lists[key] = []
+            child = node.first_child
+            while child is not None:
+                found.append(child)
+                child = child.next
+        return found
+
+    def read(self, node: LexborNode) -> bool:
+        """Whether the HTML of ``node``'s children has been read already."""
+        return node.mem_id in self._html
+
+    def child_html(self, node: LexborNode, children: list[LexborNode]) -> list[str]:
+        key = node.mem_id
+        found = self._html.get(key)
+        if found is None:
+            found = self._html[key] = [child.html or "" for child in children]
+        return found
+
+
+class TreeCache:
+    """Parsed renders by their HTML, least recently stored evicted first.
+
+    ``limit`` bounds the memory the trees are estimated to hold (about
+    100 KiB for any render, plus 20 bytes per character of HTML: 3.3 MB for
+    a 1,000-row table); a render bigger than that is not kept at all. So
+    pages that went idle pin at most ``limit`` bytes between them, whatever
+    their number.
+
+    Example:
+        >>> cache = TreeCache(limit=1_000_000)
+        >>> diff("<p>a</p>", "<p>b</p>", cache=cache)
+        [['replace', [], 'p', '<p>b</p>']]
+        >>> "<p>b</p>" in cache, "<p>a</p>" in cache
+        (True, False)
+    """
+
+    def __init__(self, limit: int = 32 * 2**20) -> None:
+        self.limit = limit
+        self.size = 0  # the estimated bytes held
+        self._trees: OrderedDict[str, tuple[_Tree, int]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._trees)
+
+    def __contains__(self, html: str) -> bool:
+        return html in self._trees
+
+    def clear(self) -> None:
+        self._trees.clear()
+        self.size = 0
+
+    def get(self, html: str) -> _Tree | None:
+        entry = self._trees.get(html)
+        return None if entry is None else entry[0]
+
+    def discard(self, html: str) -> None:
+        entry = self._trees.pop(html, None)
+        if entry is not None:
+            self.size -= entry[1]
+
+    def put(self, html: str, tree: _Tree) -> None:
+        """Keep ``tree``, the parse of ``html``, as the most recent entry."""
+        self.discard(html)
+        cost = _TREE_BYTES + _BYTES_PER_CHAR * len(html)
+        if cost > self.limit:
+            return
+        self._trees[html] = (tree, cost)
+        self.size += cost
+        while self.size > self.limit:
+            _, (_, evicted) = self._trees.popitem(last=False)
+            self.size -= evicted
+
+
+TREE_CACHE: Final = TreeCache()
+"""The cache ``diff`` uses unless given another."""
+
+
+def diff(
+    old_html: str, new_html: str, *, fallback: bool = True, cache: TreeCache | None = TREE_CACHE
+) -> list[Op]:
     """Return the ops that turn the DOM of ``old_html`` into that of ``new_html``.
 
     Both strings are one component render: exactly one root element, with at
@@ -52,460 +152,209 @@ def diff(old_html: str, new_html: str, *, fallback: bool = True) -> list[Op]:
     a single ``replace`` of the root is returned instead, unless ``fallback``
     is false (tests use that to exercise the fine-grained ops).
 
+    Parses are taken from and kept in ``cache`` (none: parse both):
+    ``new_html``'s is kept, and ``old_html``'s dropped once used, as a render
+    is normally diffed once as the old one.
+
     Raises:
         RootError: either string does not have exactly one root element.
     """
     if old_html == new_html:
         return []
-    old_root, _ = lexbor_root(old_html)
-    return _diff_roots(old_root, new_html, fallback)
+    if cache is None:
+        return _Walk(_Tree(old_html), _Tree(new_html)).run(new_html, fallback)
+    old = cache.get(old_html) or _Tree(old_html)
+    new = cache.get(new_html) or _Tree(new_html)
+    ops = _Walk(old, new).run(new_html, fallback)
+    cache.discard(old_html)
+    cache.put(new_html, new)
+    return ops
 
 
-class Differ:
-    """Diffs the successive renders of one component, parsing each only once.
+class _Walk:
+    """The diff of two trees: depth first, each parent's own ops before its
+    children's, with an explicit stack so deep markup cannot hit the
+    recursion limit."""
 
-    ``diff(old, new)`` parses both of its inputs; a ``Differ`` keeps the parse
-    of the last render instead. That saves about half the time for a large
-    component, but Lexbor needs some 20 times the HTML size (and at least
-    ~100 KiB) to hold a tree, so it only pays for large, often-changing
-    components.
+    def __init__(self, old: _Tree, new: _Tree) -> None:
+        self.old, self.new = old, new
+        self.ops: list[Op] = []
+        self.later: list[Pair] = []  # pairs to diff after the current one
 
-    Example:
-        >>> differ = Differ("<p>a</p>")
-        >>> differ.diff("<p>b</p>", fallback=False)
-        [['text', [0], '#text', 'b']]
-    """
-
-    def __init__(self, html: str) -> None:
-        self.html = html
-        self._root: LexborNode | None = None  # parsed on first use
-
-    def diff(self, new_html: str, *, fallback: bool = True) -> list[Op]:
-        """The ops from the last render to ``new_html``, which becomes the last.
-
-        Raises:
-            RootError: ``new_html`` does not have exactly one root element;
-                the last render stays what it was.
-        """
-        if new_html == self.html:
-            return []
-        if self._root is None:
-            self._root, _ = lexbor_root(self.html)
-        new_root, _ = lexbor_root(new_html)
-        ops = _diff_roots(self._root, new_html, fallback, new_root)
-        self.html, self._root = new_html, new_root
+    def run(self, new_html: str, fallback: bool) -> list[Op]:
+        old_root, new_root = self.old.root, self.new.root
+        tag = new_root.tag or ""
+        if (old_root.tag or "") != tag or tag in _OPAQUE:
+            return [self._replace_root(new_html)]
+        # The root may carry live-cid (it is the component being diffed), so
+        # it is diffed as a plain element.
+        self._element(old_root, new_root, [], tag, new_root.attributes)
+        stack = self.later[::-1]
+        while stack:
+            old, new, path = stack.pop()
+            self.later = []
+            self._pair(old, new, path)
+            stack.extend(reversed(self.later))
+        ops = self.ops
+        if fallback and ops:
+            size = len(new_html.strip(WHITESPACE))
+            fits = len(ops) <= _FEW_OPS and _json_bound(ops) <= size
+            if not fits and len(_encode_json(ops)) > size:
+                return [self._replace_root(new_html)]
         return ops
 
+    def _replace_root(self, new_html: str) -> Op:
+        return ["replace", [], check_of(self.old.root.tag or ""), new_html.strip(WHITESPACE)]
 
-def _diff_roots(
-    old_root: LexborNode, new_html: str, fallback: bool, new_root: LexborNode | None = None
-) -> list[Op]:
-    if new_root is None:
-        new_root, _ = lexbor_root(new_html)
-    source = new_html.strip(WHITESPACE)
-    replace_root: Op = ["replace", [], _check(_tag(old_root)), source]
-    if _tag(old_root) != _tag(new_root) or _tag(new_root) in _OPAQUE:
-        return [replace_root]
-    ops = _diff_tree(old_root, new_root)
-    if (
-        fallback
-        and ops
-        and len(json.dumps(ops, ensure_ascii=False, separators=(",", ":"))) > len(source)
-    ):
-        return [replace_root]
-    return ops
-
-
-def _check(tag: str) -> str:
-    """What an op says must be found at its target."""
-    if tag == _TEXT:
-        return "#text"
-    if tag == _COMMENT:
-        return "#comment"
-    return tag.lower()
-
-
-def _tag(node: LexborNode) -> str:
-    return node.tag or ""
-
-
-def _children(node: LexborNode) -> list[LexborNode]:
-    children = []
-    child = node.first_child
-    while child is not None:
-        children.append(child)
-        child = child.next
-    return children
-
-
-def _key(node: LexborNode) -> Key | None:
-    if _tag(node).startswith("-"):  # text and comment nodes carry no attributes
-        return None
-    attrs = node.attributes
-    for name in _KEY_ATTRS:
-        value = attrs.get(name)
-        if value:
-            # A child component keeps its cid even if its root tag changes;
-            # other keys only match an element of the same tag.
-            return (name, "" if name == "live-cid" else _tag(node), value)
-    return None
-
-
-def _same_element(old: LexborNode, new: LexborNode) -> bool:
-    """Two elements that pair up and can be diffed in place."""
-    tag = _tag(new)
-    return (
-        _tag(old) == tag
-        and not tag.startswith("-")
-        and tag not in _OPAQUE
-        and _key(old) == _key(new)
-        and "live-cid" not in new.attributes
-    )
-
-
-def _markup(node: LexborNode, html: str) -> str:
-    """HTML for ``node`` that parses back to the same nodes in its parent."""
-    if any(marker in html for marker in _NEWLINE_EATERS):
-        return from_lexbor(node).outer_html()
-    return html
-
-
-def _diff_tree(old_root: LexborNode, new_root: LexborNode) -> list[Op]:
-    """Ops for two roots of the same tag: depth first, each parent's own ops
-    before its children's, with an explicit stack so deep markup cannot hit
-    the recursion limit."""
-    ops: list[Op] = []
-    later: list[Pair] = []
-    # The root may carry live-cid (it is the component being diffed), so it
-    # is diffed as a plain element.
-    _diff_element(old_root, new_root, [], ops, later)
-    stack = later[::-1]
-    while stack:
-        old, new, path = stack.pop()
-        later = []
-        _diff_pair(old, new, path, ops, later)
-        stack.extend(reversed(later))
-    return ops
-
-
-def _diff_element(
-    old: LexborNode, new: LexborNode, path: list[int], ops: list[Op], later: list[Pair]
-) -> None:
-    """Ops for the element itself now; its children that differ go to ``later``."""
-    old_attrs = old.attributes
-    new_attrs = new.attributes
-    if old_attrs != new_attrs:
-        to_set = {
-            name: value or ""
-            for name, value in new_attrs.items()
-            if name not in old_attrs or (old_attrs[name] or "") != (value or "")
-        }
-        removed = [name for name in old_attrs if name not in new_attrs]
-        if to_set or removed:
-            ops.append(["attrs", path, _check(_tag(new)), to_set, removed])
-        if old.inner_html == new.inner_html:
-            return  # only the start tag changed; skip walking the children
-    _diff_children(old, new, path, ops, later)
-
-
-def _diff_pair(
-    old: LexborNode, new: LexborNode, path: list[int], ops: list[Op], later: list[Pair]
-) -> None:
-    """Diff two matched nodes (same type and tag, same key) whose HTML differs."""
-    tag = _tag(new)
-    if tag == _TEXT:
-        ops.append(["text", path, "#text", new.text_content or ""])
-    elif tag == _COMMENT:
-        ops.append(["text", path, "#comment", comment_data(new)])
-    elif tag in _OPAQUE or tag.startswith("-"):
-        ops.append(["replace", path, _check(_tag(old)), _markup(new, new.html or "")])
-    elif "live-cid" not in new.attributes:
-        _diff_element(old, new, path, ops, later)
-    # A child component placeholder with the same cid: its own diff runs
-    # separately, so the parent says nothing about it.
-
-
-def _diff_children(
-    old: LexborNode, new: LexborNode, path: list[int], ops: list[Op], later: list[Pair]
-) -> None:
-    olds = _children(old)
-    news = _children(new)
-    if len(olds) == len(news) == 1 and _same_element(olds[0], news[0]):
-        # A lone wrapper (table > tbody): the change is inside it, so skip
-        # serialising the whole subtree just to compare it.
-        later.append((olds[0], news[0], [*path, 0]))
-        return
-    old_html = [node.html or "" for node in olds]
-    new_html = [node.html or "" for node in news]
-    n_old, n_new = len(olds), len(news)
-    limit = min(n_old, n_new)
-    start = 0
-    while start < limit and old_html[start] == new_html[start]:
-        start += 1
-    limit -= start
-    end = 0
-    while end < limit and old_html[n_old - 1 - end] == new_html[n_new - 1 - end]:
-        end += 1
-    if start == n_old == n_new:
-        return
-    _Reconciler(
-        path,
-        _check(_tag(new)),
-        start,
-        olds[start : n_old - end],
-        old_html[start : n_old - end],
-        news[start : n_new - end],
-        new_html[start : n_new - end],
-        ops,
-        later,
-    ).run()
-
-
-class _Reconciler:
-    """Turns the differing middle of one child list into ops."""
-
-    def __init__(
-        self,
-        path: list[int],
-        parent_check: str,
-        offset: int,
-        olds: list[LexborNode],
-        old_html: list[str],
-        news: list[LexborNode],
-        new_html: list[str],
-        ops: list[Op],
-        later: list[Pair],
-    ) -> None:
-        self.path = path
-        self.parent_check = parent_check
-        self.offset = offset  # index of the middle in the full child list
-        self.olds, self.old_html = olds, old_html
-        self.news, self.new_html = news, new_html
-        self.ops = ops
-        self.later = later  # matched pairs whose content differs
-        self.old_match = [-1] * len(olds)  # old index -> new index
-        self.new_match = [-1] * len(news)  # new index -> old index
-        self.replaced: set[int] = set()  # new indices that replace their old node
-
-    def run(self) -> None:
-        self._match()
-        stable = self._stable()
-        self._pair_gaps(stable)
-        self._remove()
-        self._place(stable)
-        self._diff_matched()
-
-    def _link(self, i: int, j: int) -> None:
-        self.old_match[i] = j
-        self.new_match[j] = i
-
-    def _match(self) -> None:
-        # Identical nodes first: it is the cheapest test, and equal HTML means
-        # an equal key too (an unkeyed item that moved is then one move).
-        self._match_by(list(enumerate(self.old_html)), list(enumerate(self.new_html)))
-        old_keys = {i: _key(node) for i, node in enumerate(self.olds) if self.old_match[i] < 0}
-        new_keys = {j: _key(node) for j, node in enumerate(self.news) if self.new_match[j] < 0}
-        duplicated: set[Key] = set()
-        for keys in (old_keys, new_keys):
-            seen: set[Key] = set()
-            for key in keys.values():
-                if key is not None:
-                    if key in seen:
-                        duplicated.add(key)
-                    seen.add(key)
-        new_by_key = {key: j for j, key in new_keys.items() if key is not None}
-        for i, key in old_keys.items():
-            if key is not None and key not in duplicated and key in new_by_key:
-                self._link(i, new_by_key[key])
-
-        # The rest pair up by node type and tag, in order. A repeated id or
-        # live-key identifies nothing, so those siblings join in; a repeated
-        # cid never matches at all.
-        def positional(key: Key | None) -> bool:
-            return key is None or (key in duplicated and key[0] != "live-cid")
-
-        self._match_by(
-            [(i, _tag(self.olds[i])) for i, k in old_keys.items() if positional(k)],
-            [(j, _tag(self.news[j])) for j, k in new_keys.items() if positional(k)],
-        )
-
-    def _match_by(self, olds: list[tuple[int, str]], news: list[tuple[int, str]]) -> None:
-        """Link unmatched nodes with equal signatures, in order."""
-        queues: dict[str, deque[int]] = {}
-        for i, signature in olds:
-            if self.old_match[i] < 0:
-                queues.setdefault(signature, deque()).append(i)
-        for j, signature in news:
-            if self.new_match[j] < 0:
-                queue = queues.get(signature)
-                if queue:
-                    self._link(queue.popleft(), j)
-
-    def _stable(self) -> set[int]:
-        """New indices of matched nodes that keep their place (an LIS)."""
-        sequence = [j for j in self.old_match if j >= 0]
-        return {sequence[p] for p in _longest_increasing(sequence)}
-
-    def _pair_gaps(self, stable: set[int]) -> None:
-        """Between two stable nodes, unmatched old and new nodes become replaces."""
-        if min(self.old_match, default=0) >= 0 or min(self.new_match, default=0) >= 0:
-            return  # nothing left to pair on one side
-        prev_i = prev_j = -1
-        bounds = [(self.new_match[j], j) for j in sorted(stable)]
-        bounds.append((len(self.olds), len(self.news)))
-        for i_end, j_end in bounds:
-            olds = range(prev_i + 1, i_end)
-            news = range(prev_j + 1, j_end)
-            if (
-                olds
-                and news
-                and all(self.old_match[i] < 0 for i in olds)
-                and all(self.new_match[j] < 0 for j in news)
-            ):
-                for i, j in zip(olds, news, strict=False):
-                    self._link(i, j)
-                    self.replaced.add(j)
-                    stable.add(j)
-            prev_i, prev_j = i_end, j_end
-
-    def _remove(self) -> None:
-        # Highest index first, so the indices still to remove stay valid.
-        for i in range(len(self.olds) - 1, -1, -1):
-            if self.old_match[i] < 0:
-                path = [*self.path, self.offset + i]
-                self.ops.append(["remove", path, _check(_tag(self.olds[i]))])
-
-    def _place(self, stable: set[int]) -> None:
-        """Move unstable nodes and insert new ones, right to left, each just
-        before its final right-hand neighbour.
-
-        Every place a node ever occupies is known in advance as a *slot*
-        ``(group, offset)``: a kept node starts at ``(old index, 0)``, a
-        stable node stays there, and any other node ends at the slot just
-        before its right-hand neighbour's. A node's index is then the number
-        of occupied slots before its own, counted in O(log n).
-        """
-        if all(j in stable for j in self.old_match if j >= 0):
-            self._insert_only()
-            return
-        count = len(self.news)
-        final: list[tuple[int, int]] = [(0, 0)] * count
-        group, offset = len(self.olds), 0  # past the end
-        for j in range(count - 1, -1, -1):
-            if j in stable:
-                group, offset = self.new_match[j], 0
-            else:
-                offset -= 1
-            final[j] = (group, offset)
-        kept = [j for j in self.old_match if j >= 0]
-        slots = sorted({*final, *((self.new_match[j], 0) for j in kept)})
-        rank = {slot: r for r, slot in enumerate(slots)}
-        occupied = _Counts([rank[(self.new_match[j], 0)] for j in kept], len(slots))
-        j = count - 1
-        while j >= 0:
-            if self.new_match[j] < 0:
-                first = j
-                while first > 0 and self.new_match[first - 1] < 0:
-                    first -= 1
-                self._insert(first, j, occupied.before(rank[final[first]]))
-                for n in range(first, j + 1):
-                    occupied.add(rank[final[n]], 1)
-                j = first - 1
-                continue
-            if j not in stable:
-                start = rank[(self.new_match[j], 0)]
-                source = occupied.before(start)
-                occupied.add(start, -1)
-                target = occupied.before(rank[final[j]])
-                occupied.add(rank[final[j]], 1)
-                if source != target:
-                    at, check = self.offset, _check(_tag(self.olds[self.new_match[j]]))
-                    op = ["move", self.path, self.parent_check, at + source, at + target, check]
-                    self.ops.append(op)
-            j -= 1
-
-    def _insert_only(self) -> None:
-        """Nothing moves: insert each run of new nodes at its final index,
-        left to right, so everything before it is already in place."""
-        j, count = 0, len(self.news)
-        while j < count:
-            if self.new_match[j] >= 0:
-                j += 1
-                continue
-            last = j
-            while last + 1 < count and self.new_match[last + 1] < 0:
-                last += 1
-            self._insert(j, last, j)
-            j = last + 1
-
-    def _insert(self, first: int, last: int, index: int) -> None:
-        """One insert op for the new nodes ``first..last``, at child ``index``."""
-        html = "".join(_markup(self.news[n], self.new_html[n]) for n in range(first, last + 1))
-        self.ops.append(["insert", self.path, self.parent_check, self.offset + index, html])
-
-    def _diff_matched(self) -> None:
-        for j, i in enumerate(self.new_match):
-            if i < 0 or (j not in self.replaced and self.old_html[i] == self.new_html[j]):
-                continue
-            path = [*self.path, self.offset + j]
-            if j in self.replaced:
-                html = _markup(self.news[j], self.new_html[j])
-                self.ops.append(["replace", path, _check(_tag(self.olds[i])), html])
-            else:
-                self.later.append((self.olds[i], self.news[j], path))
-
-
-class _Counts:
-    """Counts per rank with prefix sums in O(log n) (a Fenwick tree)."""
-
-    def __init__(self, ranks: list[int], size: int) -> None:
-        """Start with a count of one at each of ``ranks``, all below ``size``."""
-        tree = [0] * (size + 1)
-        for rank in ranks:
-            tree[rank + 1] += 1
-        for position in range(1, size + 1):  # linear-time build
-            parent = position + (position & -position)
-            if parent <= size:
-                tree[parent] += tree[position]
-        self.tree = tree
-
-    def add(self, rank: int, delta: int) -> None:
-        tree = self.tree
-        position = rank + 1
-        while position < len(tree):
-            tree[position] += delta
-            position += position & -position
-
-    def before(self, rank: int) -> int:
-        """The total count of all ranks below ``rank``."""
-        tree = self.tree
-        total = 0
-        position = rank
-        while position > 0:
-            total += tree[position]
-            position -= position & -position
-        return total
-
-
-def _longest_increasing(sequence: list[int]) -> list[int]:
-    """Positions in ``sequence`` of one longest strictly increasing subsequence."""
-    tail_positions: list[int] = []
-    tail_values: list[int] = []
-    previous = [-1] * len(sequence)
-    for position, value in enumerate(sequence):
-        length = bisect_left(tail_values, value)
-        if length:
-            previous[position] = tail_positions[length - 1]
-        if length == len(tail_values):
-            tail_positions.append(position)
-            tail_values.append(value)
+    def _pair(self, old: LexborNode, new: LexborNode, path: list[int]) -> None:
+        """Diff two matched nodes (same type and tag, same key)."""
+        tag = new.tag or ""
+        if tag == TEXT:
+            self.ops.append(["text", path, "#text", new.text_content or ""])
+        elif tag == COMMENT:
+            self.ops.append(["text", path, "#comment", comment_data(new)])
+        elif tag in _OPAQUE or tag.startswith("-"):
+            html = markup(new, new.html or "")
+            self.ops.append(["replace", path, check_of(old.tag or ""), html])
         else:
-            tail_positions[length] = position
-            tail_values[length] = value
-    result: list[int] = []
-    position = tail_positions[-1] if tail_positions else -1
-    while position >= 0:
-        result.append(position)
-        position = previous[position]
-    result.reverse()
-    return result
+            attrs = new.attributes
+            if "live-cid" not in attrs:
+                self._element(old, new, path, tag, attrs)
+            # A child component placeholder with the same cid: its own diff
+            # runs separately, so the parent says nothing about it.
+
+    def _element(
+        self,
+        old: LexborNode,
+        new: LexborNode,
+        path: list[int],
+        tag: str,
+        new_attrs: dict[str, str | None],
+    ) -> None:
+        """Ops for the element itself now; its children that differ go to ``later``."""
+        old_attrs = old.attributes
+        if old_attrs != new_attrs:
+            to_set = {
+                name: value or ""
+                for name, value in new_attrs.items()
+                if name not in old_attrs or (old_attrs[name] or "") != (value or "")
+            }
+            removed = [name for name in old_attrs if name not in new_attrs]
+            if to_set or removed:
+                self.ops.append(["attrs", path, check_of(tag), to_set, removed])
+            if not self.old.read(old) and old.inner_html == new.inner_html:
+                # Only the start tag changed: two C calls tell, where reading
+                # the children would take two per child.
+                return
+        self._children(old, new, path, tag)
+
+    def _children(self, old: LexborNode, new: LexborNode, path: list[int], tag: str) -> None:
+        olds = self.old.children(old)
+        news = self.new.children(new)
+        n_old, n_new = len(olds), len(news)
+        if n_old == n_new:
+            at = _only_difference(olds, news)
+            if at is not None:
+                if at >= 0:
+                    self._one(olds[at], None, news[at], None, [*path, at])
+                return
+        old_html = self.old.child_html(old, olds)
+        new_html = self.new.child_html(new, news)
+        # The first difference from either end, found by C iterators.
+        limit = min(n_old, n_new)
+        start = next(compress(count(), map(ne, old_html, new_html)), limit)
+        if start == n_old == n_new:
+            return
+        limit -= start
+        from_end = map(ne, islice(reversed(old_html), limit), reversed(new_html))
+        end = next(compress(count(), from_end), limit)
+        old_end, new_end = n_old - end, n_new - end
+        if old_end - start == new_end - start == 1:
+            self._one(olds[start], old_html[start], news[start], new_html[start], [*path, start])
+        elif old_end == start:  # only new nodes: one insert
+            html = "".join(markup(news[j], new_html[j]) for j in range(start, new_end))
+            self.ops.append(["insert", path, check_of(tag), start, html])
+        elif new_end == start:  # only old nodes: removes, highest index first
+            for i in range(old_end - 1, start - 1, -1):
+                self.ops.append(["remove", [*path, i], check_of(olds[i].tag or "")])
+        else:
+            reconcile(
+                path,
+                check_of(tag),
+                start,
+                olds[start:old_end],
+                old_html[start:old_end],
+                news[start:new_end],
+                new_html[start:new_end],
+                self.ops,
+                self.later,
+            )
+
+    def _one(
+        self,
+        old: LexborNode,
+        old_html: str | None,
+        new: LexborNode,
+        new_html: str | None,
+        path: list[int],
+    ) -> None:
+        """One old node in place of one new node, as ``reconcile`` would pair
+        them: matched (same key, or no key and the same tag) they are diffed,
+        else the new one replaces the old one.
+
+        ``None`` HTML is not read yet: the nodes are then known to differ
+        unless both are elements of the same tag.
+        """
+        old_tag, new_tag = old.tag or "", new.tag or ""
+        old_key, new_key = key_of(old, old_tag), key_of(new, new_tag)
+        matched = old_key == new_key and (old_key is not None or old_tag == new_tag)
+        if old_html is None and old_tag == new_tag and not new_tag.startswith("-"):
+            if matched and new_tag not in _OPAQUE:
+                # Diffing the pair finds any difference: no need to look first.
+                self.later.append((old, new, path))
+                return
+            old_html, new_html = old.html or "", new.html or ""
+            if old_html == new_html:
+                return
+        if matched:
+            self.later.append((old, new, path))
+        else:
+            html = (new.html or "") if new_html is None else new_html
+            self.ops.append(["replace", path, check_of(old_tag), markup(new, html)])
+
+
+def _only_difference(olds: list[LexborNode], news: list[LexborNode]) -> int | None:
+    """The one index where two equally long child lists may differ, when the
+    nodes at every other index are equal text or comments; -1 if none may;
+    None if two or more may (elements always may: they are not compared here)."""
+    found = -1
+    for i, (old, new) in enumerate(zip(olds, news, strict=True)):
+        tag = old.tag
+        if tag == new.tag:
+            if tag == TEXT:
+                if old.text_content == new.text_content:
+                    continue
+            elif tag == COMMENT and old.html == new.html:
+                continue
+        if found >= 0:
+            return None
+        found = i
+    return found
+
+
+def _json_bound(ops: list[Op]) -> int:
+    """An upper bound on the length of ``ops`` as compact JSON: a character
+    of a string takes at most six (``\\u001f``), an integer at most 20."""
+    total = 2
+    for op in ops:
+        total += 3 + len(op)
+        for part in op:
+            if isinstance(part, str):
+                total += 2 + 6 * len(part)
+            elif isinstance(part, int):
+                total += 20
+            elif isinstance(part, list):
+                total += 2 + sum(22 if isinstance(x, int) else 3 + 6 * len(x) for x in part)
+            else:
+                total += 2 + sum(6 + 6 * (len(k) + len(v)) for k, v in part.items())
+    return total

@@ -17,7 +17,7 @@ from typing import Any
 
 from livecomp.component import Component, PageContext
 from livecomp.diff import RootError, diff
-from livecomp.dom import parse_root
+from livecomp.html import lexbor_root
 from livecomp.protocol import Op, Patch
 
 _ROOT_START = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
@@ -292,7 +292,7 @@ class LivePage:
 
     def _check_root(self, mounted: _Mounted, html: str) -> None:
         try:
-            parse_root(html)
+            lexbor_root(html)
         except RootError as exc:
             component = mounted.component
             raise RenderError(f"{type(component).__name__} (id {component.key!r}): {exc}") from exc

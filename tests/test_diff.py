@@ -9,11 +9,12 @@ checked end to end: the ops applied to the DOM of ``old`` give the DOM of
 from __future__ import annotations
 
 import json
+import uuid
 from itertools import pairwise
 
 import pytest
 
-from livecomp.diff import Differ, Op, RootError, diff
+from livecomp.diff import TREE_CACHE, Op, RootError, TreeCache, diff
 from livecomp.dom import apply_patches, nodes_equal, parse_root
 
 
@@ -337,22 +338,138 @@ def test_deeply_nested_markup_does_not_hit_the_recursion_limit() -> None:
     assert ops == [["text", [0, *[1] * 899, 1], "#text", "y"]]
 
 
-# --- Differ -------------------------------------------------------------------
+# --- shortcuts: the ops the general reconciler would give --------------------
 
 
-def test_differ_gives_the_same_ops_as_diff_render_after_render() -> None:
-    renders = [keyed_list([1, 2, 3]), keyed_list([0, 1, 2, 3]), keyed_list([3, 0, 1])]
-    differ = Differ(renders[0])
+def test_whitespace_around_a_lone_element_is_skipped_on_the_way_down() -> None:
+    def table(cell: str) -> str:
+        rows = "".join(f"\n    <tr><td>{cell if i == 3 else i}</td></tr>" for i in range(5))
+        return f'<table live-cid="c0">\n  <tbody>{rows}\n  </tbody>\n</table>'
+
+    assert fine(table("3"), table("x")) == [["text", [1, 7, 0, 0], "#text", "x"]]
+
+
+def test_a_lone_element_among_equal_text_is_still_compared_when_its_parent_changes() -> None:
+    old = '<div class="a"> <template><b>x</b></template> <!--c--></div>'
+    new = '<div class="b"> <template><b>x</b></template> <!--c--></div>'
+    assert fine(old, new) == [["attrs", [], "div", {"class": "b"}, []]]
+    # A child component's content is its own diff's business.
+    old = '<div class="a"> <i live-cid="c1">x</i> </div>'
+    new = '<div class="b"> <b live-cid="c1">y</b> </div>'
+    assert diff(old, new, fallback=False) == [["attrs", [], "div", {"class": "b"}, []]]
+
+
+def test_one_changed_text_among_equal_siblings_is_one_text_op() -> None:
+    assert fine("<p>a<!--c-->b</p>", "<p>a<!--c-->x</p>") == [["text", [2], "#text", "x"]]
+    assert fine("<p>a<!--c-->b</p>", "<p>a<!--d-->b</p>") == [["text", [1], "#comment", "d"]]
+
+
+def test_one_old_and_one_new_node_between_equal_siblings() -> None:
+    def middle(node: str) -> str:
+        return f"<div><p>a</p>{node}<p>z</p></div>"
+
+    assert fine(middle('<b id="k">1</b>'), middle('<b id="k">2</b>')) == [
+        ["text", [1, 0], "#text", "2"]
+    ]
+    assert fine(middle('<b id="k">1</b>'), middle('<b id="j">1</b>')) == [
+        ["replace", [1], "b", '<b id="j">1</b>']
+    ]
+    assert fine(middle("<b>1</b>"), middle('<b id="j">1</b>')) == [
+        ["replace", [1], "b", '<b id="j">1</b>']
+    ]
+    assert fine(middle("<b>1</b>"), middle("<i>1</i>")) == [["replace", [1], "b", "<i>1</i>"]]
+    assert fine(middle("<b>1</b>"), middle("1")) == [["replace", [1], "b", "1"]]
+    old, new = middle('<b live-cid="c1">1</b>'), middle('<i live-cid="c1">2</i>')
+    assert diff(old, new, fallback=False) == []
+
+
+def test_only_new_nodes_between_equal_siblings_are_one_insert() -> None:
+    assert fine("<ul><li>a</li><li>d</li></ul>", "<ul><li>a</li><li>b</li>c<li>d</li></ul>") == [
+        ["insert", [], "ul", 1, "<li>b</li>c"]
+    ]
+
+
+def test_only_old_nodes_between_equal_siblings_are_removes_from_the_last() -> None:
+    assert fine("<ul><li>a</li><li>b</li>c<li>d</li></ul>", "<ul><li>a</li><li>d</li></ul>") == [
+        ["remove", [2], "#text"],
+        ["remove", [1], "li"],
+    ]
+
+
+# --- the cache of parsed renders ---------------------------------------------
+
+
+def test_the_previous_new_render_is_found_in_the_cache_and_gives_the_same_ops() -> None:
+    renders = [keyed_list(keys) for keys in ([1, 2, 3], [0, 1, 2, 3], [3, 0, 1], [3, 1])]
+    cache = TreeCache()
+    diff("<ul></ul>", renders[0], cache=cache)
     for old, new in pairwise(renders):
-        assert differ.diff(new, fallback=False) == diff(old, new, fallback=False)
-    assert differ.html == renders[-1]
+        assert old in cache
+        assert diff(old, new, fallback=False, cache=cache) == diff(
+            old, new, fallback=False, cache=None
+        )
+        # The old render is diffed once; only the new one is kept.
+        assert old not in cache
+        assert new in cache
 
 
-def test_differ_keeps_its_last_render_when_a_render_has_no_single_root() -> None:
-    differ = Differ("<p>a</p>")
+def test_the_default_cache_keeps_the_new_render() -> None:
+    new = f"<p>{uuid.uuid4()}</p>"
+    diff("<p>a</p>", new)
+    assert new in TREE_CACHE
+
+
+def test_a_render_with_no_single_root_leaves_the_cache_as_it_was() -> None:
+    cache = TreeCache()
+    diff("<p>a</p>", "<p>b</p>", cache=cache)
     with pytest.raises(RootError):
-        differ.diff("<p>a</p><p>b</p>")
-    assert differ.diff("<p>b</p>", fallback=False) == [["text", [0], "#text", "b"]]
+        diff("<p>b</p>", "<p>a</p><p>b</p>", cache=cache)
+    assert "<p>b</p>" in cache
+    assert len(cache) == 1
+
+
+def test_a_cached_tree_is_never_changed_by_a_diff() -> None:
+    old = keyed_list([1, 2, 3], sep="\n")
+    news = [keyed_list([3, 1, 2], sep="\n"), keyed_list([1, 4, 3], sep=" "), "<ol></ol>"]
+    cache = TreeCache()
+    diff("<ul></ul>", old, cache=cache)
+    tree = cache.get(old)
+    assert tree is not None
+    before = tree.root.html
+    for new in news:
+        cache.put(old, tree)  # the same parse of old, for every new render
+        assert diff(old, new, fallback=False, cache=cache) == diff(
+            old, new, fallback=False, cache=None
+        )
+        # The cached parse of new serves as the new side too.
+        assert diff("<ul></ul>", new, cache=cache) == diff("<ul></ul>", new, cache=None)
+    assert tree.root.html == before
+
+
+def test_the_cache_evicts_the_oldest_renders_beyond_its_memory_limit() -> None:
+    renders = [f"<p>{n}</p>" for n in range(6)]
+    empty = TreeCache()
+    diff("<p>x</p>", renders[0], cache=empty)
+    one = empty.size  # the estimated memory of one small render
+    cache = TreeCache(limit=3 * one)
+    for render in renders:
+        diff("<p>x</p>", render, cache=cache)
+        assert cache.size <= cache.limit
+    assert [r in cache for r in renders] == [False, False, False, True, True, True]
+    # A render estimated above the limit is not kept at all.
+    big = "<p>" + "x" * (3 * one) + "</p>"
+    diff("<p>x</p>", big, cache=cache)
+    assert big not in cache
+    assert len(cache) == 3
+    cache.clear()
+    assert (len(cache), cache.size) == (0, 0)
+
+
+def test_a_cache_with_no_room_keeps_nothing_and_changes_no_ops() -> None:
+    cache = TreeCache(limit=0)
+    old, new = keyed_list([1, 2]), keyed_list([2, 1])
+    assert diff(old, new, cache=cache) == diff(old, new, cache=None)
+    assert len(cache) == 0
 
 
 # --- root errors --------------------------------------------------------------

@@ -14,10 +14,10 @@ import copy
 import json
 from collections.abc import Callable
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from livecomp.diff import diff
+from livecomp.diff import TreeCache, diff
 from livecomp.dom import (
     Comment,
     Element,
@@ -320,3 +320,34 @@ def test_fine_grained_ops_turn_old_dom_into_new(pair: tuple[str, str]) -> None:
 @given(pairs())
 def test_ops_with_size_fallback_turn_old_dom_into_new(pair: tuple[str, str]) -> None:
     check_round_trip(*pair, fallback=True)
+
+
+@settings(QUICK, max_examples=300)
+@given(pairs())
+def test_ops_longer_than_the_new_html_and_only_those_become_a_replace(
+    pair: tuple[str, str],
+) -> None:
+    old, new = pair
+    ops = diff(old, new, fallback=False)
+    source = new.strip(" \t\n\f\r")
+    if ops and len(json.dumps(ops, ensure_ascii=False, separators=(",", ":"))) > len(source):
+        assert diff(old, new) == [["replace", [], parse_root(old).tag.lower(), source]]
+    else:
+        assert diff(old, new) == ops
+
+
+@settings(QUICK, max_examples=300)
+@given(pairs())
+def test_cached_parses_give_the_same_ops(pair: tuple[str, str]) -> None:
+    old, new = pair
+    assume(old != new)  # equal renders are not even parsed
+    expected = diff(old, new, fallback=False, cache=None)
+    cache = TreeCache()
+    # As in a page: the diff before this one parsed old as its new render
+    # (and read child lists of it), and this one finds it cached.
+    diff(new, old, cache=cache)
+    assert old in cache
+    assert diff(old, new, fallback=False, cache=cache) == expected
+    # new is cached now: the same ops with the new render's parse cached.
+    assert new in cache
+    assert diff(old, new, fallback=False, cache=cache) == expected
