@@ -10,6 +10,11 @@ It measures, per scenario (``bench.scenarios``):
 - the server's memory per connected idle page, with and without
   permessage-deflate (``bench.idle``).
 
+Then, in a table of its own, ticking clocks (``bench.clocks``): one page of
+100 clocks, and many pages of 5 clocks driven from separate load processes
+(``bench.ticks``): tick lag, ticks delivered against ticks due, and the
+server's CPU and memory.
+
 The machine is small and shared, so the suite reports medians and ratios
 from one run and asserts nothing about wall-clock time.
 """

@@ -2,11 +2,13 @@
 
 Usage, from the repository root::
 
-    .venv/bin/python -m bench              # the full run, about two minutes
-    .venv/bin/python -m bench --quick      # fewer events, shorter loads, < 1 min
-    .venv/bin/python -m bench --markdown   # the table again as markdown
+    .venv/bin/python -m bench              # the full run, about three minutes
+    .venv/bin/python -m bench --quick      # fewer events, shorter loads, about a minute
+    .venv/bin/python -m bench --markdown   # the tables again as markdown
+    .venv/bin/python -m bench --no-clocks  # the scenarios table only
 
-Progress goes to stderr; the table goes to stdout.
+Progress goes to stderr; the tables go to stdout: the scenarios, then the
+ticking clocks (``bench.clocks``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import sys
 import time
 from dataclasses import dataclass
 
+from bench import clocks
 from bench.idle import IdleMemory, measure_idle
 from bench.inprocess import measure_server
 from bench.load import LoadResult, run_load
@@ -41,28 +44,34 @@ class Settings:
     single_seconds: float
     idle_pages: dict[str, int]
     idle_warm_pages: int
+    mounts: int
+    clocks: clocks.ClockSettings
 
 
 FULL = Settings(
-    events={"thermostat": 2_000, "table-1000": 300},
-    renders={"thermostat": 2_000, "table-1000": 100},
+    events={"thermostat": 2_000, "table-1000": 300, "table-1000-rows": 2_000},
+    renders={"thermostat": 2_000, "table-1000": 100, "table-1000-rows": 30},
     load_seconds=10.0,
     load_warmup=2.0,
     single_seconds=3.0,
     # A table page holds its 1,000 rows and ~160 KB of HTML: a hundred pages
     # measure that per-page cost as well as a thousand would, in a tenth of
     # the time and memory.
-    idle_pages={"thermostat": 1_000, "table-1000": 100},
+    idle_pages={"thermostat": 1_000, "table-1000": 100, "table-1000-rows": 100},
     idle_warm_pages=20,
+    mounts=5,
+    clocks=clocks.FULL,
 )
 QUICK = Settings(
-    events={"thermostat": 300, "table-1000": 30},
-    renders={"thermostat": 300, "table-1000": 20},
+    events={"thermostat": 300, "table-1000": 30, "table-1000-rows": 300},
+    renders={"thermostat": 300, "table-1000": 20, "table-1000-rows": 5},
     load_seconds=3.0,
     load_warmup=0.5,
     single_seconds=1.0,
-    idle_pages={"thermostat": 300, "table-1000": 10},
+    idle_pages={"thermostat": 300, "table-1000": 10, "table-1000-rows": 10},
     idle_warm_pages=5,
+    mounts=2,
+    clocks=clocks.QUICK,
 )
 
 
@@ -85,12 +94,16 @@ async def run(settings: Settings, scenarios: list[Scenario], *, load: bool, idle
     for scenario in scenarios:
         events = settings.events[scenario.name]
         progress(f"in-process: {scenario.name}, {events} events")
-        timing = await measure_server(scenario, events, settings.renders[scenario.name])
+        timing = await measure_server(
+            scenario, events, settings.renders[scenario.name], settings.mounts
+        )
         results[scenario.name].server = timing
         details.append(
             f"{scenario.name} in-process: {events:,} events, "
-            f"{timing.patches_per_event:.2f} patches/event, "
-            f"{settings.renders[scenario.name]:,} bare renders"
+            f"{timing.patches_per_event:.2f} patches/event; "
+            f"{settings.renders[scenario.name]:,} renders of the whole page "
+            f"({timing.components:,} component{'s' if timing.components > 1 else ''}); "
+            f"a fresh mount to full HTML {timing.mount_us / 1e3:,.1f} ms"
         )
 
     if load:
@@ -185,7 +198,7 @@ def _describe_idle(scenario: Scenario, memory: IdleMemory) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description="livecomp benchmarks")
-    parser.add_argument("--quick", action="store_true", help="a short smoke run (< 1 min)")
+    parser.add_argument("--quick", action="store_true", help="a short smoke run (about a minute)")
     parser.add_argument("--markdown", action="store_true", help="also print the table as markdown")
     parser.add_argument(
         "--scenario",
@@ -195,16 +208,27 @@ def main() -> None:
     )
     parser.add_argument("--no-load", action="store_true", help="skip the websocket load runs")
     parser.add_argument("--no-idle", action="store_true", help="skip the idle-memory runs")
+    parser.add_argument("--no-clocks", action="store_true", help="skip the clocks section")
     args = parser.parse_args()
 
     raise_fd_limit()
     scenarios = [s for s in SCENARIOS if not args.scenario or s.name in args.scenario]
     settings = QUICK if args.quick else FULL
     report = asyncio.run(run(settings, scenarios, load=not args.no_load, idle=not args.no_idle))
+    ticking = None
+    if not args.no_clocks:
+        ticking = asyncio.run(clocks.measure_section(settings.clocks, progress))
+    progress("done")
     print(report.plain())
+    if ticking is not None:
+        print()
+        print(ticking.plain())
     if args.markdown:
         print()
         print(report.markdown())
+        if ticking is not None:
+            print()
+            print(ticking.markdown())
 
 
 if __name__ == "__main__":

@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
+
+from bench.scenarios import child_cids
 
 _TOKEN = re.compile(rb'live-token="([^"]+)"')
 #: Seconds any single network step may take before the client gives up.
@@ -33,8 +35,8 @@ class EventRefused(ClientError):
     """The server answered an event with ``err`` instead of ``ack``."""
 
 
-async def fetch_token(base: str, path: str) -> str:
-    """GET ``base + path`` and return the page's ``live-token``.
+async def http_get(base: str, path: str) -> bytes:
+    """GET ``base + path`` and return the body; raise ClientError unless 200 OK.
 
     A hand-written HTTP/1.1 GET: the venv has no async HTTP client, and one
     request per page needs nothing more than this.
@@ -53,10 +55,30 @@ async def fetch_token(base: str, path: str) -> str:
             response = await reader.read()  # Connection: close ends the body
         finally:
             writer.close()
-    status = response.split(b"\r\n", 1)[0]
+    head, _, body = response.partition(b"\r\n\r\n")
+    status = head.split(b"\r\n", 1)[0]
     if b" 200 " not in status:
         raise ClientError(f"GET {path} answered {status.decode(errors='replace')!r}")
-    found = _TOKEN.search(response)
+    if b"transfer-encoding: chunked" in head.lower():
+        body = _unchunk(body)
+    return body
+
+
+def _unchunk(body: bytes) -> bytes:
+    out = bytearray()
+    while body:
+        size_line, _, rest = body.partition(b"\r\n")
+        size = int(size_line.split(b";", 1)[0], 16)
+        if size == 0:
+            break
+        out += rest[:size]
+        body = rest[size + 2 :]
+    return bytes(out)
+
+
+async def fetch_token(base: str, path: str) -> str:
+    """GET the page at ``base + path`` and return its ``live-token``."""
+    found = _TOKEN.search(await http_get(base, path))
     if found is None:
         raise ClientError(f"GET {path} returned a page without a live-token")
     return found.group(1).decode()
@@ -70,21 +92,28 @@ def messages(frame: str | bytes) -> list[dict[str, Any]]:
 
 @dataclass
 class LiveClient:
-    """One joined page: its socket, its root component id, the last event ref."""
+    """One joined page: its socket, its root component id, the last event ref.
+
+    ``targets`` holds the component ids found in the joined render for the
+    tag the page was opened with (``open_page(target_tag=...)``), in page
+    order, as a browser would find them in its DOM.
+    """
 
     ws: ClientConnection
     cid: str
     extensions: str | None
     ref: int = 0
+    targets: list[str] = field(default_factory=list)
 
-    async def event(self, event: str, value: dict[str, Any]) -> None:
-        """Send one event and wait for its ack; patches before it are read and dropped.
+    async def event(self, event: str, value: dict[str, Any], cid: str | None = None) -> None:
+        """Send one event to ``cid`` (the root by default) and wait for its ack;
+        patches before it are read and dropped.
 
         Raises EventRefused if the server answered with ``err``.
         """
         self.ref += 1
         ref = self.ref
-        frame = {"t": "event", "ref": ref, "cid": self.cid, "event": event, "value": value}
+        frame = {"t": "event", "ref": ref, "cid": cid or self.cid, "event": event, "value": value}
         async with asyncio.timeout(STEP_TIMEOUT):
             await self.ws.send(json.dumps(frame))
             while True:
@@ -100,11 +129,15 @@ class LiveClient:
             await self.ws.close()
 
 
-async def open_page(base: str, path: str, *, compression: str | None = None) -> LiveClient:
+async def open_page(
+    base: str, path: str, *, compression: str | None = None, target_tag: str | None = None
+) -> LiveClient:
     """GET the page at ``path``, open its socket and join; return once rendered.
 
     ``compression=None`` offers no extension; ``"deflate"`` offers
-    permessage-deflate as websockets (and browsers) do by default.
+    permessage-deflate as websockets (and browsers) do by default. With
+    ``target_tag``, the ids of the components whose root is such an element
+    are read from the joined render into ``targets``; finding none is an error.
     """
     token = await fetch_token(base, path)
     url = base.replace("http://", "ws://", 1) + SOCKET_PATH
@@ -129,11 +162,23 @@ async def open_page(base: str, path: str, *, compression: str | None = None) -> 
     if render is None:
         raise ClientError(f"expected a render after join, got {first!r:.200}")
     extensions = ws.response.headers.get("Sec-WebSocket-Extensions") if ws.response else None
-    return LiveClient(ws=ws, cid=str(render["cid"]), extensions=extensions)
+    client = LiveClient(ws=ws, cid=str(render["cid"]), extensions=extensions)
+    if target_tag is not None:
+        client.targets = child_cids(str(render.get("html", "")), target_tag)
+        if not client.targets:
+            await ws.close()
+            raise ClientError(f"the render of {path} has no <{target_tag} live-cid=...>")
+    return client
 
 
 async def open_pages(
-    base: str, path: str, count: int, *, compression: str | None = None, concurrency: int = 32
+    base: str,
+    path: str,
+    count: int,
+    *,
+    compression: str | None = None,
+    concurrency: int = 32,
+    target_tag: str | None = None,
 ) -> list[LiveClient]:
     """Open ``count`` joined pages, at most ``concurrency`` handshakes at a time.
 
@@ -144,7 +189,7 @@ async def open_pages(
 
     async def one() -> LiveClient:
         async with gate:
-            return await open_page(base, path, compression=compression)
+            return await open_page(base, path, compression=compression, target_tag=target_tag)
 
     results = await asyncio.gather(*(one() for _ in range(count)), return_exceptions=True)
     clients = [r for r in results if isinstance(r, LiveClient)]

@@ -89,7 +89,9 @@ async def run_load(
     server: Probe | None = None,
 ) -> LoadResult:
     """Drive ``clients`` joined pages of ``scenario`` for ``warmup + duration`` seconds."""
-    pages = await open_pages(base, scenario.route, clients, compression=compression)
+    pages = await open_pages(
+        base, scenario.route, clients, compression=compression, target_tag=scenario.target_tag
+    )
     numbers = itertools.count()  # shared, so concurrent clients touch different rows
     latencies: list[float] = []
     errors = 0
@@ -104,8 +106,10 @@ async def run_load(
             began = now()
             if began >= window_end or len(latencies) >= MAX_EVENTS:
                 return
+            number = next(numbers)
+            cid = scenario.event_cid(number, page.cid, page.targets)
             try:
-                await page.event(scenario.event, scenario.value(next(numbers)))
+                await page.event(scenario.event, scenario.value(number), cid)
             except ClientError:
                 errors += 1
                 continue

@@ -39,6 +39,19 @@ class Probe:
         return float(times.user + times.system)
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds that all of the machine's cores have spent busy so far.
+
+    Busy is everything but idle and I/O wait, steal included (another
+    virtual machine had the core); guest time is already part of user time.
+    """
+    times = psutil.cpu_times()
+    total = sum(float(x) for x in times)
+    idle = float(times.idle) + float(getattr(times, "iowait", 0.0))
+    guest = float(getattr(times, "guest", 0.0)) + float(getattr(times, "guest_nice", 0.0))
+    return total - idle - guest
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:

@@ -67,14 +67,15 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "render µs",
-        "the root template rendered alone (component.render()), median",
+        "the whole page rendered alone: every component's render() once, Jinja only, median "
+        "(table-1000-rows: the table and its 1,000 row components)",
         _server(lambda s: s.render_us),
     ),
     Column(
         "srv/render",
-        "server time per event over render-alone time",
+        "server time per event over the whole-page render time",
         _server(lambda s: s.render_ratio),
-        "{:.1f}x",
+        "{:.2g}x",
     ),
     Column(
         "ev/s @50",
@@ -116,7 +117,8 @@ COLUMNS: tuple[Column, ...] = (
 
 @dataclass(frozen=True)
 class Target:
-    """A goal for one scenario's measured value."""
+    """A goal for one scenario's measured value; ``claim`` groups the goals
+    that together check one design claim."""
 
     scenario: str
     text: str
@@ -124,6 +126,7 @@ class Target:
     compare: Callable[[float, float], bool]
     limit: float
     fmt: str = "{:,.0f}"
+    claim: str = ""
 
     def verdict(self, results: list[ScenarioResult]) -> tuple[str, str]:
         """(measured value, "met" / "MISSED" / "not measured")."""
@@ -132,6 +135,40 @@ class Target:
         if number is None or math.isnan(number):
             return MISSING, "not measured"
         return self.fmt.format(number), "met" if self.compare(number, self.limit) else "MISSED"
+
+
+ONE_CELL = "one changed cell in a 1,000-row table"
+
+
+def _one_cell_targets(scenario: str) -> tuple[Target, ...]:
+    """The table targets, asked of both ways of writing the table."""
+    return (
+        Target(
+            scenario,
+            "<= 200 bytes per event",
+            _server(lambda s: s.median_bytes),
+            operator.le,
+            200,
+            claim=ONE_CELL,
+        ),
+        Target(
+            scenario,
+            ">= 300 events/s with 50 clients",
+            _load(lambda x: x.events_per_s),
+            operator.ge,
+            300,
+            claim=ONE_CELL,
+        ),
+        Target(
+            scenario,
+            "server time <= 3x render-alone",
+            _server(lambda s: s.render_ratio),
+            operator.le,
+            3,
+            "{:.2g}x",
+            claim=ONE_CELL,
+        ),
+    )
 
 
 TARGETS: tuple[Target, ...] = (
@@ -150,29 +187,31 @@ TARGETS: tuple[Target, ...] = (
         25,
         "{:,.1f}",
     ),
-    Target(
-        "table-1000",
-        "<= 200 bytes per event",
-        _server(lambda s: s.median_bytes),
-        operator.le,
-        200,
-    ),
-    Target(
-        "table-1000",
-        ">= 300 events/s with 50 clients",
-        _load(lambda x: x.events_per_s),
-        operator.ge,
-        300,
-    ),
-    Target(
-        "table-1000",
-        "server time <= 3x render-alone",
-        _server(lambda s: s.render_ratio),
-        operator.le,
-        3,
-        "{:.1f}x",
-    ),
+    *_one_cell_targets("table-1000"),
+    *_one_cell_targets("table-1000-rows"),
 )
+
+
+def claim_summary(
+    results: list[ScenarioResult], targets: tuple[Target, ...] = TARGETS
+) -> list[str]:
+    """For each claim: which scenarios meet every one of its targets."""
+    lines = []
+    for claim in dict.fromkeys(t.claim for t in targets if t.claim):
+        # scenario -> the verdicts of its targets for this claim
+        verdicts: dict[str, list[str]] = {}
+        for target in targets:
+            if target.claim == claim:
+                verdicts.setdefault(target.scenario, []).append(target.verdict(results)[1])
+        parts = [
+            f"{name}: {v.count('met')} of {len(v)} met"
+            + (f", {v.count('not measured')} not measured" if "not measured" in v else "")
+            for name, v in verdicts.items()
+        ]
+        winners = [name for name, v in verdicts.items() if all(x == "met" for x in v)]
+        verdict = "met by " + " and ".join(winners) if winners else "met by no scenario in full"
+        lines.append(f'"{claim}": {verdict} ({"; ".join(parts)})')
+    return lines
 
 
 @dataclass
@@ -194,37 +233,52 @@ class Report:
         for target in TARGETS:
             measured, verdict = target.verdict(self.results)
             targets.append(f"{target.scenario}: {target.text}: {measured} ({verdict})")
+        targets += claim_summary(self.results)
         return legend, self.details, targets
 
     def plain(self) -> str:
         """Aligned columns: text left-aligned, numbers right-aligned."""
-        headers, rows = self.cells()
-        widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
-
-        def line(row: list[str]) -> str:
-            first = row[0].ljust(widths[0])
-            rest = (cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True))
-            return "  ".join([first, *rest]).rstrip()
-
-        out = [line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
         legend, details, targets = self.footnotes()
-        out += ["", "Columns:", *(f"  {x}" for x in legend)]
-        if details:
-            out += ["", "Run:", *(f"  {x}" for x in details)]
-        out += ["", "Targets:", *(f"  {x}" for x in targets)]
-        return "\n".join(out)
+        return plain_table(
+            *self.cells(), [("Columns", legend), ("Run", details), ("Targets", targets)]
+        )
 
     def markdown(self) -> str:
         """The same table and footnotes as GitHub-flavoured markdown."""
-        headers, rows = self.cells()
-        out = [
-            "| " + " | ".join(headers) + " |",
-            "| --- |" + " ---: |" * (len(headers) - 1),
-            *("| " + " | ".join(row) + " |" for row in rows),
-        ]
         legend, details, targets = self.footnotes()
-        out += ["", "Columns:", "", *(f"- {x}" for x in legend)]
-        if details:
-            out += ["", "Run:", "", *(f"- {x}" for x in details)]
-        out += ["", "Targets:", "", *(f"- {x}" for x in targets)]
-        return "\n".join(out)
+        return markdown_table(
+            *self.cells(), [("Columns", legend), ("Run", details), ("Targets", targets)]
+        )
+
+
+Section = tuple[str, list[str]]
+
+
+def plain_table(headers: list[str], rows: list[list[str]], sections: list[Section]) -> str:
+    """A table in aligned columns (first left, others right), then each
+    non-empty ``(title, lines)`` section as an indented list."""
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+
+    def line(row: list[str]) -> str:
+        first = row[0].ljust(widths[0])
+        rest = (cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True))
+        return "  ".join([first, *rest]).rstrip()
+
+    out = [line(headers), "  ".join("-" * w for w in widths), *(line(r) for r in rows)]
+    for title, lines in sections:
+        if lines:
+            out += ["", f"{title}:", *(f"  {x}" for x in lines)]
+    return "\n".join(out)
+
+
+def markdown_table(headers: list[str], rows: list[list[str]], sections: list[Section]) -> str:
+    """The same as GitHub-flavoured markdown."""
+    out = [
+        "| " + " | ".join(headers) + " |",
+        "| --- |" + " ---: |" * (len(headers) - 1),
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]
+    for title, lines in sections:
+        if lines:
+            out += ["", f"{title}:", "", *(f"- {x}" for x in lines)]
+    return "\n".join(out)

@@ -1,21 +1,31 @@
 """The benchmark server: every scenario as a live page, served by Hypercorn.
 
 Run as ``python -m bench.serve --port N``: each scenario is served at its
-route (``/thermostat``, ``/table``) by one ``LiveApp``, on Hypercorn
+route (``/thermostat``, ``/table``, ``/table-rows``) and the clocks page at
+``/clocks?n=N`` by one ``LiveApp``, on Hypercorn
 configured as ``livecomp.serve`` configures it, on 127.0.0.1 only. The bench
 starts it as a separate process so the load generator does not compete with
 it for one GIL, and stops it by PID (SIGTERM, which Hypercorn handles).
+
+``GET /bench/gc`` answers the time the server's garbage collector has taken
+so far (``GcTotals`` as JSON): with many pages connected a full collection
+walks every live object, and its pauses show up as lag.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
+import json
 import resource
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
-from quart import Quart
+from quart import Quart, Response
 
-from bench.scenarios import SCENARIOS
+from bench.scenarios import CLOCKS_ROUTE, SCENARIOS, ClockPage
 from livecomp import LiveApp
 
 
@@ -33,12 +43,65 @@ def raise_fd_limit(wanted: int = 65_536) -> int:
     return soft
 
 
-def create_app() -> Quart:
-    """A Quart app serving every scenario at its route."""
+GC_ROUTE = "/bench/gc"
+
+
+@dataclass
+class GcTotals:
+    """Collections and seconds spent collecting, per generation, so far."""
+
+    collections: list[int] = field(default_factory=lambda: [0, 0, 0])
+    seconds: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
+    longest: float = 0.0
+
+    def since(self, earlier: GcTotals) -> GcTotals:
+        """What happened between ``earlier`` and this reading (``longest``: this one's)."""
+        return GcTotals(
+            [a - b for a, b in zip(self.collections, earlier.collections, strict=True)],
+            [a - b for a, b in zip(self.seconds, earlier.seconds, strict=True)],
+            self.longest,
+        )
+
+
+class GcClock:
+    """Times every collection through ``gc.callbacks``."""
+
+    def __init__(self) -> None:
+        self.totals = GcTotals()
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        took = time.perf_counter() - self._started
+        generation = int(info["generation"])
+        self.totals.collections[generation] += 1
+        self.totals.seconds[generation] += took
+        self.totals.longest = max(self.totals.longest, took)
+
+    def reset_longest(self) -> None:
+        self.totals.longest = 0.0
+
+
+def create_app(gc_clock: GcClock | None = None) -> Quart:
+    """A Quart app serving every scenario at its route, the clocks page, and
+    ``GC_ROUTE`` when given a ``gc_clock``."""
     app = Quart(__name__)
     live = LiveApp(app)
     for scenario in SCENARIOS:
         live.page(scenario.route, scenario.component, title=scenario.name)
+    live.page(CLOCKS_ROUTE, ClockPage, title="clocks")
+    if gc_clock is not None:
+        clock = gc_clock
+
+        async def gc_totals() -> Response:
+            # Each reading reports the longest pause since the one before.
+            body = json.dumps(asdict(clock.totals))
+            clock.reset_longest()
+            return Response(body, content_type="application/json")
+
+        app.add_url_rule(GC_ROUTE, "bench_gc", gc_totals)
     return app
 
 
@@ -47,7 +110,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     raise_fd_limit()
-    asyncio.run(serve(create_app(), args.port))
+    gc_clock = GcClock()
+    gc.callbacks.append(gc_clock)
+    asyncio.run(serve(create_app(gc_clock), args.port))
 
 
 async def serve(app: Quart, port: int) -> None:
