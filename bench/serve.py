@@ -27,6 +27,7 @@ from quart import Quart, Response
 
 from bench.scenarios import CLOCKS_ROUTE, SCENARIOS, ClockPage
 from livecomp import LiveApp
+from livecomp import serve as livecomp_serve
 
 
 def raise_fd_limit(wanted: int = 65_536) -> int:
@@ -116,17 +117,12 @@ def main() -> None:
 
 
 async def serve(app: Quart, port: int) -> None:
-    """Hypercorn as ``livecomp.serve`` configures it, minus the startup banner."""
-    from hypercorn.asyncio import serve as hypercorn_serve
-    from hypercorn.config import Config
+    """``livecomp.serve`` as users run it, minus the startup banner.
 
-    config = Config()
-    config.bind = [f"127.0.0.1:{port}"]
-    config.accesslog = None
-    # Only the "Running on" line is logged at INFO; it would interleave with
-    # the bench's progress. Warnings and errors still reach stderr.
-    config.loglevel = "WARNING"
-    await hypercorn_serve(app, config)
+    Only the "Running on" line is logged at INFO; it would interleave with
+    the bench's progress. Warnings and errors still reach stderr.
+    """
+    await livecomp_serve(app, port=port, log_level="WARNING")
 
 
 if __name__ == "__main__":

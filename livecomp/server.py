@@ -9,6 +9,7 @@ ETag; it serves the websocket that joins pages itself, in front of Quart.
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import os
 import secrets
@@ -78,6 +79,7 @@ class LiveApp:
         max_frame_bytes: the largest inbound frame accepted (64 KiB default).
         token_max_age: seconds a page token stays valid for joining.
         outbox_size: messages queued for one client before it counts as slow.
+        send_timeout: seconds one send may take before the client counts as slow.
         broker: carries ``publish`` to subscribers; the default reaches every
             page of this process.
     """
@@ -91,6 +93,7 @@ class LiveApp:
         max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES,
         token_max_age: int = DEFAULT_TOKEN_MAX_AGE,
         outbox_size: int = 512,
+        send_timeout: float = 10.0,
         socket_path: str = "/live/ws",
         script_path: str = "/live.js",
         broker: Broker | None = None,
@@ -100,6 +103,7 @@ class LiveApp:
         self.config = SessionConfig(
             max_frame_bytes=max_frame_bytes,
             outbox_size=outbox_size,
+            send_timeout=send_timeout,
             allowed_origins=frozenset(allowed_origins),
         )
         self.broker: Broker = broker or LocalBroker()
@@ -243,6 +247,7 @@ async def serve(
     host: str = "127.0.0.1",
     port: int | None = None,
     compression: bool = False,
+    log_level: str = "INFO",
 ) -> None:
     """Serve ``app`` with Hypercorn on ``host``:``port`` (default ``$PORT`` or 8000).
 
@@ -259,6 +264,12 @@ async def serve(
     config = Config()
     config.bind = [f"{host}:{port or int(os.environ.get('PORT', '8000'))}"]
     config.accesslog = None
+    config.loglevel = log_level
+    # Everything loaded so far (modules, compiled templates) lives as long as
+    # the process: move it out of the collector's reach, so full collections
+    # with many pages open only walk the pages.
+    gc.collect()
+    gc.freeze()
     await hypercorn_serve(app, config)
 
 

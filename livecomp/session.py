@@ -9,7 +9,7 @@ makes them one actor.
 
 The page's ``ConnectedRuntime`` (messages, timers, subscriptions) is drained
 here, and ended when the socket closes. Replies go through a bounded outbox drained by
-a sender task, which batches what is queued into one frame; a client that
+the task that ran the turn, which sends what is queued as one frame; a client that
 cannot keep up is closed with ``SLOW_CLIENT`` instead of growing memory.
 """
 
@@ -80,6 +80,8 @@ class SessionConfig:
 
     max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES
     outbox_size: int = 512
+    #: A send that has not completed after this many seconds marks a slow client.
+    send_timeout: float = 10.0
     join_timeout: float = 15.0
     allowed_origins: frozenset[str] = frozenset()
     #: The test client sets this so a handler's exception re-raises in the test.
@@ -127,9 +129,9 @@ class LiveSession:
         self.runtime = ConnectedRuntime(broker or LocalBroker())
         self._turn = asyncio.Lock()
         self._outbox: deque[ServerMessage | _Barrier] = deque()
-        self._sender: asyncio.Task[None] | None = None
+        self._sending = False
         self._mailman: asyncio.Task[None] | None = None
-        self.runtime.on_mail = self._start_mailman
+        self.runtime.on_mail = self._mail_arrived
         self._closing: tuple[int, str] | None = None
         self._reader: asyncio.Task[Any] | None = None
 
@@ -144,9 +146,10 @@ class LiveSession:
         self.page = page
         self._reader = asyncio.current_task()
         if self.runtime.mailbox:
-            self._start_mailman()
+            self._mail_arrived()
         try:
             self._queue([Render(cid=page.root_cid, html=page.full_html(page.root_cid))])
+            await self._send_pending()
             await self._read_loop(page)
         except asyncio.CancelledError:
             # Only our own wake-up for a slow client is swallowed.
@@ -222,6 +225,7 @@ class LiveSession:
                     await self._handle_frame(page, frame)
                 finally:
                     self.runtime.end_turn()
+            await self._send_pending()
 
     async def _mail_loop(self, page: LivePage) -> None:
         runtime = self.runtime
@@ -236,12 +240,13 @@ class LiveSession:
                     item = mailbox.popleft()
                     if isinstance(item, _Barrier):
                         self._queue([item])
-                        continue
-                    runtime.handling = True
-                    try:
-                        await self._handle_info(page, item)
-                    finally:
-                        runtime.end_turn()
+                    else:
+                        runtime.handling = True
+                        try:
+                            await self._handle_info(page, item)
+                        finally:
+                            runtime.end_turn()
+                await self._send_pending()
 
     async def _handle_info(self, page: LivePage, info: Delivery) -> None:
         if info.timer is not None:
@@ -361,8 +366,8 @@ class LiveSession:
 
     @property
     def sending(self) -> bool:
-        """True while replies wait in the outbox."""
-        return bool(self._outbox)
+        """True while replies wait in the outbox or are being sent."""
+        return bool(self._outbox) or self._sending
 
     def active_timers(self) -> int:
         """Timers scheduled for this page right now."""
@@ -383,18 +388,14 @@ class LiveSession:
             self._slow_client()
             return
         self._outbox.extend(messages)
-        # The sender task exists only while there is something to send: an
-        # idle page holds no task for it.
-        if self._sender is None or self._sender.done():
-            self._sender = asyncio.create_task(self._send_loop())
 
-    def _slow_client(self) -> None:
+    def _slow_client(self, reason: str = "") -> None:
         self._closing = (
             CloseCode.SLOW_CLIENT,
-            f"more than {self._config.outbox_size} messages waiting to be sent",
+            reason or f"more than {self._config.outbox_size} messages waiting to be sent",
         )
-        # The reader may sit in receive() for a client that never sends:
-        # wake it so the session ends now.
+        # The reader may sit in receive() for a client that never sends, or in
+        # a send that never completes: wake it so the session ends now.
         if self._reader is not None and self._reader is not asyncio.current_task():
             self._reader.cancel()
 
@@ -420,21 +421,40 @@ class LiveSession:
             # The reader sees the disconnect and ends the session.
             outbox.clear()
 
-    def _start_mailman(self) -> None:
-        if self._mailman is None and self.page is not None:
+    async def _send_pending(self) -> None:
+        # Each turn sends its own replies before the task moves on: when many
+        # pages' timers fall due at once, every page's frame leaves as soon
+        # as its turn ends instead of after the whole burst is rendered. One
+        # send at a time; whoever is sending also takes what others queued.
+        if self._sending or not self._outbox or self._closing is not None:
+            return
+        self._sending = True
+        # A timer handle, not a task: cheap enough to arm for every batch.
+        watchdog = asyncio.get_running_loop().call_later(
+            self._config.send_timeout, self._send_stuck
+        )
+        try:
+            await self._send_loop()
+        finally:
+            watchdog.cancel()
+            self._sending = False
+
+    def _send_stuck(self) -> None:
+        if self._closing is None:
+            self._slow_client(f"a send took more than {self._config.send_timeout} s")
+
+    def _mail_arrived(self) -> None:
+        if len(self.runtime.mailbox) > self._config.outbox_size:
+            # Broadcasts pile up while this client's socket does not drain.
+            self._slow_client(f"more than {self._config.outbox_size} messages waiting")
+        elif self._mailman is None and self.page is not None:
             self._mailman = asyncio.create_task(self._mail_loop(self.page))
 
     async def _drain(self) -> None:
-        sender = self._sender
-        if sender is None:
-            return
         # Let queued replies go out unless the client is the problem.
         if self._closing is None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(asyncio.shield(sender), 1.0)
-        sender.cancel()
-        with contextlib.suppress(asyncio.CancelledError, ConnectionError, Exception):
-            await sender
+                await asyncio.wait_for(self._send_pending(), 1.0)
 
     async def _close(self, code: int, reason: str) -> None:
         with contextlib.suppress(Exception):

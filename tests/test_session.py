@@ -9,7 +9,7 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 from pydantic import BaseModel
 
-from livecomp import CloseCode, Component, ErrorCode, LiveApp, on
+from livecomp import CloseCode, Component, ErrorCode, LiveApp, on, on_message
 from livecomp.protocol import Err, Render
 from livecomp.testing import LiveTestClient
 
@@ -206,7 +206,7 @@ async def test_a_resync_is_answered_with_the_full_render_and_counted() -> None:
 
 
 async def test_a_client_that_does_not_read_is_closed_as_slow() -> None:
-    live = LiveApp(outbox_size=4)
+    live = LiveApp(outbox_size=4, send_timeout=0.3)
     async with LiveTestClient(Thermo, live=live) as client:
         # Stop the sender from draining, as a client that never reads would.
         block = asyncio.Event()
@@ -220,4 +220,31 @@ async def test_a_client_that_does_not_read_is_closed_as_slow() -> None:
             await client.send_raw(json.dumps(frame))
         assert client._task is not None
         await asyncio.wait_for(client._task, 5)
-        assert client.closed is not None and client.closed[0] == CloseCode.SLOW_CLIENT
+        assert client.closed == (CloseCode.SLOW_CLIENT, "a send took more than 0.3 s")
+        # Ticks wait for their turn while the send hangs: none piled up.
+        assert client.session.inbox_size <= 1
+
+
+async def test_a_page_whose_socket_stops_draining_is_closed_as_slow() -> None:
+    class Ticking(Thermo):
+        async def mount(self) -> None:
+            if self.connected:
+                self.every(0.001, "tick")
+
+        @on_message("tick")
+        async def tick(self) -> None:
+            self.state.celsius += 1
+
+    live = LiveApp(send_timeout=0.3)
+    async with LiveTestClient(Ticking, live=live) as client:
+        block = asyncio.Event()
+
+        async def stuck(frame: str) -> None:
+            await block.wait()
+
+        client.transport.send = stuck  # type: ignore[method-assign]
+        assert client._task is not None
+        await asyncio.wait_for(client._task, 5)
+        assert client.closed == (CloseCode.SLOW_CLIENT, "a send took more than 0.3 s")
+        # Ticks wait for their turn while the send hangs: none piled up.
+        assert client.session.inbox_size <= 1
