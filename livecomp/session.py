@@ -246,7 +246,9 @@ class LiveSession:
                             await self._handle_info(page, item)
                         finally:
                             runtime.end_turn()
-                await self._send_pending()
+            # Messages that fell due together (a page's clocks ticking on one
+            # boundary) leave as one frame.
+            await self._send_pending()
 
     async def _handle_info(self, page: LivePage, info: Delivery) -> None:
         if info.timer is not None:
