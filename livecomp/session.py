@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -101,6 +102,51 @@ class _Barrier:
 
     def __init__(self) -> None:
         self.done = asyncio.Event()
+
+
+class _SendWatch:
+    """Finds sends that hang, for every session of one event loop.
+
+    One periodic check per loop instead of a timer per send: at thousands
+    of sends per second, per-send timer handles pile up in the loop's heap
+    (cancelled ones stay there until they fall due).
+    """
+
+    PERIOD = 0.1
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._since: dict[LiveSession, float] = {}
+        self._handle: asyncio.TimerHandle | None = None
+
+    def started(self, session: LiveSession) -> None:
+        self._since[session] = self._loop.time()
+        if self._handle is None:
+            self._handle = self._loop.call_later(self.PERIOD, self._check)
+
+    def finished(self, session: LiveSession) -> None:
+        self._since.pop(session, None)
+
+    def _check(self) -> None:
+        now = self._loop.time()
+        for session, since in list(self._since.items()):
+            if now - since > session.send_timeout:
+                del self._since[session]
+                session.send_stuck()
+        self._handle = self._loop.call_later(self.PERIOD, self._check) if self._since else None
+
+
+_watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _SendWatch] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _send_watch() -> _SendWatch:
+    loop = asyncio.get_running_loop()
+    watch = _watches.get(loop)
+    if watch is None:
+        watch = _watches[loop] = _SendWatch(loop)
+    return watch
 
 
 class LiveSession:
@@ -206,6 +252,7 @@ class LiveSession:
         except Exception:
             logger.exception("mounting %s failed", root_class.__name__)
             await page.close()
+            await self.runtime.forget_all()
             await self._close(CloseCode.SERVER_ERROR, "the page failed to mount")
             return None
         return page
@@ -431,17 +478,21 @@ class LiveSession:
         if self._sending or not self._outbox or self._closing is not None:
             return
         self._sending = True
-        # A timer handle, not a task: cheap enough to arm for every batch.
-        watchdog = asyncio.get_running_loop().call_later(
-            self._config.send_timeout, self._send_stuck
-        )
+        watch = _send_watch()
+        watch.started(self)
         try:
             await self._send_loop()
         finally:
-            watchdog.cancel()
+            watch.finished(self)
             self._sending = False
 
-    def _send_stuck(self) -> None:
+    @property
+    def send_timeout(self) -> float:
+        """Seconds a send may take before the client counts as slow."""
+        return self._config.send_timeout
+
+    def send_stuck(self) -> None:
+        """Close the client as slow: a send has not completed in time."""
         if self._closing is None:
             self._slow_client(f"a send took more than {self._config.send_timeout} s")
 

@@ -248,3 +248,20 @@ async def test_a_page_whose_socket_stops_draining_is_closed_as_slow() -> None:
         assert client.closed == (CloseCode.SLOW_CLIENT, "a send took more than 0.3 s")
         # Ticks wait for their turn while the send hangs: none piled up.
         assert client.session.inbox_size <= 1
+
+
+async def test_a_mount_that_raises_closes_with_server_error_and_leaves_no_timer() -> None:
+    class Broken(Thermo):
+        async def mount(self) -> None:
+            if self.connected:
+                self.every(0.01, "tick")
+                raise RuntimeError("database down")
+
+        @on_message("tick")
+        async def tick(self) -> None: ...
+
+    client = LiveTestClient(Broken)
+    with pytest.raises(ConnectionError):
+        await client.open()
+    assert client.closed == (CloseCode.SERVER_ERROR, "the page failed to mount")
+    assert client.session.active_timers() == 0
