@@ -17,7 +17,7 @@ from typing import Any
 
 from livecomp.component import Component, PageContext
 from livecomp.diff import RootError, diff
-from livecomp.html import lexbor_root
+from livecomp.html import lexbor_root, root_context
 from livecomp.protocol import Op, Patch
 
 _ROOT_START = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
@@ -72,6 +72,12 @@ class LivePage:
         root = await self._create(self._root_class, "root", {}, depth=0)
         self.root_cid = root.component.cid
         await self._render(root)
+        if root_context(root.tag)[0] != "div":
+            # The page container is a <div>: a browser drops a <tr> or <td> there.
+            raise RenderError(
+                f"{self._root_class.__name__} renders <{root.tag}> as its root, which cannot "
+                "stand in a <div>; a page's root component must (embed it in a table instead)"
+            )
         return self.full_html(self.root_cid)
 
     async def close(self) -> None:
@@ -102,7 +108,7 @@ class LivePage:
     async def dispatch(self, cid: str, event: str, value: dict[str, Any]) -> None:
         """Run the ``@on(event)`` handler of component ``cid`` with ``value``.
 
-        Raises UnknownComponent, UnknownEvent or pydantic.ValidationError
+        Raises UnknownComponent, UnknownEvent, pydantic.ValidationError or PayloadError
         before anything runs; the handler's own exceptions propagate after it
         marked the component dirty (it may have changed state before raising).
         """

@@ -167,3 +167,12 @@ async def test_a_table_row_component_works_in_its_context() -> None:
         row = client.query("tr")[1].attributes["live-cid"]
         await client.send_event("inc", cid=row)
         assert [n.text() for n in client.query("td")] == ["0", "1"]
+
+
+async def test_a_page_root_that_cannot_stand_in_a_div_is_a_render_error() -> None:
+    class Row(Component[Count]):
+        template = "<tr><td>{{ state.n }}</td></tr>"
+
+    with pytest.raises(RenderError, match="renders <tr> as its root"):
+        async with LiveTestClient(Row):
+            pass
