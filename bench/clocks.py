@@ -521,7 +521,8 @@ def verdict(run: ClockRun, cost: TickCost | None = None) -> str:
         f"{median(firsts):,.0f} ms in the first {third} s, {median(lasts):,.0f} ms in the last "
         f"{third} s"
     ]
-    if not math.isnan(us):
+    # CPU time is read in clock ticks (10 ms): a short run can measure none.
+    if not math.isnan(us) and us > 0:
         spent = (
             f"the server used {share:.0%} of one core, {us:,.0f} µs CPU per tick "
             f"(a whole core would do ~{1e6 / us:,.0f} ticks/s)"

@@ -18,7 +18,7 @@ The key idea: cost follows the size of the change, not of the page.
 
 Example:
     >>> diff('<p class="a">hi</p>', '<p class="b">hi</p>', fallback=False)
-    [['attrs', [], 'p', {'class': 'b'}, []]]
+    [AttrsOp(op='attrs', path=[], check='p', to_set={'class': 'b'}, removed=[])]
 """
 
 from __future__ import annotations
@@ -32,14 +32,12 @@ from typing import Final
 from selectolax.lexbor import LexborNode
 
 from livecomp.html import WHITESPACE, RootError, comment_data, lexbor_root
-from livecomp.reconcile import COMMENT, TEXT, Op, Pair, check_of, key_of, markup, reconcile
+from livecomp.names import CID, OPAQUE_ELEMENTS
+from livecomp.ops import AttrsOp, InsertOp, Op, RemoveOp, ReplaceOp, TextOp
+from livecomp.reconcile import COMMENT, TEXT, Pair, check_of, key_of, markup, reconcile
 
 __all__ = ["TREE_CACHE", "Op", "RootError", "TreeCache", "diff"]
 
-# Elements whose content is not addressed by path: template content is not a
-# child list in the DOM, and noscript content is text in a scripting browser
-# but elements in Lexbor.
-_OPAQUE: Final = frozenset({"template", "noscript"})
 # The memory a parsed render holds, estimated from its HTML: Lexbor takes
 # about 100 KiB for any document plus 17 bytes per character of HTML, and the
 # child lists and their HTML that the diff keeps with a tree add about 3.
@@ -96,7 +94,7 @@ class TreeCache:
     Example:
         >>> cache = TreeCache(limit=1_000_000)
         >>> diff("<p>a</p>", "<p>b</p>", cache=cache)
-        [['replace', [], 'p', '<p>b</p>']]
+        [ReplaceOp(op='replace', path=[], check='p', html='<p>b</p>')]
         >>> "<p>b</p>" in cache, "<p>a</p>" in cache
         (True, False)
     """
@@ -184,7 +182,7 @@ class _Walk:
     def run(self, new_html: str, fallback: bool) -> list[Op]:
         old_root, new_root = self.old.root, self.new.root
         tag = new_root.tag or ""
-        if (old_root.tag or "") != tag or tag in _OPAQUE:
+        if (old_root.tag or "") != tag or tag in OPAQUE_ELEMENTS:
             return [self._replace_root(new_html)]
         # The root may carry live-cid (it is the component being diffed), so
         # it is diffed as a plain element.
@@ -204,21 +202,23 @@ class _Walk:
         return ops
 
     def _replace_root(self, new_html: str) -> Op:
-        return ["replace", [], check_of(self.old.root.tag or ""), new_html.strip(WHITESPACE)]
+        return ReplaceOp(
+            "replace", [], check_of(self.old.root.tag or ""), new_html.strip(WHITESPACE)
+        )
 
     def _pair(self, old: LexborNode, new: LexborNode, path: list[int]) -> None:
         """Diff two matched nodes (same type and tag, same key)."""
         tag = new.tag or ""
         if tag == TEXT:
-            self.ops.append(["text", path, "#text", new.text_content or ""])
+            self.ops.append(TextOp("text", path, "#text", new.text_content or ""))
         elif tag == COMMENT:
-            self.ops.append(["text", path, "#comment", comment_data(new)])
-        elif tag in _OPAQUE or tag.startswith("-"):
+            self.ops.append(TextOp("text", path, "#comment", comment_data(new)))
+        elif tag in OPAQUE_ELEMENTS or tag.startswith("-"):
             html = markup(new, new.html or "")
-            self.ops.append(["replace", path, check_of(old.tag or ""), html])
+            self.ops.append(ReplaceOp("replace", path, check_of(old.tag or ""), html))
         else:
             attrs = new.attributes
-            if "live-cid" not in attrs:
+            if CID not in attrs:
                 self._element(old, new, path, tag, attrs)
             # A child component placeholder with the same cid: its own diff
             # runs separately, so the parent says nothing about it.
@@ -241,7 +241,7 @@ class _Walk:
             }
             removed = [name for name in old_attrs if name not in new_attrs]
             if to_set or removed:
-                self.ops.append(["attrs", path, check_of(tag), to_set, removed])
+                self.ops.append(AttrsOp("attrs", path, check_of(tag), to_set, removed))
             if not self.old.read(old) and old.inner_html == new.inner_html:
                 # Only the start tag changed: two C calls tell, where reading
                 # the children would take two per child.
@@ -273,10 +273,10 @@ class _Walk:
             self._one(olds[start], old_html[start], news[start], new_html[start], [*path, start])
         elif old_end == start:  # only new nodes: one insert
             html = "".join(markup(news[j], new_html[j]) for j in range(start, new_end))
-            self.ops.append(["insert", path, check_of(tag), start, html])
+            self.ops.append(InsertOp("insert", path, check_of(tag), start, html))
         elif new_end == start:  # only old nodes: removes, highest index first
             for i in range(old_end - 1, start - 1, -1):
-                self.ops.append(["remove", [*path, i], check_of(olds[i].tag or "")])
+                self.ops.append(RemoveOp("remove", [*path, i], check_of(olds[i].tag or "")))
         else:
             reconcile(
                 path,
@@ -309,7 +309,7 @@ class _Walk:
         old_key, new_key = key_of(old, old_tag), key_of(new, new_tag)
         matched = old_key == new_key and (old_key is not None or old_tag == new_tag)
         if old_html is None and old_tag == new_tag and not new_tag.startswith("-"):
-            if matched and new_tag not in _OPAQUE:
+            if matched and new_tag not in OPAQUE_ELEMENTS:
                 # Diffing the pair finds any difference: no need to look first.
                 self.later.append((old, new, path))
                 return
@@ -320,7 +320,7 @@ class _Walk:
             self.later.append((old, new, path))
         else:
             html = (new.html or "") if new_html is None else new_html
-            self.ops.append(["replace", path, check_of(old_tag), markup(new, html)])
+            self.ops.append(ReplaceOp("replace", path, check_of(old_tag), markup(new, html)))
 
 
 def _only_difference(olds: list[LexborNode], news: list[LexborNode]) -> int | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any
 
 from selectolax.lexbor import LexborNode
 
@@ -33,6 +33,7 @@ from livecomp.html import (
     lexbor_top_nodes,
     root_context,
 )
+from livecomp.names import CID, NEWLINE_EATERS, RAW_TEXT_ELEMENTS, VOID_ELEMENTS
 
 __all__ = [
     "HTML_NS",
@@ -52,22 +53,6 @@ __all__ = [
     "parse_root",
     "root_context",
 ]
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-VOID_ELEMENTS: Final = _words(
-    "area base basefont bgsound br col embed frame hr img input keygen link meta "
-    "param source track wbr"
-)
-# Children of these are serialised without escaping (HTML serialisation rules;
-# noscript is left out because Lexbor parses with scripting disabled).
-RAW_TEXT_ELEMENTS: Final = _words("style script xmp iframe noembed noframes plaintext")
-# The parser drops one newline right after these start tags, so a leading
-# newline in their first text child must be doubled to survive a round trip.
-_NEWLINE_EATERS: Final = frozenset({"pre", "textarea", "listing"})
 
 
 class PatchMismatch(Exception):
@@ -227,7 +212,7 @@ def _serialize(nodes: list[Node], raw: bool) -> str:
             children = node.children
             if (
                 is_html
-                and node.tag in _NEWLINE_EATERS
+                and node.tag in NEWLINE_EATERS
                 and children
                 and isinstance(children[0], Text)
                 and children[0].data.startswith("\n")
@@ -268,7 +253,7 @@ def nodes_equal(a: Node, b: Node) -> bool:
 def find_by_cid(root: Element, cid: str) -> Element | None:
     """The element carrying ``live-cid=cid`` (``root`` included), if any."""
     for element in root.iter():
-        if element.attrs.get("live-cid") == cid:
+        if element.attrs.get(CID) == cid:
             return element
     return None
 

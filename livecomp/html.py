@@ -21,6 +21,18 @@ from typing import Final
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from livecomp.names import (
+    FOREIGN_BREAKOUT,
+    MATHML_ONLY,
+    MATHML_TEXT_POINTS,
+    NEWLINE_EATERS,
+    RAW_TEXT_ELEMENTS,
+    ROOT_CONTEXT,
+    SVG_HTML_POINTS,
+    SVG_ONLY,
+    VOID_ELEMENTS,
+)
+
 __all__ = [
     "HTML_NS",
     "MATHML_NS",
@@ -31,12 +43,9 @@ __all__ = [
     "comment_data",
     "lexbor_root",
     "lexbor_top_nodes",
+    "outer_html",
     "root_context",
 ]
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 HTML_NS: Final = "html"
@@ -47,43 +56,11 @@ MATHML_NS: Final = "math"
 # which the parser keeps as text.
 WHITESPACE: Final = " \t\n\f\r"
 
-# Root tag -> the element a browser would have around it.
-_ROOT_CONTEXT: Final = {
-    "tr": "tbody",
-    "td": "tr",
-    "th": "tr",
-    "thead": "table",
-    "tbody": "table",
-    "tfoot": "table",
-    "caption": "table",
-    "colgroup": "table",
-    "col": "colgroup",
-    "option": "select",
-    "optgroup": "select",
-}
-# Tags that only exist in SVG: a component rooted at one lives inside an <svg>.
-_SVG_ONLY: Final = _words(
-    "g circle rect path line polyline polygon ellipse text tspan textpath defs use "
-    "symbol marker clippath mask pattern lineargradient radialgradient stop filter "
-    "foreignobject animate animatemotion animatetransform set fegaussianblur feoffset "
-    "feblend fecolormatrix fecomposite feflood femerge femergenode feimage "
-    "feturbulence fedropshadow"
-)
-_MATHML_ONLY: Final = _words(
-    "mi mo mn ms mtext mrow mfrac msqrt mroot msub msup msubsup munder mover "
-    "munderover mtable mtr mtd mspace mstyle mpadded mphantom menclose merror "
-    "mmultiscripts semantics annotation annotation-xml"
-)
-_SVG_HTML_POINTS: Final = frozenset({"foreignobject", "desc", "title"})
-_MATHML_TEXT_POINTS: Final = frozenset({"mi", "mo", "mn", "ms", "mtext"})
-# Start tags that leave foreign content; in a fragment parsed in an SVG or
-# MathML context they become HTML elements at the top level.
-_BREAKOUT: Final = _words(
-    "b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 "
-    "head hr i img li listing menu meta nobr ol p pre ruby s small span strong strike "
-    "sub sup table tt u ul var"
-)
 _ROOT_TAG: Final = re.compile(r"[ \t\n\f\r]*<([A-Za-z][^\t\n\f\r />]*)")
+# Where one of these start tags may be, Lexbor's serialisation may be wrong.
+_EATER_START: Final = re.compile(
+    "<(?:" + "|".join(sorted(NEWLINE_EATERS)) + ")[ \t\n\f\r/>]", re.IGNORECASE
+)
 
 
 class RootError(ValueError):
@@ -93,11 +70,11 @@ class RootError(ValueError):
 def root_context(tag: str) -> tuple[str, str]:
     """The (context tag, namespace) a component root ``tag`` is parsed in."""
     name = tag.lower()
-    if name in _ROOT_CONTEXT:
-        return _ROOT_CONTEXT[name], HTML_NS
-    if name in _SVG_ONLY:
+    if name in ROOT_CONTEXT:
+        return ROOT_CONTEXT[name], HTML_NS
+    if name in SVG_ONLY:
         return "svg", SVG_NS
-    if name in _MATHML_ONLY:
+    if name in MATHML_ONLY:
         return "math", MATHML_NS
     return "div", HTML_NS
 
@@ -176,12 +153,12 @@ def child_namespace(parent_ns: str, parent_tag: str, tag: str, *, top: bool = Fa
     """
     name = tag.lower()
     parent = parent_tag.lower()
-    foreign = (parent_ns == SVG_NS and parent not in _SVG_HTML_POINTS) or (
+    foreign = (parent_ns == SVG_NS and parent not in SVG_HTML_POINTS) or (
         parent_ns == MATHML_NS
-        and not (parent in _MATHML_TEXT_POINTS and name not in {"mglyph", "malignmark"})
+        and not (parent in MATHML_TEXT_POINTS and name not in {"mglyph", "malignmark"})
     )
     if foreign:
-        if top and name in _BREAKOUT:
+        if top and name in FOREIGN_BREAKOUT:
             return HTML_NS
         if parent_ns == MATHML_NS and parent == "annotation-xml" and name == "svg":
             return SVG_NS
@@ -191,6 +168,73 @@ def child_namespace(parent_ns: str, parent_tag: str, tag: str, *, top: bool = Fa
     if name == "math":
         return MATHML_NS
     return HTML_NS
+
+
+def outer_html(node: LexborNode, html: str | None = None) -> str:
+    r"""HTML for ``node`` that parses back to the same nodes.
+
+    ``html`` is Lexbor's serialisation of ``node``, when already read. Lexbor
+    drops the newline that must follow ``<pre>``, ``<textarea>`` and
+    ``<listing>`` when their text starts with one (the parser eats one), so
+    the subtrees holding such an element are written out again here.
+
+    Example:
+        >>> root, _ = lexbor_root("<div><pre>\n\nx</pre></div>")
+        >>> root.html, outer_html(root)
+        ('<div><pre>\nx</pre></div>', '<div><pre>\n\nx</pre></div>')
+    """
+    if html is None:
+        html = node.html or ""
+    if not _EATER_START.search(html):
+        return html
+    out: list[str] = []
+    # Pending work, last first: a node to write, or text written as it is.
+    stack: list[LexborNode | str] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        text = item.html or ""
+        tag = (item.tag or "").lower()
+        if (
+            tag.startswith("-")
+            or tag in VOID_ELEMENTS
+            or tag in RAW_TEXT_ELEMENTS
+            or not _EATER_START.search(text)
+        ):
+            out.append(text)
+            continue
+        children = _children(item)
+        inner = "".join(child.html or "" for child in children)
+        end = text[text.rfind("</") :]
+        start = text[: len(text) - len(end) - len(inner)]
+        out.append(start)
+        first = children[0] if children else None
+        if (
+            tag in NEWLINE_EATERS
+            and first is not None
+            and first.tag == "-text"
+            and (first.text_content or "").startswith("\n")
+        ):
+            out.append("\n")
+        stack.append(end)
+        stack.extend(reversed(children))
+    return "".join(out)
+
+
+def _children(node: LexborNode) -> list[LexborNode]:
+    """The child nodes of ``node``; a template's are those of its content."""
+    if (node.tag or "") == "template":
+        fragments = node.template_fragments()
+        child = fragments[0].first_child if fragments else None
+    else:
+        child = node.first_child
+    children: list[LexborNode] = []
+    while child is not None:
+        children.append(child)
+        child = child.next
+    return children
 
 
 def comment_data(node: LexborNode) -> str:

@@ -18,7 +18,8 @@ from typing import Any
 from livecomp.component import Component, PageContext
 from livecomp.diff import RootError, diff
 from livecomp.html import lexbor_root, root_context
-from livecomp.protocol import Op, Patch
+from livecomp.ops import InsertOp, Op, ReplaceOp
+from livecomp.protocol import Patch
 
 _ROOT_START = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
 _PLACEHOLDER = re.compile(r'<([A-Za-z][A-Za-z0-9-]*) live-cid="([^"<>]+)">(?:</\1>)?')
@@ -306,9 +307,9 @@ class LivePage:
     def _expand_ops(self, mounted: _Mounted, ops: list[Op]) -> list[Op]:
         if not mounted.children:
             return ops
-        for op in ops:
-            if op[0] == "insert":
-                op[4] = self._expand(mounted, op[4])
-            elif op[0] == "replace":
-                op[3] = self._expand(mounted, op[3])
-        return ops
+        return [
+            op._replace(html=self._expand(mounted, op.html))
+            if isinstance(op, InsertOp | ReplaceOp)
+            else op
+            for op in ops
+        ]

@@ -1,20 +1,22 @@
 """Every message on the livecomp websocket, as a typed model.
 
 The wire format is JSON text frames (see docs/protocol.md). Inbound frames are
-decoded into one of the client message models and dispatched with ``match``;
-outbound messages are models too and are encoded once, here.
+decoded into one of the client message models (validated by pydantic) and
+dispatched with ``match``; outbound messages are frozen dataclasses, trusted
+as the server built them, and encoded once, here, with their ops
+(``livecomp.ops``) written as the arrays they already are.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from enum import IntEnum, StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-#: A patch op: a JSON array whose first item names the op (see docs/protocol.md).
-Op = list[Any]
+from livecomp.ops import Op, OpError, op_from_json
 
 
 class CloseCode(IntEnum):
@@ -80,41 +82,44 @@ _client_adapter: TypeAdapter[Join | Event | Resync] = TypeAdapter(ClientMessage)
 # --- server to client -------------------------------------------------------
 
 
-class Render(_Message):
+@dataclass(frozen=True, slots=True)
+class Render:
     """The full HTML of one component, to be morphed in."""
 
-    t: Literal["render"] = "render"
+    t: ClassVar[str] = "render"
     cid: str
     html: str
 
 
-class Patch(_Message):
+@dataclass(frozen=True, slots=True)
+class Patch:
     """Ops to apply to the element of component ``cid``."""
 
-    t: Literal["patch"] = "patch"
+    t: ClassVar[str] = "patch"
     cid: str
     ops: list[Op]
 
 
-class Ack(_Message):
+@dataclass(frozen=True, slots=True)
+class Ack:
     """Event ``ref`` is fully handled; its patches were sent before."""
 
-    t: Literal["ack"] = "ack"
+    t: ClassVar[str] = "ack"
     ref: int
 
 
-class Err(_Message):
+@dataclass(frozen=True, slots=True)
+class Err:
     """A refused message: what was refused and why."""
 
-    t: Literal["err"] = "err"
-    ref: int | None = None
+    t: ClassVar[str] = "err"
     code: ErrorCode
-    event: str | None = None
     reason: str
+    ref: int | None = None
+    event: str | None = None
 
 
-ServerMessage = Annotated[Render | Patch | Ack | Err, Field(discriminator="t")]
-_server_adapter: TypeAdapter[Render | Patch | Ack | Err] = TypeAdapter(ServerMessage)
+ServerMessage = Render | Patch | Ack | Err
 
 
 class DecodeError(Exception):
@@ -147,9 +152,7 @@ def decode_client(frame: str | bytes, max_bytes: int) -> Join | Event | Resync:
     except ValueError as exc:
         raise DecodeError(ErrorCode.MALFORMED, f"frame is not valid JSON: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("t"), str):
-        raise DecodeError(
-            ErrorCode.MALFORMED, 'expected a JSON object with a string field "t"'
-        )
+        raise DecodeError(ErrorCode.MALFORMED, 'expected a JSON object with a string field "t"')
     if data["t"] not in CLIENT_TYPES:
         raise DecodeError(
             ErrorCode.UNKNOWN_TYPE,
@@ -170,15 +173,51 @@ def describe_validation_error(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def encode(messages: list[Render | Patch | Ack | Err]) -> str:
+_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _wire(message: ServerMessage) -> dict[str, Any]:
+    match message:
+        case Patch(cid=cid, ops=ops):
+            return {"t": "patch", "cid": cid, "ops": ops}
+        case Ack(ref=ref):
+            return {"t": "ack", "ref": ref}
+        case Render(cid=cid, html=html):
+            return {"t": "render", "cid": cid, "html": html}
+        case Err(code=code, reason=reason, ref=ref, event=event):
+            return {"t": "err", "ref": ref, "code": code.value, "event": event, "reason": reason}
+
+
+def encode(messages: list[ServerMessage]) -> str:
     """Encode one or more server messages as one frame."""
     if len(messages) == 1:
-        return messages[0].model_dump_json()
-    return "[" + ",".join(m.model_dump_json() for m in messages) + "]"
+        return _encode_json(_wire(messages[0]))
+    return _encode_json([_wire(message) for message in messages])
 
 
-def decode_server(frame: str) -> list[Render | Patch | Ack | Err]:
-    """Decode a server frame (one message or a batch); used by the test client."""
+def decode_server(frame: str) -> list[ServerMessage]:
+    """Decode a server frame (one message or a batch); used by the test client.
+
+    Raises ValueError when the frame is not what ``encode`` writes.
+    """
     data = json.loads(frame)
     items = data if isinstance(data, list) else [data]
-    return [_server_adapter.validate_python(item) for item in items]
+    return [_server_message(item) for item in items]
+
+
+def _server_message(item: Any) -> ServerMessage:
+    match item:
+        case {"t": "patch", "cid": str() as cid, "ops": list() as ops}:
+            try:
+                return Patch(cid=cid, ops=[op_from_json(op) for op in ops])
+            except OpError as exc:
+                raise ValueError(f"patch for {cid} holds a malformed op: {exc}") from None
+        case {"t": "ack", "ref": int() as ref}:
+            return Ack(ref=ref)
+        case {"t": "render", "cid": str() as cid, "html": str() as html}:
+            return Render(cid=cid, html=html)
+        case {"t": "err", "code": str() as code, "reason": str() as reason}:
+            ref, event = item.get("ref"), item.get("event")
+            if (ref is None or isinstance(ref, int)) and (event is None or isinstance(event, str)):
+                return Err(code=ErrorCode(code), reason=reason, ref=ref, event=event)
+    raise ValueError(f"not a server message: {item!r}")

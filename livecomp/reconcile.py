@@ -1,11 +1,11 @@
 """Turn the differing middle of one child list into patch ops.
 
-The key idea: keyed siblings (``live-cid``, ``live-key``, ``id``) are matched
-by key, the rest by equal HTML and then by node type and tag; matched nodes
-that are out of order are moved along a longest increasing subsequence, so
-few of them move. ``livecomp.diff`` walks the trees and calls ``reconcile``
-for each child list whose middle it cannot settle by itself; this module
-also holds the node helpers both share.
+The key idea: keyed siblings (``livecomp.names.KEY_ATTRS``: ``live-cid``,
+``live-id``, ``id``) are matched by key, the rest by equal HTML and then by
+node type and tag; matched nodes that are out of order are moved along a
+longest increasing subsequence, so few of them move. ``livecomp.diff``
+walks the trees and calls ``reconcile`` for each child list whose middle it
+cannot settle by itself; this module also holds the node helpers both share.
 
 Example (the nodes come from Lexbor; the HTML lists are their serialisations):
     >>> from livecomp.html import lexbor_root
@@ -15,23 +15,22 @@ Example (the nodes come from Lexbor; the HTML lists are their serialisations):
     >>> reconcile([], "ul", 0, olds, [n.html for n in olds], olds[::-1],
     ...           [n.html for n in olds[::-1]], ops, [])
     >>> ops
-    [['move', [], 'ul', 0, 1, 'li']]
+    [MoveOp(op='move', path=[], check='ul', source=0, target=1, child_check='li')]
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections import deque
-from typing import Any, Final
+from typing import Final
 
 from selectolax.lexbor import LexborNode
 
-from livecomp.dom import from_lexbor
+from livecomp.html import outer_html
+from livecomp.names import CID, KEY_ATTRS
+from livecomp.ops import InsertOp, MoveOp, Op, RemoveOp, ReplaceOp
 
-__all__ = ["COMMENT", "TEXT", "Op", "Pair", "check_of", "key_of", "markup", "reconcile"]
-
-Op = list[Any]
-"""One patch op, a JSON-serialisable list such as ``["text", [0], "#text", "hi"]``."""
+__all__ = ["COMMENT", "TEXT", "Pair", "check_of", "key_of", "markup", "reconcile"]
 
 Pair = tuple[LexborNode, LexborNode, list[int]]
 """A matched old node, its new node and its path: a pair still to be diffed."""
@@ -40,10 +39,6 @@ Key = tuple[str, str, str]
 
 TEXT: Final = "-text"
 COMMENT: Final = "-comment"
-_KEY_ATTRS: Final = ("live-cid", "live-key", "id")
-# Lexbor drops the leading newline of these elements' text when serialising,
-# so HTML containing them is serialised by livecomp.dom instead.
-_NEWLINE_EATERS: Final = ("<pre", "<textarea", "<listing")
 
 
 def check_of(tag: str) -> str:
@@ -60,12 +55,12 @@ def key_of(node: LexborNode, tag: str) -> Key | None:
     if tag.startswith("-"):  # text and comment nodes carry no attributes
         return None
     attrs = node.attributes
-    for name in _KEY_ATTRS:
+    for name in KEY_ATTRS:
         value = attrs.get(name)
         if value:
             # A child component keeps its cid even if its root tag changes;
             # other keys only match an element of the same tag.
-            return (name, "" if name == "live-cid" else tag, value)
+            return (name, "" if name == CID else tag, value)
     return None
 
 
@@ -75,9 +70,7 @@ def _tag(node: LexborNode) -> str:
 
 def markup(node: LexborNode, html: str) -> str:
     """HTML for ``node`` (``html`` is Lexbor's) that parses back to the same nodes."""
-    if any(marker in html for marker in _NEWLINE_EATERS):
-        return from_lexbor(node).outer_html()
-    return html
+    return outer_html(node, html)
 
 
 def reconcile(
@@ -161,10 +154,10 @@ class _Reconciler:
                 self._link(i, new_by_key[key])
 
         # The rest pair up by node type and tag, in order. A repeated id or
-        # live-key identifies nothing, so those siblings join in; a repeated
+        # live-id identifies nothing, so those siblings join in; a repeated
         # cid never matches at all.
         def positional(key: Key | None) -> bool:
-            return key is None or (key in duplicated and key[0] != "live-cid")
+            return key is None or (key in duplicated and key[0] != CID)
 
         self._match_by(
             [(i, _tag(self.olds[i])) for i, k in old_keys.items() if positional(k)],
@@ -215,7 +208,7 @@ class _Reconciler:
         for i in range(len(self.olds) - 1, -1, -1):
             if self.old_match[i] < 0:
                 path = [*self.path, self.offset + i]
-                self.ops.append(["remove", path, check_of(_tag(self.olds[i]))])
+                self.ops.append(RemoveOp("remove", path, check_of(_tag(self.olds[i]))))
 
     def _place(self, stable: set[int]) -> None:
         """Move unstable nodes and insert new ones, right to left, each just
@@ -262,8 +255,11 @@ class _Reconciler:
                 occupied.add(rank[final[j]], 1)
                 if source != target:
                     at, check = self.offset, check_of(_tag(self.olds[self.new_match[j]]))
-                    op = ["move", self.path, self.parent_check, at + source, at + target, check]
-                    self.ops.append(op)
+                    self.ops.append(
+                        MoveOp(
+                            "move", self.path, self.parent_check, at + source, at + target, check
+                        )
+                    )
             j -= 1
 
     def _insert_only(self) -> None:
@@ -283,7 +279,7 @@ class _Reconciler:
     def _insert(self, first: int, last: int, index: int) -> None:
         """One insert op for the new nodes ``first..last``, at child ``index``."""
         html = "".join(markup(self.news[n], self.new_html[n]) for n in range(first, last + 1))
-        self.ops.append(["insert", self.path, self.parent_check, self.offset + index, html])
+        self.ops.append(InsertOp("insert", self.path, self.parent_check, self.offset + index, html))
 
     def _diff_matched(self) -> None:
         for j, i in enumerate(self.new_match):
@@ -292,7 +288,7 @@ class _Reconciler:
             path = [*self.path, self.offset + j]
             if j in self.replaced:
                 html = markup(self.news[j], self.new_html[j])
-                self.ops.append(["replace", path, check_of(_tag(self.olds[i])), html])
+                self.ops.append(ReplaceOp("replace", path, check_of(_tag(self.olds[i])), html))
             else:
                 self.later.append((self.olds[i], self.news[j], path))
 

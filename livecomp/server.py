@@ -23,6 +23,7 @@ from quart import Quart, Response, request
 
 from livecomp.asgi import AsgiTransport, Receive, Scope, Send
 from livecomp.component import Component, PageContext
+from livecomp.names import PAGE, SOCKET, TOKEN
 from livecomp.page import LivePage
 from livecomp.pubsub import Broker, LocalBroker
 from livecomp.runtime import StaticRuntime
@@ -175,8 +176,8 @@ class LiveApp:
         finally:
             await page.close()
         content = (
-            f'<div live-page live-token="{self.signer.issue(claims)}" '
-            f'live-socket="{escape(self.socket_path)}">{body}</div>'
+            f'<div {PAGE} {TOKEN}="{self.signer.issue(claims)}" '
+            f'{SOCKET}="{escape(self.socket_path)}">{body}</div>'
         )
         return DEFAULT_LAYOUT.format(
             title=escape(route.title),

@@ -27,7 +27,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from livecomp.component import Component
 from livecomp.dom import Element, apply_patches, find_by_cid, parse_root
-from livecomp.protocol import Ack, Err, ErrorCode, Op, Patch, Render, decode_server
+from livecomp.ops import Op
+from livecomp.protocol import Ack, Err, ErrorCode, Patch, Render, decode_server, encode
 from livecomp.server import LiveApp
 from livecomp.session import LiveSession
 
@@ -87,7 +88,7 @@ class Reply:
 
     def frame_bytes(self) -> int:
         """Bytes these messages take on the wire (UTF-8 JSON)."""
-        return sum(len(p.model_dump_json().encode()) for p in self.patches)
+        return sum(len(encode([p]).encode()) for p in self.patches)
 
 
 class LiveTestClient:

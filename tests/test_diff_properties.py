@@ -28,6 +28,8 @@ from livecomp.dom import (
     parse_root,
     root_context,
 )
+from livecomp.ops import op_from_json
+from tests.wire import wire
 
 Pick = Callable[[int, int], int]
 """``pick(low, high)`` returns an integer in ``low..high`` (both included)."""
@@ -128,7 +130,7 @@ class TreeGen:
             if self.chance(80):
                 element.children.append(Text(self.text(model).replace("</", "< /")))
             return element
-        child_key = self.choice(["id", "live-key"]) if self.chance(40) else None
+        child_key = self.choice(["id", "live-id"]) if self.chance(40) else None
         # The root gets more children, so that lists are long enough to reorder.
         most = 8 if depth == 0 else 4 if depth < self.max_depth else 0
         for _ in range(self.pick(1 if depth == 0 else 0, most)):
@@ -269,7 +271,7 @@ def editable(root: Element) -> list[Element]:
 def key_names(node: Node) -> list[str]:
     if not isinstance(node, Element):
         return []
-    return [name for name in ("id", "live-key") if name in node.attrs]
+    return [name for name in ("id", "live-id") if name in node.attrs]
 
 
 def depth_of(root: Element, target: Element) -> int:
@@ -296,7 +298,7 @@ def pairs(draw: st.DrawFn) -> tuple[str, str]:
 
 def check_round_trip(old: str, new: str, *, fallback: bool) -> None:
     ops = diff(old, new, fallback=fallback)
-    assert json.loads(json.dumps(ops)) == ops
+    assert [op_from_json(op) for op in json.loads(json.dumps(ops))] == ops
     dom = parse_root(old)
     apply_patches(dom, ops)
     expected = parse_root(new)
@@ -331,7 +333,7 @@ def test_ops_longer_than_the_new_html_and_only_those_become_a_replace(
     ops = diff(old, new, fallback=False)
     source = new.strip(" \t\n\f\r")
     if ops and len(json.dumps(ops, ensure_ascii=False, separators=(",", ":"))) > len(source):
-        assert diff(old, new) == [["replace", [], parse_root(old).tag.lower(), source]]
+        assert wire(diff(old, new)) == [["replace", [], parse_root(old).tag.lower(), source]]
     else:
         assert diff(old, new) == ops
 

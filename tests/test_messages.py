@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from livecomp import Component, ErrorCode, HandlerDefinitionError, on, on_message
 from livecomp.testing import LiveTestClient
+from tests.wire import wire
 
 
 class Log(BaseModel):
@@ -18,7 +19,7 @@ class Log(BaseModel):
 
 
 class Ticker(Component[Log]):
-    template = '<ul>{% for s in state.seen %}<li>{{ s }}</li>{% endfor %}</ul>'
+    template = "<ul>{% for s in state.seen %}<li>{{ s }}</li>{% endfor %}</ul>"
 
     async def mount(self) -> None:
         if self.connected:
@@ -76,7 +77,7 @@ async def test_a_message_from_a_handler_is_handled_before_the_ack() -> None:
     async with LiveTestClient(Parent) as client:
         reply = await client.click("button")
         assert client.state.seen == ["hello"]
-        assert reply.ops == [["insert", [], "div", 0, "hello"]]
+        assert wire(reply.ops) == [["insert", [], "div", 0, "hello"]]
 
 
 async def test_a_browser_event_cannot_reach_a_message_handler() -> None:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from livecomp.ops import TextOp
 from livecomp.protocol import (
     Ack,
     DecodeError,
@@ -67,7 +68,7 @@ def test_the_size_limit_counts_utf8_bytes() -> None:
 
 
 def test_one_message_encodes_as_an_object_and_several_as_an_array() -> None:
-    patch = Patch(cid="c0", ops=[["text", [0, 0], "#text", "19.6 °C"]])
+    patch = Patch(cid="c0", ops=[TextOp("text", [0, 0], "#text", "19.6 °C")])
     assert json.loads(encode([patch])) == {
         "t": "patch",
         "cid": "c0",

@@ -13,7 +13,7 @@ class Chat(BaseModel):
 
 
 class Room(Component[Chat]):
-    template = '<ul>{% for line in state.lines %}<li>{{ line }}</li>{% endfor %}</ul>'
+    template = "<ul>{% for line in state.lines %}<li>{{ line }}</li>{% endfor %}</ul>"
 
     async def mount(self) -> None:
         if self.connected:

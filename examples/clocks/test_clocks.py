@@ -11,6 +11,8 @@ from playwright.sync_api import Page, expect
 
 from examples.clocks import WorldClocks
 from livecomp import ErrorCode
+from livecomp.ops import InsertOp, RemoveOp, TextOp
+from livecomp.protocol import encode
 from livecomp.testing import LiveTestClient
 
 TIME = re.compile(r"^\d\d:\d\d:\d\d$")
@@ -85,8 +87,8 @@ async def test_the_same_flow_with_the_test_client() -> None:
 
         for zone in ("Europe/London", "America/New_York", "Asia/Tokyo"):
             reply = await client.send_event("add", {"zone": zone})
-            inserts = [op for op in reply.ops if op[0] == "insert"]
-            assert len(inserts) == 1 and f">{zone}</span>" in inserts[0][4]
+            inserts = [op for op in reply.ops if isinstance(op, InsertOp)]
+            assert len(inserts) == 1 and f">{zone}</span>" in inserts[0].html
         assert [n.text() for n in client.query(".zone")] == [
             "Europe/London",
             "America/New_York",
@@ -96,14 +98,15 @@ async def test_the_same_flow_with_the_test_client() -> None:
 
         tick = await client.next_patch(timeout=3)
         [op] = tick.ops
-        assert op[:3] == ["text", [2, 0], "#text"] and TIME.match(op[3])
-        assert len(tick.model_dump_json().encode()) <= 100
+        assert isinstance(op, TextOp) and (op.path, op.check) == ([2, 0], "#text")
+        assert TIME.match(op.data)
+        assert len(encode([tick]).encode()) <= 100
 
         first, middle, last = (n.attributes["live-cid"] or "" for n in client.query(".clock"))
         reply = await client.send_event("remove", cid=middle)
         # Ticks of other clocks may arrive in the same reply: look at the page's patch.
         page_ops = [p.ops for p in reply.patches if p.cid == client.root.cid]
-        assert page_ops == [[["remove", [7, 1], "li"]]]
+        assert page_ops == [[RemoveOp("remove", [7, 1], "li")]]
         assert [n.attributes["live-cid"] for n in client.query(".clock")] == [first, last]
         assert client.session.active_timers() == 2
 
@@ -126,9 +129,7 @@ async def test_a_10000_character_zone_is_refused_with_a_short_message() -> None:
 
 async def test_an_unknown_form_field_is_refused() -> None:
     async with LiveTestClient(WorldClocks) as client:
-        reply = await client.send_event(
-            "add", {"zone": "Asia/Tokyo", "admin": "1"}, check=False
-        )
+        reply = await client.send_event("add", {"zone": "Asia/Tokyo", "admin": "1"}, check=False)
         assert reply.error is not None and reply.error.code is ErrorCode.INVALID_PAYLOAD
         assert "unknown form field(s) ['admin']" in reply.error.reason
         assert client.query(".clock") == []

@@ -8,6 +8,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from examples.thermostat import Thermostat
 from livecomp.testing import LiveTestClient
+from tests.wire import wire
 
 
 def test_buttons_change_the_temperature_in_the_browser(
@@ -50,4 +51,4 @@ async def test_set_binds_the_value_from_the_markup() -> None:
 async def test_one_click_sends_one_text_op() -> None:
     async with LiveTestClient(Thermostat) as client:
         await client.click("button[live-click=up]")
-        assert client.last_ops == [["text", [1, 0], "#text", "19.6 °C"]]
+        assert wire(client.last_ops) == [["text", [1, 0], "#text", "19.6 °C"]]

@@ -1,0 +1,200 @@
+"""Every ``live-*`` name and every HTML fact that the diff, the Python DOM and
+the browser client rely on, written once.
+
+The key idea: a binding, a class or a key attribute is added here and only
+here. The TypeScript client imports ``livecomp/js/src/names.ts``, which is
+generated from this module (``python -m livecomp.names > livecomp/js/src/names.ts``);
+a test fails when the committed file differs from the generated one.
+
+Example:
+    >>> KEY_ATTRS
+    ('live-cid', 'live-id', 'id')
+    >>> BINDINGS["click"], loading_class(BINDINGS["click"])
+    ('live-click', 'live-click-loading')
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Final
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# --- attributes the framework writes ------------------------------------------
+
+#: On each component's root element: the component's id within the page.
+CID: Final = "live-cid"
+#: The container of a live page, holding the root component.
+PAGE: Final = "live-page"
+#: On the container: the signed page token the socket joins with.
+TOKEN: Final = "live-token"
+#: On the container: the path of the page's websocket.
+SOCKET: Final = "live-socket"
+
+# --- attributes users write -----------------------------------------------------
+
+#: The list key: siblings carrying it are matched by its value across renders.
+#: (Not ``live-key``: that is jfyne/live's keyboard filter.)
+LIST_KEY: Final = "live-id"
+#: ``live-value-NAME="x"`` puts ``NAME: "x"`` in the event's payload.
+VALUE_PREFIX: Final = "live-value-"
+#: On a submit button: its label while the submit is pending; it is disabled.
+DISABLE_WITH: Final = "live-disable-with"
+
+#: Event bindings by DOM event: the attribute names the event to send.
+BINDINGS: Final = MappingProxyType(
+    {
+        "click": "live-click",
+        "change": "live-change",
+        "submit": "live-submit",
+    }
+)
+
+#: Added to an element while an event it raised waits for its ack.
+LOADING_SUFFIX: Final = "-loading"
+
+# --- classes on <body>: the socket's state ------------------------------------
+
+CONNECTED_CLASS: Final = "live-connected"
+DISCONNECTED_CLASS: Final = "live-disconnected"
+ERROR_CLASS: Final = "live-error"
+
+# --- matching siblings across renders -----------------------------------------
+
+#: Attributes that identify an element among its siblings, by priority. A child
+#: component keeps its ``live-cid`` even when its root tag changes; the others
+#: only match an element of the same tag. The diff and the client's morph both
+#: key on exactly these.
+KEY_ATTRS: Final = (CID, LIST_KEY, "id")
+
+# --- HTML facts -----------------------------------------------------------------
+
+#: Elements with no end tag and no children.
+VOID_ELEMENTS: Final = _words(
+    "area base basefont bgsound br col embed frame hr img input keygen link meta "
+    "param source track wbr"
+)
+#: Elements whose text children are serialised without escaping (noscript is
+#: left out: Lexbor parses with scripting disabled).
+RAW_TEXT_ELEMENTS: Final = _words("style script xmp iframe noembed noframes plaintext")
+#: The parser drops one newline right after these start tags, so a leading
+#: newline in their first text child must be written twice to survive.
+NEWLINE_EATERS: Final = _words("pre textarea listing")
+#: Elements whose content the diff does not address by path: template content
+#: is not a child list in the DOM, and noscript content is text in a browser
+#: with scripting on but elements in Lexbor. They are replaced whole.
+OPAQUE_ELEMENTS: Final = _words("template noscript")
+
+#: Component root tag -> the element a browser would have around it.
+ROOT_CONTEXT: Final = MappingProxyType(
+    {
+        "tr": "tbody",
+        "td": "tr",
+        "th": "tr",
+        "thead": "table",
+        "tbody": "table",
+        "tfoot": "table",
+        "caption": "table",
+        "colgroup": "table",
+        "col": "colgroup",
+        "option": "select",
+        "optgroup": "select",
+    }
+)
+#: Tags that only exist in SVG: a component rooted at one lives inside an <svg>.
+SVG_ONLY: Final = _words(
+    "g circle rect path line polyline polygon ellipse text tspan textpath defs use "
+    "symbol marker clippath mask pattern lineargradient radialgradient stop filter "
+    "foreignobject animate animatemotion animatetransform set fegaussianblur feoffset "
+    "feblend fecolormatrix fecomposite feflood femerge femergenode feimage "
+    "feturbulence fedropshadow"
+)
+#: Tags that only exist in MathML.
+MATHML_ONLY: Final = _words(
+    "mi mo mn ms mtext mrow mfrac msqrt mroot msub msup msubsup munder mover "
+    "munderover mtable mtr mtd mspace mstyle mpadded mphantom menclose merror "
+    "mmultiscripts semantics annotation annotation-xml"
+)
+#: SVG elements whose children are HTML again.
+SVG_HTML_POINTS: Final = _words("foreignobject desc title")
+#: MathML elements whose children are HTML again (but mglyph and malignmark).
+MATHML_TEXT_POINTS: Final = _words("mi mo mn ms mtext")
+#: Start tags that leave foreign content; in a fragment parsed in an SVG or
+#: MathML context they become HTML elements at the top level.
+FOREIGN_BREAKOUT: Final = _words(
+    "b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 "
+    "head hr i img li listing menu meta nobr ol p pre ruby s small span strong strike "
+    "sub sup table tt u ul var"
+)
+
+
+def loading_class(binding: str) -> str:
+    """The class an element carries while an event its ``binding`` raised is pending."""
+    return binding + LOADING_SUFFIX
+
+
+# --- the TypeScript side ------------------------------------------------------
+
+
+def typescript() -> str:
+    """``livecomp/js/src/names.ts``: these names, and the protocol's codes, for the client."""
+    from livecomp.protocol import CloseCode, ErrorCode
+
+    def const(name: str, value: object, doc: str) -> str:
+        return f"/** {doc} */\nexport const {name} = {_ts(value)};\n"
+
+    parts = [
+        "// Generated from livecomp/names.py by `python -m livecomp.names`; do not edit.\n",
+        const("CID", CID, "On each component's root element: the component's id."),
+        const("PAGE", PAGE, "The container of a live page."),
+        const("TOKEN", TOKEN, "On the container: the signed page token."),
+        const("SOCKET", SOCKET, "On the container: the websocket path."),
+        const("LIST_KEY", LIST_KEY, "The list key attribute."),
+        const("VALUE_PREFIX", VALUE_PREFIX, "`live-value-NAME` puts NAME in the payload."),
+        const("DISABLE_WITH", DISABLE_WITH, "A submit button's label while pending."),
+        const("BINDINGS", dict(BINDINGS), "Event bindings by DOM event."),
+        const("LOADING_SUFFIX", LOADING_SUFFIX, "Added to a binding while its event is pending."),
+        const(
+            "STATE_CLASSES",
+            {
+                "connected": CONNECTED_CLASS,
+                "disconnected": DISCONNECTED_CLASS,
+                "error": ERROR_CLASS,
+            },
+            "Classes on <body> for the socket's state.",
+        ),
+        const("KEY_ATTRS", list(KEY_ATTRS), "Attributes that key siblings, by priority."),
+        const("OPAQUE_ELEMENTS", sorted(OPAQUE_ELEMENTS), "Elements replaced whole."),
+        const(
+            "CloseCode",
+            {code.name: code.value for code in CloseCode},
+            "Websocket close codes the server uses.",
+        ),
+        const(
+            "ErrorCode",
+            {code.name: code.value for code in ErrorCode},
+            "The `code` of an `err` message.",
+        ),
+    ]
+    return "\n".join(parts)
+
+
+def _ts(value: object) -> str:
+    """A TypeScript literal for ``value``, read-only and narrowly typed."""
+    import json
+
+    if isinstance(value, str | int):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(json.dumps(item) for item in value) + "] as const"
+    if isinstance(value, dict):
+        items = ",\n".join(f"  {key}: {json.dumps(item)}" for key, item in value.items())
+        return "{\n" + items + ",\n} as const"
+    raise TypeError(f"no TypeScript literal for {value!r}")
+
+
+if __name__ == "__main__":
+    print(typescript(), end="")
