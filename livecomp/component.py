@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import sys
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -31,7 +31,8 @@ from pydantic import BaseModel
 
 from livecomp.events import EventHandler, collect_handlers, collect_messages
 from livecomp.runtime import Runtime, StaticRuntime, Timer
-from livecomp.template import compile_template
+from livecomp.splice import marker
+from livecomp.template import compile_template, template_names
 
 StateT = TypeVar("StateT", bound=BaseModel)
 
@@ -75,35 +76,39 @@ class Component(Generic[StateT]):
         ```
 
     The template sees ``state``, ``component`` (this instance), ``live``
-    (to embed a child: ``{{ live(Greeter, id="left", name="World") }}``) and
-    the component classes defined in the class's module.
+    (to embed a child: ``{{ live(Greeter, id="left", name="World") }}``),
+    the component classes defined in the class's module, and those listed
+    in ``components`` (needed for a class defined inside a function, whose
+    neighbours livecomp cannot see).
     """
 
     template: ClassVar[str | None] = None
+    #: Component classes the template embeds besides those of its module.
+    components: ClassVar[Sequence[type[Component[Any]]]] = ()
     state_model: ClassVar[type[BaseModel]]
     handlers: ClassVar[Mapping[str, EventHandler]] = {}
     message_handlers: ClassVar[Mapping[str, tuple[str, bool]]] = {}
-    _scope: ClassVar[dict[str, Any]] = {}
     _template_names: ClassVar[dict[str, Any] | None] = None
 
     state: StateT
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        # Components visible where the class is defined (a function's locals,
-        # in tests) become template names, so `live(Child, ...)` just works.
-        cls._scope = _components_in(sys._getframe(1).f_locals)
         cls._template_names = None
         model = _declared_state_model(cls)
         if model is not None:
             cls.state_model = model
-        cls.handlers = collect_handlers(cls, cls.handlers)
-        cls.message_handlers = collect_messages(cls, cls.message_handlers)
+        cls.handlers = collect_handlers(cls, cls.handlers, reserved=FRAMEWORK_MEMBERS)
+        cls.message_handlers = collect_messages(
+            cls, cls.message_handlers, reserved=FRAMEWORK_MEMBERS
+        )
         if cls.template is not None:
             try:
                 compile_template(cls.template)
             except Exception as exc:
                 raise TypeError(f"the template of {cls.__name__} does not compile: {exc}") from exc
+            if "<locals>" in cls.__qualname__:
+                _check_local_template(cls, cls.template)
 
     def __init__(self, *, key: str, cid: str, context: PageContext, props: Mapping[str, Any]):
         model = getattr(type(self), "state_model", None)
@@ -124,8 +129,8 @@ class Component(Generic[StateT]):
         self.state = typing.cast(StateT, model.model_validate(dict(props)))
         self._context = context
         self.parent_cid: str | None = None
-        self._children: list[ChildSpec] | None = None
-        self._marker = ""
+        # Set by capture_render() while render() runs: where live() records.
+        self._capture: _Capture | None = None
 
     @property
     def connected(self) -> bool:
@@ -224,8 +229,7 @@ class Component(Generic[StateT]):
     @classmethod
     def _collect_template_names(cls) -> dict[str, Any]:
         # Resolved at first render, when the whole defining module exists.
-        module = sys.modules.get(cls.__module__)
-        names = {**_components_in(vars(module) if module else {}), **cls._scope}
+        names = _visible_components(cls)
         cls._template_names = names
         return names
 
@@ -234,16 +238,42 @@ class Component(Generic[StateT]):
 
         Children are kept by id across renders; call this only while rendering.
         """
-        if self._children is None:
+        capture = self._capture
+        if capture is None:
             raise RuntimeError(
                 f"{type(self).__name__}.live() was called outside render(); "
                 "embed children from the template or from render()"
             )
         if not (isinstance(component, type) and issubclass(component, Component)):
             raise TypeError(f"live() needs a Component class, got {component!r}")
-        key = str(id)
-        self._children.append(ChildSpec(component, key, props))
-        return Markup(f"<!--{self._marker}{len(self._children) - 1}-->")
+        capture.children.append(ChildSpec(component, str(id), props))
+        return Markup(marker(capture.nonce, len(capture.children) - 1))
+
+
+@dataclass
+class _Capture:
+    nonce: str
+    children: list[ChildSpec] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One render of a component: its HTML as ``render()`` returned it (with a
+    marker where each child goes) and the children it embedded, in order."""
+
+    source: str
+    children: list[ChildSpec]
+
+
+def capture_render(component: Component[Any], nonce: str) -> Rendered:
+    """Call ``component.render()``, recording the children its ``live()`` calls
+    embed; the markers they leave carry ``nonce``."""
+    component._capture = capture = _Capture(nonce)
+    try:
+        source = component.render()
+    finally:
+        component._capture = None
+    return Rendered(str(source), capture.children)
 
 
 class _Sent:
@@ -261,6 +291,29 @@ def _components_in(namespace: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _visible_components(cls: type[Component[Any]]) -> dict[str, Any]:
+    """The component classes a template of ``cls`` sees by name."""
+    module = sys.modules.get(cls.__module__)
+    names = _components_in(vars(module) if module else {})
+    names.update((child.__name__, child) for child in cls.components)
+    return names
+
+
+def _check_local_template(cls: type[Component[Any]], source: str) -> None:
+    """A class defined inside a function: its template may only name what
+    livecomp can see, which its enclosing function's locals are not."""
+    visible = {"state", "component", "live", *_visible_components(cls)}
+    unknown = sorted(template_names(source) - visible)
+    if unknown:
+        listed = ", ".join(unknown)
+        raise TypeError(
+            f"the template of {cls.__name__} uses {listed}, which is not in its scope: "
+            f"{cls.__name__} is defined inside a function, whose local names livecomp "
+            "cannot see. A template sees state, component, live and the component "
+            f"classes of its module; list others on the class: `components = ({listed},)`"
+        )
+
+
 def _declared_state_model(cls: type) -> type[BaseModel] | None:
     for base in getattr(cls, "__orig_bases__", ()):
         origin = typing.get_origin(base)
@@ -269,3 +322,11 @@ def _declared_state_model(cls: type) -> type[BaseModel] | None:
                 if isinstance(arg, type) and issubclass(arg, BaseModel):
                     return arg
     return None
+
+
+#: Every name the framework defines on a component: no handler may take one,
+#: or a browser event could reach ``mount`` or ``render``.
+FRAMEWORK_MEMBERS: frozenset[str] = frozenset(
+    {name for name in vars(Component) if not (name.startswith("__") and name.endswith("__"))}
+    | {"state", "key", "cid", "props", "parent_cid", "_context", "_capture"}
+)

@@ -9,7 +9,6 @@ browser's payload. A browser can reach a method only through such a tag.
 from __future__ import annotations
 
 import inspect
-import sys
 import typing
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -87,8 +86,9 @@ class EventHandler:
     method_name: str
     owner: str
     params: list[inspect.Parameter]
-    localns: Mapping[str, Any]
     function: Callable[..., Any]
+    #: The class body's names: annotations may name what the class holds.
+    localns: Mapping[str, Any] = field(default_factory=dict)
     _binder: Callable[[dict[str, Any]], dict[str, Any]] | None = field(default=None, repr=False)
 
     def bind(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -100,13 +100,25 @@ class EventHandler:
             self._binder = self._build_binder()
         return self._binder(payload)
 
-    def resolve(self) -> None:
-        """Build the binder now, if the annotations can already be resolved."""
+    def resolve(self, *, local: bool) -> None:
+        """Build the binder now, if the annotations can already be resolved.
+
+        Annotations are resolved in the method's module and the class body.
+        A name defined later in the module is resolved on first use instead;
+        for a class defined inside a function (``local``) nothing later will
+        make it visible, so that fails now.
+        """
         try:
             self._binder = self._build_binder()
-        except NameError:
-            # A name defined after the class (or in a scope we cannot see) is
-            # resolved on first use instead.
+        except NameError as exc:
+            if local:
+                raise HandlerDefinitionError(
+                    f"an annotation of event handler {self.owner}.{self.method_name} names "
+                    f"{exc.name!r}, which livecomp cannot resolve: {self.owner} is defined "
+                    "inside a function, and annotations are resolved in the module (and "
+                    f"the class body). Define {exc.name} at module level, or drop "
+                    "`from __future__ import annotations` from that module"
+                ) from None
             self._binder = None
 
     def _build_binder(self) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -142,13 +154,23 @@ class EventHandler:
         return bind
 
 
-def _tagged(cls: type, tag: str, kind: str) -> Iterator[tuple[str, str, Any]]:
+def _tagged(
+    cls: type, tag: str, kind: str, reserved: frozenset[str]
+) -> Iterator[tuple[str, str, Any]]:
     """``(name, method name, method)`` of each method of ``cls`` tagged ``tag``."""
     declared: dict[str, str] = {}
     for method_name, member in vars(cls).items():
         name = getattr(member, tag, None)
         if name is None:
             continue
+        if method_name in reserved:
+            decorator = "@on" if tag == EVENT_TAG else "@on_message"
+            raise HandlerDefinitionError(
+                f"{cls.__name__}.{method_name} is a framework member and cannot be a {kind} "
+                f"handler: {decorator}({name!r}) on it would let {kind}s run it. Decorate a "
+                f"method of your own instead, e.g. `{decorator}({name!r}) async def "
+                f"handle_{_identifier(name)}(self, ...)`"
+            )
         if name in declared:
             raise HandlerDefinitionError(
                 f"{cls.__name__} has two handlers for {kind} {name!r}: "
@@ -163,12 +185,20 @@ def _tagged(cls: type, tag: str, kind: str) -> Iterator[tuple[str, str, Any]]:
         yield name, method_name, member
 
 
+def _identifier(name: str) -> str:
+    cleaned = "".join(char if char.isalnum() else "_" for char in name).strip("_")
+    return cleaned or "event"
+
+
 def collect_messages(
-    cls: type, inherited: Mapping[str, tuple[str, bool]]
+    cls: type, inherited: Mapping[str, tuple[str, bool]], *, reserved: frozenset[str]
 ) -> dict[str, tuple[str, bool]]:
-    """Map each ``@on_message`` name to its method name and whether it takes data."""
+    """Map each ``@on_message`` name to its method name and whether it takes data.
+
+    ``reserved`` names the framework's members, which may not be handlers.
+    """
     handlers = dict(inherited)
-    for message, method_name, member in _tagged(cls, MESSAGE_TAG, "message"):
+    for message, method_name, member in _tagged(cls, MESSAGE_TAG, "message", reserved):
         params = list(inspect.signature(member).parameters.values())[1:]
         if len(params) > 1 or any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
             raise HandlerDefinitionError(
@@ -179,13 +209,17 @@ def collect_messages(
     return handlers
 
 
-def collect_handlers(cls: type, inherited: Mapping[str, EventHandler]) -> dict[str, EventHandler]:
-    """Collect and check the ``@on`` handlers declared in ``cls``'s own body."""
+def collect_handlers(
+    cls: type, inherited: Mapping[str, EventHandler], *, reserved: frozenset[str]
+) -> dict[str, EventHandler]:
+    """Collect and check the ``@on`` handlers declared in ``cls``'s own body.
+
+    ``reserved`` names the framework's members, which may not be handlers.
+    """
     handlers = dict(inherited)
-    # The class body's enclosing scope, so locally defined payload models resolve.
-    frame = sys._getframe(2)
-    localns = {**frame.f_globals, **frame.f_locals, **vars(cls)}
-    for event, name, member in _tagged(cls, EVENT_TAG, "event"):
+    localns = dict(vars(cls))
+    local = "<locals>" in cls.__qualname__
+    for event, name, member in _tagged(cls, EVENT_TAG, "event", reserved):
         where = f"{cls.__name__}.{name}"
         if getattr(member, MESSAGE_TAG, None) is not None:
             raise HandlerDefinitionError(
@@ -209,9 +243,9 @@ def collect_handlers(cls: type, inherited: Mapping[str, EventHandler]) -> dict[s
             method_name=name,
             owner=cls.__name__,
             params=params,
-            localns=localns,
             function=member,
+            localns=localns,
         )
-        handler.resolve()
+        handler.resolve(local=local)
         handlers[event] = handler
     return handlers

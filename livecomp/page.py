@@ -1,34 +1,27 @@
 """The live page: a tree of mounted components, their last renders, the dirty set.
 
-A component's stored render keeps each child as an opaque *placeholder*: the
-child's root tag carrying only ``live-cid``. So a parent's diff never
-descends into a child, and a child's diff never touches its parent. Full
-HTML, for the first render, a resync, or an ``insert`` op that brings a new
-child, is made by expanding placeholders with the children's own renders.
+The key idea: re-rendering a component is a sequence of named steps (see
+``LivePage._render``): capture its render and the children it embeds,
+reconcile those children by id (mount, update, unmount), render the children
+that need it, splice the children in as placeholders (``livecomp.splice``),
+diff against the last render, and expand the children's HTML into the ops
+that carry HTML. A component's stored render keeps each child as an opaque
+placeholder, so a parent's diff never descends into a child, and a child's
+diff never touches its parent.
 """
 
 from __future__ import annotations
 
-import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from livecomp.component import Component, PageContext
+from livecomp.component import ChildSpec, Component, PageContext, capture_render
 from livecomp.diff import RootError, diff
 from livecomp.html import lexbor_root, root_context
-from livecomp.ops import InsertOp, Op, ReplaceOp
 from livecomp.protocol import Patch
-
-_ROOT_START = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)")
-_PLACEHOLDER = re.compile(r'<([A-Za-z][A-Za-z0-9-]*) live-cid="([^"<>]+)">(?:</\1>)?')
-# The marker live() leaves in a render; the nonce is the page's own secret.
-_MARKER = re.compile(r"<!--lc-([0-9a-f]{12})-(\d+)-->")
-_VOID = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
-    | {"track", "wbr"}
-)
+from livecomp.splice import expand, expand_ops, mark_root, place_children
 
 
 class RenderError(Exception):
@@ -63,7 +56,6 @@ class LivePage:
         self._next_id = 0
         # Child markers carry a per-page secret so no rendered text can forge one.
         self._nonce = secrets.token_hex(6)
-        self._marker_prefix = f"lc-{self._nonce}-"
         self.root_cid = ""
 
     # --- lifecycle ----------------------------------------------------------
@@ -116,9 +108,7 @@ class LivePage:
         component = self.component(cid)
         handler = type(component).handlers.get(event)
         if handler is None:
-            raise UnknownEvent(
-                f"{type(component).__name__} has no handler for event {event!r}"
-            )
+            raise UnknownEvent(f"{type(component).__name__} has no handler for event {event!r}")
         kwargs = handler.bind(value)
         self._dirty.add(cid)
         await getattr(component, handler.method_name)(**kwargs)
@@ -172,15 +162,12 @@ class LivePage:
     def _expand(self, mounted: _Mounted, html: str) -> str:
         if not mounted.children:
             return html
+        return expand(html, self._children_html(mounted))
+
+    def _children_html(self, mounted: _Mounted) -> Callable[[str], str | None]:
+        """The full HTML of a child of ``mounted`` by cid; None for any other cid."""
         mine = set(mounted.children.values())
-
-        def expand_one(match: re.Match[str]) -> str:
-            cid = match.group(2)
-            if cid not in mine:
-                return match.group(0)
-            return self.full_html(cid)
-
-        return _PLACEHOLDER.sub(expand_one, html)
+        return lambda cid: self.full_html(cid) if cid in mine else None
 
     # --- internals ----------------------------------------------------------
 
@@ -216,16 +203,34 @@ class LivePage:
             await self.context.runtime.forget(cid)
 
     async def _render(self, mounted: _Mounted) -> list[Patch]:
+        """Re-render one component; return its patch (if it changed) and its
+        children's, parent first."""
         component = mounted.component
-        component._children = []
-        component._marker = self._marker_prefix
-        try:
-            source = component.render()
-        finally:
-            specs = component._children
-            component._children = None
+        rendered = capture_render(component, self._nonce)
         self._dirty.discard(component.cid)
+        child_cids = await self._reconcile_children(mounted, rendered.children)
+        child_patches = await self._render_children(child_cids)
+        html = self._splice(mounted, rendered.source, child_cids)
+        old, mounted.html = mounted.html, html
+        if not old:
+            self._check_root(mounted, html)
+            return child_patches
+        if old == html:
+            return child_patches
+        try:
+            ops = diff(old, html)
+        except RootError as exc:
+            mounted.html = old
+            raise RenderError(f"{type(component).__name__} (id {component.key!r}): {exc}") from exc
+        if mounted.children:
+            ops = expand_ops(ops, self._children_html(mounted))
+        return [Patch(cid=component.cid, ops=ops), *child_patches]
 
+    async def _reconcile_children(self, mounted: _Mounted, specs: list[ChildSpec]) -> list[str]:
+        """Match the children a render embeds with the mounted ones by id: keep
+        (updating changed props), mount new ones, unmount the rest. Returns
+        the children's cids in render order."""
+        component = mounted.component
         children: dict[str, str] = {}
         for spec in specs:
             if spec.key in children:
@@ -250,52 +255,31 @@ class LivePage:
             if children.get(key) != cid:
                 await self._unmount(cid)
         mounted.children = children
+        return [children[spec.key] for spec in specs]
 
-        child_patches: list[Patch] = []
-        ordered = [children[spec.key] for spec in specs]
-        for cid in ordered:
+    async def _render_children(self, cids: list[str]) -> list[Patch]:
+        """Render new children, and re-render dirty ones for their patches."""
+        patches: list[Patch] = []
+        for cid in cids:
             child = self._mounted[cid]
             if not child.html:
                 await self._render(child)
             elif cid in self._dirty:
-                child_patches.extend(await self._render(child))
+                patches.extend(await self._render(child))
+        return patches
 
-        html = self._finish(mounted, str(source), ordered)
-        old = mounted.html
-        mounted.html = html
-        if not old:
-            self._check_root(mounted, html)
-            return child_patches
-        if old == html:
-            return child_patches
-        try:
-            ops = diff(old, html)
-        except RootError as exc:
-            mounted.html = old
-            raise RenderError(f"{type(component).__name__} (id {component.key!r}): {exc}") from exc
-        return [Patch(cid=component.cid, ops=self._expand_ops(mounted, ops)), *child_patches]
-
-    def _finish(self, mounted: _Mounted, source: str, child_cids: list[str]) -> str:
+    def _splice(self, mounted: _Mounted, source: str, child_cids: list[str]) -> str:
+        """The render as stored: ``live-cid`` on its root, children as placeholders."""
         component = mounted.component
-        html = source.strip()
-        start = _ROOT_START.match(html)
-        if start is None:
+        try:
+            mounted.tag, html = mark_root(source, component.cid)
+        except ValueError as exc:
             raise RenderError(
                 f"{type(component).__name__} (id {component.key!r}) must render exactly one "
-                f"root element, but its HTML starts with {html[:40]!r}"
-            )
-        mounted.tag = start.group(1).lower()
-        html = f'{html[: start.end()]} live-cid="{component.cid}"{html[start.end():]}'
-
-        def placeholder(match: re.Match[str]) -> str:
-            if match.group(1) != self._nonce:
-                return match.group(0)
-            child = self._mounted[child_cids[int(match.group(2))]]
-            if child.tag in _VOID:
-                return f'<{child.tag} live-cid="{child.component.cid}">'
-            return f'<{child.tag} live-cid="{child.component.cid}"></{child.tag}>'
-
-        return _MARKER.sub(placeholder, html) if child_cids else html
+                f"root element, but {exc}"
+            ) from None
+        children = [(self._mounted[cid].tag, cid) for cid in child_cids]
+        return place_children(html, self._nonce, children)
 
     def _check_root(self, mounted: _Mounted, html: str) -> None:
         try:
@@ -303,13 +287,3 @@ class LivePage:
         except RootError as exc:
             component = mounted.component
             raise RenderError(f"{type(component).__name__} (id {component.key!r}): {exc}") from exc
-
-    def _expand_ops(self, mounted: _Mounted, ops: list[Op]) -> list[Op]:
-        if not mounted.children:
-            return ops
-        return [
-            op._replace(html=self._expand(mounted, op.html))
-            if isinstance(op, InsertOp | ReplaceOp)
-            else op
-            for op in ops
-        ]

@@ -83,6 +83,10 @@ class LiveApp:
         send_timeout: seconds one send may take before the client counts as slow.
         broker: carries ``publish`` to subscribers; the default reaches every
             page of this process.
+        debug: tell the browser what a failing handler raised. Off by default:
+            the browser then gets only which event failed and an error id,
+            which the server's log line carries too. Never on in production:
+            exception text can hold paths, SQL and secrets.
     """
 
     def __init__(
@@ -98,6 +102,7 @@ class LiveApp:
         socket_path: str = "/live/ws",
         script_path: str = "/live.js",
         broker: Broker | None = None,
+        debug: bool = False,
     ) -> None:
         key = secret_key or os.environ.get("LIVECOMP_SECRET_KEY") or secrets.token_bytes(32)
         self.signer = TokenSigner(key, max_age=token_max_age)
@@ -106,6 +111,7 @@ class LiveApp:
             outbox_size=outbox_size,
             send_timeout=send_timeout,
             allowed_origins=frozenset(allowed_origins),
+            debug=debug,
         )
         self.broker: Broker = broker or LocalBroker()
         self.socket_path = socket_path
@@ -118,6 +124,7 @@ class LiveApp:
     def init_app(self, app: Quart) -> None:
         """Register the page and script routes on ``app`` and take its live socket."""
         self.app = app
+        app.extensions["livecomp"] = self
         app.add_url_rule(self.script_path, "livecomp_script", self._serve_script)
         for route in self._routes.values():
             self._add_page_rule(route)

@@ -1,23 +1,19 @@
-"""One connected page: an asyncio actor between a transport and a LivePage.
+"""One connected page's socket: join, read frames, send replies, close.
 
-Everything that can change the page (client frames, timers, messages between
-components, broadcasts) is handled one item at a time, in arrival order, so
-user code never needs a lock. Client frames are handled by the task reading
-the socket, without a queue hop; server-side messages wait in a small
-mailbox for a second task. Both take the session's turn lock, which is what
-makes them one actor.
-
-The page's ``ConnectedRuntime`` (messages, timers, subscriptions) is drained
-here, and ended when the socket closes. Replies go through a bounded outbox drained by
-the task that ran the turn, which sends what is queued as one frame; a client that
-cannot keep up is closed with ``SLOW_CLIENT`` instead of growing memory.
+The key idea: the session is the page's transport side only. It checks the
+Origin and the join token, mounts the page, and then, for each client frame,
+asks the page's ``PageActor`` for a turn and answers in it (patches, then the
+ack or the ``err``); the actor runs every other turn (timers, messages,
+broadcasts) itself. Client frames are handled by the task reading the
+socket, without a queue hop. Replies go through a bounded outbox that the
+task which ran the turn sends as one frame; a client that cannot keep up is
+closed with ``SLOW_CLIENT`` instead of growing memory.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import weakref
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -26,7 +22,9 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
+from livecomp.actor import PageActor
 from livecomp.component import Component, PageContext
+from livecomp.failures import failure_reason, logger, report_failure
 from livecomp.forms import PayloadError
 from livecomp.page import LivePage, UnknownComponent, UnknownEvent
 from livecomp.protocol import (
@@ -45,7 +43,6 @@ from livecomp.protocol import (
     encode,
 )
 from livecomp.pubsub import Broker, LocalBroker
-from livecomp.runtime import ConnectedRuntime, Delivery
 from livecomp.security import (
     DEFAULT_MAX_FRAME_BYTES,
     PageClaims,
@@ -53,8 +50,6 @@ from livecomp.security import (
     TokenSigner,
     origin_allowed,
 )
-
-logger = logging.getLogger("livecomp")
 
 ServerMessage = Render | Patch | Ack | Err
 
@@ -85,23 +80,11 @@ class SessionConfig:
     send_timeout: float = 10.0
     join_timeout: float = 15.0
     allowed_origins: frozenset[str] = frozenset()
-    #: The test client sets this so a handler's exception re-raises in the test.
-    keep_handler_errors: bool = False
+    #: Send exception text to the browser with ``handler_error`` (never in production).
+    debug: bool = False
 
 
 RouteResolver = Callable[[PageClaims], "type[Component[Any]] | None"]
-
-# A handler chain posting more than this many messages in one turn is a loop.
-_MAX_IMMEDIATE = 1000
-
-
-class _Barrier:
-    """Set once everything queued before it has been handled and sent."""
-
-    __slots__ = ("done",)
-
-    def __init__(self) -> None:
-        self.done = asyncio.Event()
 
 
 class _SendWatch:
@@ -150,7 +133,7 @@ def _send_watch() -> _SendWatch:
 
 
 class LiveSession:
-    """Joins one socket to a page and runs the page's actor."""
+    """Joins one socket to a page and answers its frames."""
 
     def __init__(
         self,
@@ -164,56 +147,54 @@ class LiveSession:
         broker: Broker | None = None,
     ) -> None:
         self.transport = transport
-        self.page: LivePage | None = None
+        self.actor: PageActor | None = None
         self.resyncs = 0
-        self.handler_errors: list[BaseException] = []
         self._signer = signer
         self._resolve = resolve
         self._origin = origin
         self._host = host
         self._config = config
-        self.runtime = ConnectedRuntime(broker or LocalBroker())
-        self._turn = asyncio.Lock()
-        self._outbox: deque[ServerMessage | _Barrier] = deque()
+        self._broker = broker or LocalBroker()
+        self._outbox: deque[ServerMessage] = deque()
         self._sending = False
-        self._mailman: asyncio.Task[None] | None = None
-        self.runtime.on_mail = self._mail_arrived
+        self._sent_waiters: list[asyncio.Future[None]] = []
         self._closing: tuple[int, str] | None = None
         self._reader: asyncio.Task[Any] | None = None
+
+    @property
+    def page(self) -> LivePage | None:
+        """The joined page, once mounted."""
+        return self.actor.page if self.actor is not None else None
 
     async def run(self) -> None:
         """Serve the socket until it closes; always cleans up the page."""
         if not origin_allowed(self._origin, self._host, self._config.allowed_origins):
             await self._close(CloseCode.ORIGIN_FORBIDDEN, f"origin {self._origin!r} is not allowed")
             return
-        page = await self._join()
-        if page is None:
+        actor = await self._join()
+        if actor is None:
             return
-        self.page = page
+        page = actor.page
+        assert page is not None
         self._reader = asyncio.current_task()
-        if self.runtime.mailbox:
-            self._mail_arrived()
         try:
             self._queue([Render(cid=page.root_cid, html=page.full_html(page.root_cid))])
             await self._send_pending()
-            await self._read_loop(page)
+            actor.start(page)
+            await self._read_loop(actor)
         except asyncio.CancelledError:
             # Only our own wake-up for a slow client is swallowed.
             task = asyncio.current_task()
             if self._closing is None or task is None or task.uncancel() > 0:
                 raise
         finally:
-            if self._mailman is not None:
-                self._mailman.cancel()
+            actor.stop()
             await self._drain()
-            try:
-                await page.close()
-            finally:
-                await self.runtime.forget_all()
+            await actor.close()
             if self._closing is not None:
                 await self._close(*self._closing)
 
-    async def _join(self) -> LivePage | None:
+    async def _join(self) -> PageActor | None:
         try:
             frame = await asyncio.wait_for(self.transport.receive(), self._config.join_timeout)
         except (TimeoutError, ConnectionError):
@@ -240,74 +221,49 @@ class LiveSession:
                 CloseCode.TOKEN_INVALID, f"token names no live page at {claims.route!r}"
             )
             return None
+        actor = PageActor(
+            self._broker,
+            page_id=claims.session_id,
+            mailbox_limit=self._config.outbox_size,
+            replies=self._queue,
+            send=self._send_pending,
+            overflow=self._slow_client,
+        )
+        self.actor = actor
         context = PageContext(
             connected=True,
             params=claims.params,
             session_id=claims.session_id,
-            runtime=self.runtime,
+            runtime=actor,
         )
         page = LivePage(root_class, context)
         try:
             await page.mount()
-        except Exception:
-            logger.exception("mounting %s failed", root_class.__name__)
-            await page.close()
-            await self.runtime.forget_all()
+        except Exception as exc:
+            report_failure(
+                exc, f"mounting {root_class.__name__} failed", page=actor.page_id, cid=None
+            )
+            actor.page = page
+            await actor.close()
             await self._close(CloseCode.SERVER_ERROR, "the page failed to mount")
             return None
-        return page
+        actor.page = page
+        return actor
 
-    async def _read_loop(self, page: LivePage) -> None:
+    async def _read_loop(self, actor: PageActor) -> None:
         receive = self.transport.receive
         while self._closing is None:
             try:
                 frame = await receive()
             except ConnectionError:
                 return
-            async with self._turn:
-                if self._closing is not None:
-                    return
-                self.runtime.handling = True
-                try:
-                    await self._handle_frame(page, frame)
-                finally:
-                    self.runtime.end_turn()
-            await self._send_pending()
 
-    async def _mail_loop(self, page: LivePage) -> None:
-        runtime = self.runtime
-        mailbox = runtime.mailbox
-        while True:
-            await runtime.mail.wait()
-            runtime.mail.clear()
-            while mailbox:
-                async with self._turn:
-                    if self._closing is not None:
-                        return
-                    item = mailbox.popleft()
-                    if isinstance(item, _Barrier):
-                        self._queue([item])
-                    else:
-                        runtime.handling = True
-                        try:
-                            await self._handle_info(page, item)
-                        finally:
-                            runtime.end_turn()
-            # Messages that fell due together (a page's clocks ticking on one
-            # boundary) leave as one frame.
-            await self._send_pending()
+            async def handle(page: LivePage, frame: str | bytes = frame) -> None:
+                await self._handle_frame(page, frame)
 
-    async def _handle_info(self, page: LivePage, info: Delivery) -> None:
-        if info.timer is not None:
-            info.timer.pending = False
-        try:
-            delivered = await page.deliver(info.cid, info.message, info.data)
-        except Exception as exc:
-            self._handler_failed(exc, f"message handler for {info.message!r} failed")
-            await self._flush(page)
-            return
-        if delivered:
-            await self._flush(page)
+            if not await actor.turn(handle):
+                return
+            await self._send_pending()
 
     async def _handle_frame(self, page: LivePage, frame: str | bytes) -> None:
         try:
@@ -329,6 +285,8 @@ class LiveSession:
         def refuse(code: ErrorCode, reason: str) -> None:
             self._queue([Err(ref=ref, code=code, event=event, reason=reason)])
 
+        actor = self.actor
+        assert actor is not None
         try:
             await page.dispatch(cid, event, value)
         except UnknownComponent as exc:
@@ -347,43 +305,22 @@ class LiveSession:
             refuse(ErrorCode.INVALID_PAYLOAD, f"payload of event {event!r} is invalid: {exc}")
             return
         except Exception as exc:
-            self._handler_failed(exc, f"handler of event {event!r} raised")
-            refuse(ErrorCode.HANDLER_ERROR, f"handler of event {event!r} raised {exc!r}")
+            what = f"handler of event {event!r} failed"
+            error_id = report_failure(exc, what, page=actor.page_id, cid=cid)
+            refuse(
+                ErrorCode.HANDLER_ERROR,
+                failure_reason(what, error_id, exc, debug=self._config.debug),
+            )
             # State may have changed before the exception: render what it is now.
-            await self._flush(page)
+            await actor.flush()
             return
-        if await self._flush(page):
+        failure = await actor.flush()
+        if failure is None:
             self._queue([Ack(ref=ref)])
         else:
-            refuse(ErrorCode.HANDLER_ERROR, f"rendering after event {event!r} failed")
-
-    async def _run_immediate(self, page: LivePage) -> None:
-        # Messages posted by the handler that just ran (send_parent, send_self)
-        # belong to the same turn: their patches go out before the event's ack.
-        handled = 0
-        while (info := self.runtime.next_immediate()) is not None:
-            handled += 1
-            if handled > _MAX_IMMEDIATE:
-                self._handler_failed(
-                    RuntimeError(f"more than {_MAX_IMMEDIATE} messages posted in one turn"),
-                    "message loop",
-                )
-                self.runtime.end_turn()
-                return
-            try:
-                await page.deliver(info.cid, info.message, info.data)
-            except Exception as exc:
-                self._handler_failed(exc, f"message handler for {info.message!r} failed")
-
-    async def _flush(self, page: LivePage) -> bool:
-        await self._run_immediate(page)
-        try:
-            patches = await page.flush()
-        except Exception as exc:
-            self._handler_failed(exc, "render failed")
-            return False
-        self._queue(list(patches))
-        return True
+            what = f"rendering after event {event!r} failed"
+            reason = failure_reason(what, failure.error_id, failure.exc, debug=self._config.debug)
+            refuse(ErrorCode.HANDLER_ERROR, reason)
 
     def _handle_resync(self, page: LivePage, cid: str, reason: str) -> None:
         try:
@@ -396,22 +333,31 @@ class LiveSession:
         logger.warning("client asked to resync component %s: %s", cid, reason)
         self._queue([Render(cid=cid, html=page.full_html(cid))])
 
-    def _handler_failed(self, exc: BaseException, what: str) -> None:
-        if self._config.keep_handler_errors:
-            self.handler_errors.append(exc)
-        else:
-            logger.exception("%s", what, exc_info=exc)
-
-    # --- introspection, for tests and the test client -----------------------
+    # --- asking the page, for apps and the test client ----------------------
 
     def post(self, cid: str, message: str, data: Any) -> None:
         """Deliver a server-side message to component ``cid`` (as a timer would)."""
-        self.runtime.post(cid, message, data)
+        if self.actor is None:
+            raise RuntimeError("the page has not joined yet")
+        self.actor.post(cid, message, data)
+
+    async def settled(self) -> None:
+        """Return once everything queued on the page so far (server messages,
+        timers that fell due) has been handled and its replies sent."""
+        loop = asyncio.get_running_loop()
+        while True:
+            if self.actor is not None:
+                await self.actor.quiet()
+            if not (self._outbox or self._sending) or self._closing is not None:
+                return
+            waiter: asyncio.Future[None] = loop.create_future()
+            self._sent_waiters.append(waiter)
+            await waiter
 
     @property
     def inbox_size(self) -> int:
         """Server-side messages waiting to be handled."""
-        return len(self.runtime.mailbox)
+        return self.actor.waiting if self.actor is not None else 0
 
     @property
     def sending(self) -> bool:
@@ -420,17 +366,11 @@ class LiveSession:
 
     def active_timers(self) -> int:
         """Timers scheduled for this page right now."""
-        return self.runtime.active_timers()
-
-    async def barrier(self) -> None:
-        """Wait until everything queued so far has been handled and sent."""
-        barrier = _Barrier()
-        self.runtime.enqueue(barrier)
-        await barrier.done.wait()
+        return self.actor.active_timers() if self.actor is not None else 0
 
     # --- sending ------------------------------------------------------------
 
-    def _queue(self, messages: Sequence[ServerMessage | _Barrier]) -> None:
+    def _queue(self, messages: Sequence[ServerMessage]) -> None:
         if self._closing is not None:
             return
         if len(self._outbox) + len(messages) > self._config.outbox_size:
@@ -439,10 +379,14 @@ class LiveSession:
         self._outbox.extend(messages)
 
     def _slow_client(self, reason: str = "") -> None:
+        if self._closing is not None:
+            return
         self._closing = (
             CloseCode.SLOW_CLIENT,
             reason or f"more than {self._config.outbox_size} messages waiting to be sent",
         )
+        if self.actor is not None:
+            self.actor.stop()
         # The reader may sit in receive() for a client that never sends, or in
         # a send that never completes: wake it so the session ends now.
         if self._reader is not None and self._reader is not asyncio.current_task():
@@ -453,19 +397,9 @@ class LiveSession:
         send = self.transport.send
         try:
             while outbox:
-                items = list(outbox)
+                batch = list(outbox)
                 outbox.clear()
-                batch: list[ServerMessage] = []
-                for item in items:
-                    if isinstance(item, _Barrier):
-                        if batch:
-                            await send(encode(batch))
-                            batch = []
-                        item.done.set()
-                    else:
-                        batch.append(item)
-                if batch:
-                    await send(encode(batch))
+                await send(encode(batch))
         except ConnectionError:
             # The reader sees the disconnect and ends the session.
             outbox.clear()
@@ -485,6 +419,11 @@ class LiveSession:
         finally:
             watch.finished(self)
             self._sending = False
+            if self._sent_waiters:
+                waiters, self._sent_waiters = self._sent_waiters, []
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_result(None)
 
     @property
     def send_timeout(self) -> float:
@@ -495,13 +434,6 @@ class LiveSession:
         """Close the client as slow: a send has not completed in time."""
         if self._closing is None:
             self._slow_client(f"a send took more than {self._config.send_timeout} s")
-
-    def _mail_arrived(self) -> None:
-        if len(self.runtime.mailbox) > self._config.outbox_size:
-            # Broadcasts pile up while this client's socket does not drain.
-            self._slow_client(f"more than {self._config.outbox_size} messages waiting")
-        elif self._mailman is None and self.page is not None:
-            self._mailman = asyncio.create_task(self._mail_loop(self.page))
 
     async def _drain(self) -> None:
         # Let queued replies go out unless the client is the problem.

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from jinja2 import Environment, StrictUndefined, Template
+from jinja2 import Environment, StrictUndefined, Template, meta
 from markupsafe import Markup, escape
 
-__all__ = ["Markup", "compile_template", "escape", "raw"]
+__all__ = ["Markup", "compile_template", "escape", "raw", "template_names"]
 
 _environment = Environment(
     autoescape=True,
@@ -28,6 +28,12 @@ _environment = Environment(
 def compile_template(source: str) -> Template:
     """Compile a component's template source once; later calls reuse it."""
     return _environment.from_string(source)
+
+
+def template_names(source: str) -> set[str]:
+    """The names a template reads from its context (Jinja's own globals aside)."""
+    names: set[str] = meta.find_undeclared_variables(_environment.parse(source))
+    return names - set(_environment.globals)
 
 
 def raw(html: str) -> Markup:

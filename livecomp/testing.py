@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass, field, replace
+import logging
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
@@ -64,6 +65,18 @@ class MemoryTransport:
             self.close_reason = reason
             self.outbound.put_nowait(_CLOSE)
             self.inbound.put_nowait(_CLOSE)
+
+
+class _Failures(logging.Handler):
+    """Collects the exceptions the server logs as failures of user code."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.errors: list[BaseException] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and record.exc_info[1] is not None:
+            self.errors.append(record.exc_info[1])
 
 
 class LiveEventError(AssertionError):
@@ -125,13 +138,14 @@ class LiveTestClient:
         self.last = Reply()
         self._ref = 0
         self._task: asyncio.Task[None] | None = None
+        self._failures = _Failures()
         self.session = LiveSession(
             self.transport,
             signer=self.live.signer,
             resolve=self.live.resolve,
             origin=origin,
             host="testserver",
-            config=replace(self.live.config, keep_handler_errors=True),
+            config=self.live.config,
             broker=self.live.broker,
         )
 
@@ -151,6 +165,7 @@ class LiveTestClient:
 
     async def open(self) -> None:
         """Render the page over 'HTTP', then join it over the socket."""
+        logging.getLogger("livecomp").addHandler(self._failures)
         self.document = await self.live.render_page("/", self.params)
         container = LexborHTMLParser(self.document).css_first("[live-page]")
         assert container is not None, "the page has no [live-page] container"
@@ -165,8 +180,11 @@ class LiveTestClient:
     async def close(self) -> None:
         """Close the socket and wait until the page has unmounted."""
         self.transport.inbound.put_nowait(_CLOSE)
-        if self._task is not None:
-            await self._task
+        try:
+            if self._task is not None:
+                await self._task
+        finally:
+            logging.getLogger("livecomp").removeHandler(self._failures)
 
     @property
     def closed(self) -> tuple[int, str] | None:
@@ -257,8 +275,8 @@ class LiveTestClient:
         self.last = reply
         if isinstance(end, Err):
             reply.error = end
-            if end.code is ErrorCode.HANDLER_ERROR and self.session.handler_errors:
-                raise self.session.handler_errors.pop()
+            if end.code is ErrorCode.HANDLER_ERROR and self._failures.errors:
+                raise self._failures.errors.pop()
             if check:
                 raise LiveEventError(end)
         self._check()
@@ -278,13 +296,13 @@ class LiveTestClient:
 
         Returns the patches that arrived meanwhile (ticks, broadcasts).
         """
-        await self.session.barrier()
+        await self.session.settled()
         patches: list[Patch] = []
         # Only the frames sent before the barrier: timers may keep adding more.
         for _ in range(self.transport.outbound.qsize()):
             patches.extend(m for m in await self.receive() if isinstance(m, Patch))
-        if self.session.handler_errors:
-            raise self.session.handler_errors.pop()
+        if self._failures.errors:
+            raise self._failures.errors.pop()
         self.last = Reply(patches=patches)
         self._check()
         return self.last

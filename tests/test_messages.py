@@ -68,6 +68,7 @@ async def test_a_message_from_a_handler_is_handled_before_the_ack() -> None:
             self.send_parent("child_said", "hello")
 
     class Parent(Component[Log]):
+        components = (Child,)
         template = "<div>{{ state.seen|join(',') }}{{ live(Child, id='kid') }}</div>"
 
         @on_message("child_said")
@@ -154,6 +155,7 @@ async def test_pages_with_clocks_leave_no_tasks_or_timers_behind() -> None:
         async def tick(self) -> None: ...
 
     class Five(Component[Log]):
+        components = (Clock,)
         template = "<div>{% for i in range(5) %}{{ live(Clock, id=i) }}{% endfor %}</div>"
 
     before = len(asyncio.all_tasks())

@@ -162,6 +162,7 @@ async def test_a_table_row_component_works_in_its_context() -> None:
             self.state.n += 1
 
     class Table(Component[Count]):
+        components = (Row,)
         template = "<table><tbody>{{ live(Row, id='r1') }}{{ live(Row, id='r2') }}</tbody></table>"
 
     async with LiveTestClient(Table) as client:

@@ -1,0 +1,289 @@
+"""One connected page's turns, and the one object that owns them.
+
+The key idea: everything that can change a connected page (a client frame, a
+timer tick, a message between components, a broadcast) runs as one *turn* of
+its ``PageActor``, one at a time and in arrival order, so user code needs no
+lock and a timer never runs in the middle of a click. The actor owns all a
+turn needs: the lock that makes turns exclusive, the mailbox where
+server-side messages wait, the messages a turn posts to itself (handled in
+the same turn, before it renders), and each component's timers and
+subscriptions. Components reach it as their ``Runtime``; the session (the
+socket) asks it for turns and is handed each turn's replies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from livecomp.failures import report_failure
+from livecomp.page import LivePage
+from livecomp.protocol import Patch
+from livecomp.pubsub import Broker, Subscription
+from livecomp.timers import Interval, Once
+
+# A handler chain posting more than this many messages in one turn is a loop.
+MAX_MESSAGES_PER_TURN = 1000
+
+
+class Delivery:
+    """A server-side message for one component, waiting for its turn."""
+
+    __slots__ = ("cid", "data", "message", "timer")
+
+    def __init__(self, cid: str, message: str, data: Any, timer: Interval | None = None):
+        self.cid, self.message, self.data, self.timer = cid, message, data, timer
+
+
+@dataclass(frozen=True)
+class Failure:
+    """User code that raised during a turn, as the log line recorded it."""
+
+    error_id: str
+    exc: BaseException
+
+
+class PageActor:
+    """Runs one connected page's turns; the page's ``Runtime``.
+
+    Args:
+        broker: carries ``publish`` and ``subscribe``.
+        page_id: the page's id in log lines (its session id).
+        mailbox_limit: messages that may wait; past it ``overflow`` is called.
+        replies: takes the patches each turn rendered, in order.
+        send: sends what ``replies`` took; awaited after each mailbox burst.
+        overflow: called with a reason when the mailbox overflows.
+    """
+
+    def __init__(
+        self,
+        broker: Broker,
+        *,
+        page_id: str,
+        mailbox_limit: int,
+        replies: Callable[[Sequence[Patch]], None],
+        send: Callable[[], Awaitable[None]],
+        overflow: Callable[[str], None],
+    ) -> None:
+        self.page: LivePage | None = None
+        self.page_id = page_id
+        self._broker = broker
+        self._mailbox_limit = mailbox_limit
+        self._replies = replies
+        self._send = send
+        self._overflow = overflow
+        self._lock = asyncio.Lock()
+        self._mailbox: deque[Delivery] = deque()
+        self._mail = asyncio.Event()
+        self._mailman: asyncio.Task[None] | None = None
+        # Set while a turn runs: posts then join that turn instead of the mailbox.
+        self._posted: deque[Delivery] | None = None
+        self._bursting = False
+        self._stopped = False
+        self._quiet_waiters: list[asyncio.Future[None]] = []
+        self._timers: dict[str, set[Once | Interval]] = {}
+        self._subscriptions: dict[str, dict[str, Subscription]] = {}
+
+    # --- turns --------------------------------------------------------------
+
+    def start(self, page: LivePage) -> None:
+        """Take turns on ``page`` (mounted); messages that came meanwhile run now."""
+        self.page = page
+        if self._mailbox:
+            self._wake_mailman()
+
+    async def turn(self, work: Callable[[LivePage], Awaitable[None]]) -> bool:
+        """Run ``work`` as one turn; False, running nothing, once stopped."""
+        async with self._lock:
+            page = self.page
+            if self._stopped or page is None:
+                return False
+            self._posted = deque()
+            try:
+                await work(page)
+            finally:
+                # What the turn posted but did not handle dies with it.
+                self._posted = None
+        if self._quiet_waiters and not self._bursting:
+            self._wake_quiet()
+        return True
+
+    async def flush(self) -> Failure | None:
+        """End the current turn's work: handle what it posted, render, hand
+        the patches to ``replies``. Returns the failure if rendering raised."""
+        page = self.page
+        assert page is not None and self._posted is not None, "flush() runs inside a turn"
+        await self._run_posted(page)
+        try:
+            patches = await page.flush()
+        except Exception as exc:
+            return Failure(self._report(exc, "render failed", None), exc)
+        if patches:
+            self._replies(patches)
+        return None
+
+    def stop(self) -> None:
+        """Take no more turns (the socket is closing)."""
+        self._stopped = True
+        if self._mailman is not None and self._mailman is not asyncio.current_task():
+            self._mailman.cancel()
+
+    async def close(self) -> None:
+        """Stop, unmount every component, end every timer and subscription."""
+        self.stop()
+        if self._mailman is not None and self._mailman is not asyncio.current_task():
+            await asyncio.gather(self._mailman, return_exceptions=True)
+        try:
+            if self.page is not None:
+                async with self._lock:
+                    await self.page.close()
+        finally:
+            for cid in list(self._timers) + list(self._subscriptions):
+                await self.forget(cid)
+            self._wake_quiet()
+
+    async def quiet(self) -> None:
+        """Return once no turn runs and no message waits (nor is being sent)."""
+        loop = asyncio.get_running_loop()
+        while not self._stopped and (self._mailbox or self._lock.locked() or self._bursting):
+            waiter: asyncio.Future[None] = loop.create_future()
+            self._quiet_waiters.append(waiter)
+            await waiter
+
+    @property
+    def waiting(self) -> int:
+        """Messages waiting in the mailbox."""
+        return len(self._mailbox)
+
+    def active_timers(self) -> int:
+        """Timers scheduled right now."""
+        return sum(len(timers) for timers in self._timers.values())
+
+    # --- the Runtime a component asks ---------------------------------------
+
+    def post(self, cid: str, message: str, data: Any) -> None:
+        """Deliver ``message`` to component ``cid``.
+
+        Posted during a turn (a handler's ``send_parent``), it is handled in
+        that turn, before the page re-renders; posted from outside (a timer,
+        a broadcast), it waits behind everything already in the mailbox.
+        """
+        if self._posted is not None:
+            self._posted.append(Delivery(cid, message, data))
+        else:
+            self._enqueue(Delivery(cid, message, data))
+
+    def call_later(self, cid: str, delay: float, message: str, data: Any) -> Once:
+        owner = self._timers.setdefault(cid, set())
+        return Once(owner, delay, lambda: self.post(cid, message, data))
+
+    def every(self, cid: str, interval: float, message: str, data: Any, align: bool) -> Interval:
+        owner = self._timers.setdefault(cid, set())
+        return Interval(
+            owner, interval, align, lambda timer: self._enqueue(Delivery(cid, message, data, timer))
+        )
+
+    async def subscribe(self, cid: str, topic: str) -> None:
+        topics = self._subscriptions.setdefault(cid, {})
+        if topic not in topics:
+            topics[topic] = await self._broker.subscribe(
+                topic, lambda message, data: self.post(cid, message, data)
+            )
+
+    async def unsubscribe(self, cid: str, topic: str) -> None:
+        subscription = self._subscriptions.get(cid, {}).pop(topic, None)
+        if subscription is not None:
+            await subscription.cancel()
+
+    async def publish(self, topic: str, message: str, data: Any) -> None:
+        await self._broker.publish(topic, message, data)
+
+    async def forget(self, cid: str) -> None:
+        for timer in list(self._timers.pop(cid, ())):
+            timer.cancel()
+        for subscription in self._subscriptions.pop(cid, {}).values():
+            await subscription.cancel()
+
+    # --- internals ----------------------------------------------------------
+
+    def _enqueue(self, delivery: Delivery) -> None:
+        if self._stopped:
+            return
+        self._mailbox.append(delivery)
+        if len(self._mailbox) > self._mailbox_limit:
+            # Broadcasts pile up while this client's socket does not drain.
+            self._overflow(f"more than {self._mailbox_limit} messages waiting")
+        elif self.page is not None:
+            self._wake_mailman()
+
+    def _wake_mailman(self) -> None:
+        self._mail.set()
+        if self._mailman is None and not self._stopped:
+            self._mailman = asyncio.create_task(self._mail_loop())
+
+    async def _mail_loop(self) -> None:
+        mailbox = self._mailbox
+        while not self._stopped:
+            await self._mail.wait()
+            self._mail.clear()
+            self._bursting = True
+            try:
+                while mailbox:
+                    delivery = mailbox.popleft()
+
+                    async def deliver(page: LivePage, delivery: Delivery = delivery) -> None:
+                        await self._deliver(page, delivery)
+
+                    if not await self.turn(deliver):
+                        return
+                # Messages that fell due together (a page's clocks ticking on
+                # one boundary) leave as one frame.
+                await self._send()
+            finally:
+                self._bursting = False
+                self._wake_quiet()
+
+    async def _deliver(self, page: LivePage, delivery: Delivery) -> None:
+        if delivery.timer is not None:
+            # Handled: the timer may fire again (it skips beats while pending).
+            delivery.timer.pending = False
+        try:
+            delivered = await page.deliver(delivery.cid, delivery.message, delivery.data)
+        except Exception as exc:
+            self._report(exc, f"message handler for {delivery.message!r} failed", delivery.cid)
+            delivered = True  # it may have changed state before raising
+        if delivered:
+            await self.flush()
+
+    async def _run_posted(self, page: LivePage) -> None:
+        # Messages posted by the handler that just ran (send_parent, send_self)
+        # belong to the same turn: their patches go out before the event's ack.
+        posted = self._posted
+        assert posted is not None
+        handled = 0
+        while posted:
+            delivery = posted.popleft()
+            handled += 1
+            if handled > MAX_MESSAGES_PER_TURN:
+                loop = RuntimeError(
+                    f"more than {MAX_MESSAGES_PER_TURN} messages posted in one turn"
+                )
+                self._report(loop, "message loop", delivery.cid)
+                posted.clear()
+                return
+            try:
+                await page.deliver(delivery.cid, delivery.message, delivery.data)
+            except Exception as exc:
+                self._report(exc, f"message handler for {delivery.message!r} failed", delivery.cid)
+
+    def _report(self, exc: BaseException, what: str, cid: str | None) -> str:
+        return report_failure(exc, what, page=self.page_id, cid=cid)
+
+    def _wake_quiet(self) -> None:
+        waiters, self._quiet_waiters = self._quiet_waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
