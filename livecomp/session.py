@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import weakref
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -50,6 +49,7 @@ from livecomp.security import (
     TokenSigner,
     origin_allowed,
 )
+from livecomp.sendwatch import send_watch
 
 ServerMessage = Render | Patch | Ack | Err
 
@@ -85,51 +85,6 @@ class SessionConfig:
 
 
 RouteResolver = Callable[[PageClaims], "type[Component[Any]] | None"]
-
-
-class _SendWatch:
-    """Finds sends that hang, for every session of one event loop.
-
-    One periodic check per loop instead of a timer per send: at thousands
-    of sends per second, per-send timer handles pile up in the loop's heap
-    (cancelled ones stay there until they fall due).
-    """
-
-    PERIOD = 0.1
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        self._since: dict[LiveSession, float] = {}
-        self._handle: asyncio.TimerHandle | None = None
-
-    def started(self, session: LiveSession) -> None:
-        self._since[session] = self._loop.time()
-        if self._handle is None:
-            self._handle = self._loop.call_later(self.PERIOD, self._check)
-
-    def finished(self, session: LiveSession) -> None:
-        self._since.pop(session, None)
-
-    def _check(self) -> None:
-        now = self._loop.time()
-        for session, since in list(self._since.items()):
-            if now - since > session.send_timeout:
-                del self._since[session]
-                session.send_stuck()
-        self._handle = self._loop.call_later(self.PERIOD, self._check) if self._since else None
-
-
-_watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _SendWatch] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _send_watch() -> _SendWatch:
-    loop = asyncio.get_running_loop()
-    watch = _watches.get(loop)
-    if watch is None:
-        watch = _watches[loop] = _SendWatch(loop)
-    return watch
 
 
 class LiveSession:
@@ -412,7 +367,7 @@ class LiveSession:
         if self._sending or not self._outbox or self._closing is not None:
             return
         self._sending = True
-        watch = _send_watch()
+        watch = send_watch()
         watch.started(self)
         try:
             await self._send_loop()
