@@ -83,22 +83,28 @@ class Comment:
 class Element:
     """An element; ``tag`` is its local name as the parser produced it.
 
-    A ``<template>`` keeps its content as its children. Attribute order is
-    kept for serialisation but ignored by ``nodes_equal``, as ``isEqualNode``
-    does in a browser.
+    An HTML ``<template>`` keeps its content in ``content``, as the DOM
+    does: its ``children`` stay empty, so no patch path reaches into it, and
+    it serialises its content. Attribute order is kept for serialisation but
+    ignored by ``nodes_equal``, as ``isEqualNode`` does in a browser.
     """
 
     tag: str
     attrs: dict[str, str] = field(default_factory=dict)
     children: list[Node] = field(default_factory=list)
     namespace: str = HTML_NS
+    content: list[Node] | None = None
 
     def outer_html(self) -> str:
         return _serialize([self], raw=False)
 
     def inner_html(self) -> str:
         raw = self.namespace == HTML_NS and self.tag in RAW_TEXT_ELEMENTS
-        return _serialize(self.children, raw)
+        return _serialize(self.serialised_children(), raw)
+
+    def serialised_children(self) -> list[Node]:
+        """What the HTML of this element holds: a template's content, else its children."""
+        return self.content if self.content is not None else self.children
 
     def iter(self) -> Iterator[Element]:
         """Yield this element and every element below it, in document order."""
@@ -125,16 +131,18 @@ def from_lexbor(node: LexborNode, namespace: str = HTML_NS) -> Node:
     stack = [(node, root)] if isinstance(root, Element) else []
     while stack:
         source, element = stack.pop()
+        into = element.children
         if element.tag == "template" and element.namespace == HTML_NS:
             # Template content lives in a separate fragment, not under the node.
             fragments = source.template_fragments()
             child = fragments[0].first_child if fragments else None
+            into = element.content = []
         else:
             child = source.first_child
         while child is not None:
             child_ns = child_namespace(element.namespace, element.tag, child.tag or "")
             copy = _copy_one(child, child_ns)
-            element.children.append(copy)
+            into.append(copy)
             if isinstance(copy, Element):
                 stack.append((child, copy))
             child = child.next
@@ -209,7 +217,7 @@ def _serialize(nodes: list[Node], raw: bool) -> str:
             is_html = node.namespace == HTML_NS
             if is_html and node.tag in VOID_ELEMENTS:
                 continue
-            children = node.children
+            children = node.serialised_children()
             if (
                 is_html
                 and node.tag in NEWLINE_EATERS
@@ -239,9 +247,12 @@ def nodes_equal(a: Node, b: Node) -> bool:
                 and x.namespace == y.namespace
                 and x.attrs == y.attrs
                 and len(x.children) == len(y.children)
+                and (x.content is None) == (y.content is None)
+                and len(x.content or ()) == len(y.content or ())
             ):
                 return False
             stack.extend(zip(x.children, y.children, strict=True))
+            stack.extend(zip(x.content or (), y.content or (), strict=True))
         elif isinstance(x, Text):
             if not (isinstance(y, Text) and x.data == y.data):
                 return False
@@ -316,7 +327,7 @@ def _apply(root: Element, op: Sequence[Any]) -> None:
                 except RootError as exc:
                     raise PatchMismatch(f"replace of the root needs one element: {exc}") from exc
                 root.tag, root.attrs, root.children = new.tag, new.attrs, new.children
-                root.namespace = new.namespace
+                root.namespace, root.content = new.namespace, new.content
         case _:
             raise PatchMismatch(f"malformed op {op!r}")
 

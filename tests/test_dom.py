@@ -79,9 +79,14 @@ def test_parse_fragment_uses_the_context_element() -> None:
     assert [c.outer_html() for c in parse_fragment("<td>1</td>", "div")] == ["1"]
 
 
-def test_template_content_is_kept_as_children() -> None:
+def test_template_content_is_its_content_not_its_children() -> None:
     root = parse_root("<div><template><b>x</b></template></div>")
     assert root.outer_html() == "<div><template><b>x</b></template></div>"
+    template = root.children[0]
+    assert isinstance(template, Element)
+    # As in the DOM: no patch path reaches into a template's content.
+    assert template.children == []
+    assert [node.outer_html() for node in template.content or []] == ["<b>x</b>"]
 
 
 # --- serialisation -------------------------------------------------------------

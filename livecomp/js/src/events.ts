@@ -6,6 +6,7 @@
  * until the server acks (or refuses) every event it raised.
  */
 
+import { BINDINGS, CID, LOADING_SUFFIX, VALUE_PREFIX } from "./names";
 import type { EventValue } from "./protocol";
 import type { LiveSocket } from "./socket";
 
@@ -44,16 +45,21 @@ export function markLoading(el: Element, className: string): () => void {
   };
 }
 
+/** The class an element carries while an event its `binding` raised is pending. */
+export function loadingClass(binding: string): string {
+  return binding + LOADING_SUFFIX;
+}
+
 /** The component an element belongs to: its nearest `live-cid`, itself included. */
 export function componentOf(el: Element): string | null {
-  return el.closest("[live-cid]")?.getAttribute("live-cid") ?? null;
+  return el.closest(`[${CID}]`)?.getAttribute(CID) ?? null;
 }
 
 /** The `live-value-*` attributes of `el`, keyed by the name after the prefix. */
 export function liveValues(el: Element): EventValue {
   const value: EventValue = {};
   for (const attr of el.attributes) {
-    if (attr.name.startsWith("live-value-")) value[attr.name.slice("live-value-".length)] = attr.value;
+    if (attr.name.startsWith(VALUE_PREFIX)) value[attr.name.slice(VALUE_PREFIX.length)] = attr.value;
   }
   return value;
 }
@@ -65,12 +71,12 @@ function elementOf(target: EventTarget | null): Element | null {
 
 export function installClicks(socket: LiveSocket): void {
   document.addEventListener("click", (event) => {
-    const el = elementOf(event.target)?.closest("[live-click]");
+    const el = elementOf(event.target)?.closest(`[${BINDINGS.click}]`);
     const cid = el ? componentOf(el) : null;
     if (!el || cid === null) return;
     // A bound link is a control, not a way to leave the page.
     if (el instanceof HTMLAnchorElement) event.preventDefault();
-    const done = markLoading(el, "live-click-loading");
-    if (!socket.push(el, cid, el.getAttribute("live-click") ?? "", liveValues(el), [el], done)) done();
+    const done = markLoading(el, loadingClass(BINDINGS.click));
+    if (!socket.push(el, cid, el.getAttribute(BINDINGS.click) ?? "", liveValues(el), [el], done)) done();
   });
 }

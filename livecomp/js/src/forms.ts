@@ -6,8 +6,9 @@
  * included), so what the server sees is what a plain submit would post.
  */
 
-import { componentOf, markLoading } from "./events";
+import { componentOf, loadingClass, markLoading } from "./events";
 import { isControl } from "./inputs";
+import { BINDINGS, DISABLE_WITH } from "./names";
 import type { EventValue } from "./protocol";
 import type { LiveSocket } from "./socket";
 
@@ -46,7 +47,7 @@ export function serializeForm(form: HTMLFormElement, submitter: HTMLElement | nu
 function disableWith(form: HTMLFormElement): () => void {
   const restores: Array<() => void> = [];
   for (const el of form.elements) {
-    const text = el.getAttribute("live-disable-with");
+    const text = el.getAttribute(DISABLE_WITH);
     if (text === null || !(el instanceof HTMLButtonElement || el instanceof HTMLInputElement)) continue;
     const wasDisabled = el.disabled;
     if (el instanceof HTMLInputElement) {
@@ -76,7 +77,7 @@ function disableWith(form: HTMLFormElement): () => void {
 function pushForm(socket: LiveSocket, form: HTMLFormElement, binding: string, value: EventValue): void {
   const cid = componentOf(form);
   if (cid === null) return;
-  const done = markLoading(form, `${binding}-loading`);
+  const done = markLoading(form, loadingClass(binding));
   let restore = (): void => {};
   const settled = (): void => {
     done();
@@ -87,20 +88,20 @@ function pushForm(socket: LiveSocket, form: HTMLFormElement, binding: string, va
     return;
   }
   // Disabled only once the event is out, so FormData saw the buttons.
-  if (binding === "live-submit") restore = disableWith(form);
+  if (binding === BINDINGS.submit) restore = disableWith(form);
 }
 
 export function installForms(socket: LiveSocket): void {
   document.addEventListener("input", (event) => {
     const target = event.target;
     const form = isControl(target) ? target.form : target instanceof Element ? target.closest("form") : null;
-    if (form?.hasAttribute("live-change")) pushForm(socket, form, "live-change", serializeForm(form));
+    if (form?.hasAttribute(BINDINGS.change)) pushForm(socket, form, BINDINGS.change, serializeForm(form));
   });
   document.addEventListener("submit", (event) => {
     const form = event.target;
-    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("live-submit")) return;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute(BINDINGS.submit)) return;
     // Even while disconnected: a live form never falls back to a page post.
     event.preventDefault();
-    pushForm(socket, form, "live-submit", serializeForm(form, event.submitter));
+    pushForm(socket, form, BINDINGS.submit, serializeForm(form, event.submitter));
   });
 }

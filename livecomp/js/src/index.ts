@@ -8,6 +8,7 @@
 import { installClicks } from "./events";
 import { installForms } from "./forms";
 import { installTyping } from "./inputs";
+import { PAGE } from "./names";
 import { applyPatches, PatchMismatch } from "./patch";
 import { LiveSocket, type SocketState } from "./socket";
 
@@ -46,7 +47,7 @@ window.livecomp = livecomp;
 installTyping();
 
 function start(): void {
-  const container = document.querySelector("[live-page]");
+  const container = document.querySelector(`[${PAGE}]`);
   if (!container || socket) return;
   socket = new LiveSocket(container, () => {
     livecomp.resyncs++;

@@ -5,11 +5,14 @@
  * `<tr>`, an `<option>` or an SVG `<circle>` comes out as the browser would
  * have parsed it in the page. A subtree that is replaced whole is morphed
  * with morphdom rather than swapped, so the nodes that stay keep their focus,
- * caret and typed input.
+ * caret and typed input; siblings are matched by the same keys as the server
+ * diff (KEY_ATTRS), and template contents, which morphdom never walks, are
+ * carried over here.
  */
 
 import morphdom from "morphdom";
 import { type Control, hasLiveValue, keepFocus, syncFromMarkup } from "./inputs";
+import { CID, KEY_ATTRS } from "./names";
 
 const HTML_NS = "http://www.w3.org/1999/xhtml";
 
@@ -44,19 +47,29 @@ function disarmScripts(fragment: DocumentFragment): void {
   }
 }
 
-/** Identity for morphdom: component roots by component id, others by `id`. */
+/**
+ * Identity for morphdom, exactly as the server diff keys siblings
+ * (livecomp/reconcile.py `key_of`): the first of KEY_ATTRS an element carries
+ * with a value. A component keeps its `live-cid` even when its root tag
+ * changes; the other keys only match an element of the same tag.
+ */
 function keyOf(node: Node): string | undefined {
   if (!(node instanceof Element)) return undefined;
-  const cid = node.getAttribute("live-cid");
-  if (cid !== null) return `cid:${cid}`;
-  return node.id ? `id:${node.id}` : undefined;
+  for (const name of KEY_ATTRS) {
+    const value = node.getAttribute(name);
+    // Names and tags hold no space, so the key reads back unambiguously.
+    if (value) return `${name} ${name === CID ? "" : node.localName} ${value}`;
+  }
+  return undefined;
 }
+
+const KEYED = KEY_ATTRS.map((name) => `[${name}]`).join(",");
 
 /** Whether no key repeats within either tree; morphdom duplicates nodes otherwise. */
 function keysAreUnique(...roots: Element[]): boolean {
   for (const root of roots) {
     const seen = new Set<string>();
-    for (const el of [root, ...root.querySelectorAll("[id], [live-cid]")]) {
+    for (const el of [root, ...root.querySelectorAll(KEYED)]) {
       const key = keyOf(el);
       if (key === undefined) continue;
       if (seen.has(key)) return false;
@@ -64,6 +77,46 @@ function keysAreUnique(...roots: Element[]): boolean {
     }
   }
   return true;
+}
+
+/**
+ * The nodes and template contents of `a` and `b` are equal. `isEqualNode`
+ * alone never looks inside a `<template>`: its content is a separate
+ * fragment, not its children.
+ */
+export function sameTree(a: Node, b: Node): boolean {
+  if (!a.isEqualNode(b)) return false;
+  // Equal trees hold their templates at the same places, in the same order.
+  const inA = templatesIn(a);
+  const inB = templatesIn(b);
+  return inA.every((template, i) => {
+    const other = inB[i];
+    return other !== undefined && sameTree(template.content, other.content);
+  });
+}
+
+function templatesIn(node: Node): HTMLTemplateElement[] {
+  const found: HTMLTemplateElement[] = node instanceof HTMLTemplateElement ? [node] : [];
+  if (node instanceof Element || node instanceof DocumentFragment) {
+    for (const el of node.querySelectorAll("template")) if (el instanceof HTMLTemplateElement) found.push(el);
+  }
+  return found;
+}
+
+/**
+ * The one element a component render parsed to, or null when it is not
+ * exactly one element with only whitespace around it (the server's
+ * `parse_root` rule: stray text or a comment would be silently dropped).
+ */
+export function soleElement(fragment: DocumentFragment): Element | null {
+  const only = fragment.firstElementChild;
+  if (!only || fragment.childElementCount !== 1) return null;
+  for (const node of fragment.childNodes) {
+    if (node !== only && !(node.nodeType === Node.TEXT_NODE && /^[ \t\n\f\r]*$/.test(node.nodeValue ?? ""))) {
+      return null;
+    }
+  }
+  return only;
 }
 
 function syncAttributes(from: Element, to: Element): void {
@@ -93,7 +146,13 @@ export function morph(from: Element, to: Element, keep: (control: Control) => bo
   const selects: HTMLSelectElement[] = [];
   const keptSelections = new Map<HTMLSelectElement, Set<string>>();
   const onBeforeElUpdated = (fromEl: HTMLElement, toEl: HTMLElement): boolean => {
-    if (fromEl.isEqualNode(toEl)) return false;
+    if (sameTree(fromEl, toEl)) return false;
+    // morphdom walks child nodes only; a template's content is not among them.
+    if (fromEl instanceof HTMLTemplateElement && toEl instanceof HTMLTemplateElement) {
+      syncAttributes(fromEl, toEl);
+      fromEl.content.replaceChildren(toEl.content);
+      return false;
+    }
     // morphdom's own handling of these rewrites attributes from live
     // properties (checked="" for checked="checked", a selected="" the server
     // never sent, a blank single select), so they are done here.

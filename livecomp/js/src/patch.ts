@@ -9,8 +9,12 @@
  */
 
 import { type Control, defer, guarded, hasLiveValue, isControl, keepFocus, updateControl } from "./inputs";
-import { morph, parseIn } from "./morph";
+import { morph, parseIn, soleElement } from "./morph";
+import { OPAQUE_ELEMENTS } from "./names";
 import type { Check, Op, Path } from "./protocol";
+
+const HTML_NS = "http://www.w3.org/1999/xhtml";
+const MATHML_NS = "http://www.w3.org/1998/Math/MathML";
 
 /** The DOM did not have what a patch op expected at its target. */
 export class PatchMismatch extends Error {
@@ -158,9 +162,12 @@ function applyOp(step: Step): Element {
       const fragment = parseIn(parent, html);
       if (path.length === 0) {
         // The replacement stays the component root, so it is one element.
-        const replacement = fragment.firstElementChild;
-        if (!replacement || fragment.childElementCount !== 1) {
-          return step.fail(`the component root must be replaced by one element, got ${fragment.childElementCount}`);
+        const replacement = soleElement(fragment);
+        if (!replacement) {
+          return step.fail(
+            `the component root must be replaced by one element with only whitespace around it, ` +
+              `got ${fragment.childElementCount} element(s) in ${fragment.childNodes.length} node(s)`,
+          );
         }
         return morph(step.root, replacement, holdGuarded);
       }
@@ -169,7 +176,10 @@ function applyOp(step: Step): Element {
         node instanceof Element &&
         only instanceof Element &&
         fragment.childNodes.length === 1 &&
-        only.localName.toLowerCase() === node.localName.toLowerCase()
+        only.localName.toLowerCase() === node.localName.toLowerCase() &&
+        // The diff replaces these whole (a template's content is not its
+        // children, which morphdom walks); nothing inside is worth keeping.
+        !isOpaque(node.localName.toLowerCase())
       ) {
         morph(node, only, holdGuarded);
       } else if (parent) {
@@ -182,6 +192,10 @@ function applyOp(step: Step): Element {
       step.fail(`unknown op ${JSON.stringify(op[0])}`);
   }
   return step.root;
+}
+
+function isOpaque(tag: string): boolean {
+  return (OPAQUE_ELEMENTS as readonly string[]).includes(tag);
 }
 
 /** morph() keeps the live state of guarded controls and re-reads it later. */
@@ -205,19 +219,27 @@ function moveChild(parent: Element, child: ChildNode, before: ChildNode | null):
 }
 
 function setAttribute(step: Step, el: Element, name: string, value: string): void {
-  try {
-    el.setAttribute(name, value);
-  } catch {
-    // The HTML parser accepts names that setAttribute rejects (`@click`,
-    // `:class`); such an attribute can still be carried over from a parse.
-    const template = document.createElement("template");
-    template.innerHTML = `<i ${name}></i>`;
-    const parsed = template.content.firstElementChild?.attributes[0];
-    if (!parsed || parsed.name !== name) step.fail(`cannot set attribute ${JSON.stringify(name)}`);
-    const attr = parsed.cloneNode() as Attr;
-    attr.value = value;
-    el.setAttributeNode(attr);
+  const html = el.namespaceURI === HTML_NS;
+  // On SVG and MathML elements the parser puts `xlink:*`, `xml:*` and
+  // `xmlns` attributes in their namespaces; setAttribute would not, and an
+  // `xlink:href` outside its namespace links nothing.
+  if (html || !(name.includes(":") || name === "xmlns")) {
+    try {
+      el.setAttribute(name, value);
+      return;
+    } catch {
+      // The HTML parser accepts names that setAttribute rejects (`@click`,
+      // `:class`); such an attribute can still be carried over from a parse.
+    }
   }
+  const template = document.createElement("template");
+  const tag = html ? "i" : el.namespaceURI === MATHML_NS ? "math" : "svg";
+  template.innerHTML = `<${tag} ${name}></${tag}>`;
+  const parsed = template.content.firstElementChild?.attributes[0];
+  if (!parsed || parsed.name !== name) step.fail(`cannot set attribute ${JSON.stringify(name)}`);
+  const attr = parsed.cloneNode() as Attr;
+  attr.value = value;
+  el.setAttributeNode(attr);
 }
 
 /**

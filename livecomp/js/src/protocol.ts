@@ -2,7 +2,8 @@
  * The wire contract of docs/protocol.md, as types.
  *
  * Every frame is one message object or an array of them; every message names
- * its type in `t`. The names match livecomp/protocol.py.
+ * its type in `t`. The names match livecomp/protocol.py; the close codes are
+ * generated from it (names.ts).
  */
 
 /** Child indices from a component's root element; `[]` is the root itself. */
@@ -75,19 +76,16 @@ export interface ErrMessage {
 
 export type ServerMessage = RenderMessage | PatchMessage | AckMessage | ErrMessage;
 
-/** Websocket close codes the server uses, and what each asks of the client. */
-export const CloseCode = {
-  /** Join token forged, malformed or expired: reload once for a fresh one. */
-  TOKEN_INVALID: 4001,
-  /** The first message was not a valid join: reconnect with backoff. */
-  JOIN_EXPECTED: 4002,
-  /** The socket's Origin is not allowed: stop for good. */
-  ORIGIN_FORBIDDEN: 4003,
-  /** The client did not read fast enough: reconnect with backoff. */
-  SLOW_CLIENT: 4008,
-  /** Unexpected server failure: reconnect with backoff. */
-  SERVER_ERROR: 1011,
-} as const;
+/**
+ * Websocket close codes the server uses (livecomp/protocol.py, generated into
+ * names.ts), and what each asks of the client:
+ * - TOKEN_INVALID: join token forged, malformed or expired: reload once for a fresh one.
+ * - JOIN_EXPECTED: the first message was not a valid join: reconnect with backoff.
+ * - ORIGIN_FORBIDDEN: the socket's Origin is not allowed: stop for good.
+ * - SLOW_CLIENT: the client did not read fast enough: reconnect with backoff.
+ * - SERVER_ERROR: unexpected server failure: reconnect with backoff.
+ */
+export { CloseCode } from "./names";
 
 /** Split a received frame into its messages, in order. */
 export function decodeFrame(data: string): ServerMessage[] {

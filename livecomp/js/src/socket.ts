@@ -8,7 +8,8 @@
  */
 
 import { flushDeferred, noteLost, noteSent, noteSettled, userOwned } from "./inputs";
-import { morph, parseIn } from "./morph";
+import { morph, parseIn, soleElement } from "./morph";
+import { CID, SOCKET, STATE_CLASSES, TOKEN } from "./names";
 import { applyPatches } from "./patch";
 import {
   type ClientMessage,
@@ -18,13 +19,8 @@ import {
   type ServerMessage,
 } from "./protocol";
 
-export type SocketState = "connecting" | "connected" | "disconnected" | "error";
-
-const STATE_CLASSES: Record<Exclude<SocketState, "connecting">, string> = {
-  connected: "live-connected",
-  disconnected: "live-disconnected",
-  error: "live-error",
-};
+/** The socket's state; each but "connecting" shows as a class on <body>. */
+export type SocketState = keyof typeof STATE_CLASSES | "connecting";
 
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 10_000;
@@ -52,13 +48,13 @@ export class LiveSocket {
   connect(): void {
     clearTimeout(this.retry);
     if (this.ws) return;
-    const url = new URL(this.container.getAttribute("live-socket") ?? "", location.href);
+    const url = new URL(this.container.getAttribute(SOCKET) ?? "", location.href);
     url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
     url.hash = "";
     const ws = new WebSocket(url);
     this.ws = ws;
     this.state = "connecting";
-    ws.onopen = () => this.send({ t: "join", token: this.container.getAttribute("live-token") ?? "" });
+    ws.onopen = () => this.send({ t: "join", token: this.container.getAttribute(TOKEN) ?? "" });
     ws.onmessage = (event: MessageEvent<unknown>) => {
       if (ws === this.ws && typeof event.data === "string") this.receive(event.data);
     };
@@ -118,7 +114,7 @@ export class LiveSocket {
         if (this.resyncing.has(message.cid)) break;
         const el = this.find(message.cid);
         if (!el) {
-          this.resync(message.cid, `no element with live-cid=${JSON.stringify(message.cid)}`);
+          this.resync(message.cid, `no element with ${CID}=${JSON.stringify(message.cid)}`);
           break;
         }
         try {
@@ -143,16 +139,15 @@ export class LiveSocket {
   }
 
   private find(cid: string): Element | null {
-    return this.container.querySelector(`[live-cid="${CSS.escape(cid)}"]`);
+    return this.container.querySelector(`[${CID}="${CSS.escape(cid)}"]`);
   }
 
   private render(cid: string, html: string): void {
     this.resyncing.delete(cid);
     // The first render after a join is the root's, whatever id it now has.
     const el = this.joined ? this.find(cid) : this.container.firstElementChild;
-    const fragment = parseIn(el?.parentElement ?? this.container, html);
-    const next = fragment.firstElementChild;
-    if (!next || fragment.childElementCount !== 1) {
+    const next = soleElement(parseIn(el?.parentElement ?? this.container, html));
+    if (!next) {
       console.error(`livecomp: render of ${cid} is not one element`);
     } else if (el) {
       // Typed input survives a render, as does anything the focused control holds.
