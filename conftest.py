@@ -1,4 +1,8 @@
-"""Shared fixtures: real servers on free loopback ports, and Debian's Chromium."""
+"""Shared fixtures: real servers on free loopback ports.
+
+Nothing here imports Playwright, so the unit tests run where it is missing;
+the browser fixtures live with the browser tests (``tests/e2e/browser.py``).
+"""
 
 from __future__ import annotations
 
@@ -11,18 +15,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 ROOT = Path(__file__).resolve().parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def free_port() -> int:
@@ -65,9 +59,7 @@ def run_example() -> Iterator[Callable[[str], str]]:
     def start(name: str) -> str:
         port = free_port()
         env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
-        process = subprocess.Popen(
-            [sys.executable, "-m", f"examples.{name}"], cwd=ROOT, env=env
-        )
+        process = subprocess.Popen([sys.executable, "-m", f"examples.{name}"], cwd=ROOT, env=env)
         started.append(process)
         wait_for_port(port, process)
         return f"http://127.0.0.1:{port}"
@@ -75,28 +67,3 @@ def run_example() -> Iterator[Callable[[str], str]]:
     yield start
     for process in started:
         stop(process)
-
-
-@pytest.fixture
-def playwright() -> Iterator[Playwright]:
-    # Function scope: Playwright's sync API keeps an event loop running while
-    # it is started, which would stop pytest-asyncio from running async tests.
-    with sync_playwright() as pw:
-        yield pw
-
-
-@pytest.fixture
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        raise RuntimeError(f"{CHROMIUM} is missing: install Debian's chromium package")
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield chromium
-    chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    tab = context.new_page()
-    yield tab
-    context.close()

@@ -24,7 +24,7 @@ from typing import Any
 
 from bench.scenarios import Scenario
 from bench.stats import median, percentile
-from livecomp.component import Component, PageContext
+from livecomp.component import Component, PageContext, capture_render
 from livecomp.page import LivePage
 from livecomp.protocol import Ack, encode
 
@@ -100,13 +100,7 @@ async def measure_server(
 def render_all(components: list[Component[Any]]) -> None:
     """Render every component once, as the page would (children become markers)."""
     for component in components:
-        # live() only works while the page renders a component: give it the
-        # list of children that LivePage gives it, and take it back after.
-        component._children = []
-        try:
-            component.render()
-        finally:
-            component._children = None
+        capture_render(component, "000000000000")
 
 
 def measure_render(page: LivePage, renders: int) -> float:

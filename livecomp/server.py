@@ -36,6 +36,9 @@ from livecomp.security import (
 )
 from livecomp.session import LiveSession, SessionConfig
 
+#: The key of the ``LiveSession`` in the ASGI scope of a live socket.
+SESSION_SCOPE_KEY = "livecomp.session"
+
 DEFAULT_LAYOUT = """<!doctype html>
 <html lang="en">
 <head>
@@ -221,8 +224,6 @@ class LiveApp:
 
     async def _serve_socket(self, scope: Scope, receive: Receive, send: Send) -> None:
         transport = AsgiTransport(receive, send)
-        if not await transport.accept():
-            return
         headers = {key.decode("latin-1").lower(): value for key, value in scope["headers"]}
         session = LiveSession(
             transport,
@@ -233,6 +234,10 @@ class LiveApp:
             config=self.config,
             broker=self.broker,
         )
+        # Where whoever built the scope (a test client, a middleware) finds it.
+        scope[SESSION_SCOPE_KEY] = session
+        if not await transport.accept():
+            return
         self.sessions.add(session)
         try:
             await session.run()

@@ -117,6 +117,11 @@ class LiveSession:
         self._reader: asyncio.Task[Any] | None = None
 
     @property
+    def page_id(self) -> str:
+        """The joined page's id (its session id, as log lines name it); '' before."""
+        return self.actor.page_id if self.actor is not None else ""
+
+    @property
     def page(self) -> LivePage | None:
         """The joined page, once mounted."""
         return self.actor.page if self.actor is not None else None

@@ -30,7 +30,8 @@ class Room(Component[Chat]):
 
 async def test_a_publish_reaches_every_subscribed_page() -> None:
     live = LiveApp()
-    async with LiveTestClient(Room, live=live) as alice, LiveTestClient(Room, live=live) as bob:
+    live.page("/", Room)
+    async with LiveTestClient(live) as alice, LiveTestClient(live) as bob:
         await alice.send_event("say", {"text": "hi"})
         await bob.settle()
         assert alice.state.lines == ["hi"] and bob.state.lines == ["hi"]
@@ -40,7 +41,8 @@ async def test_a_publish_reaches_every_subscribed_page() -> None:
 async def test_closing_a_page_unsubscribes_it() -> None:
     broker = LocalBroker()
     live = LiveApp(broker=broker)
-    async with LiveTestClient(Room, live=live):
+    live.page("/", Room)
+    async with LiveTestClient(live):
         assert broker.subscriber_count("room") == 1
     assert broker.subscriber_count() == 0
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
@@ -112,7 +111,8 @@ async def test_an_invalid_payload_leaves_state_untouched() -> None:
 
 async def test_a_frame_over_the_size_limit_is_refused() -> None:
     live = LiveApp(max_frame_bytes=1024)
-    async with LiveTestClient(Thermo, live=live) as client:
+    live.page("/", Thermo)
+    async with LiveTestClient(live) as client:
         frame = json.dumps(
             {"t": "event", "ref": 1, "cid": "c0", "event": "note", "value": {"note": "x" * 2000}}
         )
@@ -158,22 +158,21 @@ async def test_script_in_state_arrives_escaped_in_first_render_and_patches() -> 
 
 
 async def test_a_forged_token_closes_with_token_invalid() -> None:
-    client = LiveTestClient(Thermo)
     forged = URLSafeTimedSerializer("not-the-key", salt="livecomp.page").dumps(
         ["/", "tests.test_session.Thermo", "sid", {}]
     )
-    client.token = forged
-    client._task = asyncio.create_task(client.session.run())
-    await client.send_raw(json.dumps({"t": "join", "token": forged}))
+    client = LiveTestClient(Thermo)
+    await client.connect()
     with pytest.raises(ConnectionError):
-        await client.receive()
+        await client.join(forged)
     assert client.closed == (CloseCode.TOKEN_INVALID, "page token signature is invalid")
-    await client._task
+    await client.close()
 
 
 async def test_an_expired_token_closes_with_token_invalid() -> None:
     live = LiveApp(secret_key="k", token_max_age=-1)
-    client = LiveTestClient(Thermo, live=live)
+    live.page("/", Thermo)
+    client = LiveTestClient(live)
     with pytest.raises(ConnectionError):
         await client.open()
     assert client.closed is not None
@@ -189,12 +188,12 @@ async def test_a_foreign_origin_closes_with_origin_forbidden() -> None:
 
 async def test_a_first_message_that_is_not_join_closes_with_join_expected() -> None:
     client = LiveTestClient(Thermo)
-    client._task = asyncio.create_task(client.session.run())
+    await client.connect()
     await client.send_raw(json.dumps({"t": "event", "ref": 1, "cid": "c0", "event": "up"}))
     with pytest.raises(ConnectionError):
         await client.receive()
     assert client.closed is not None and client.closed[0] == CloseCode.JOIN_EXPECTED
-    await client._task
+    await client.close()
 
 
 async def test_a_resync_is_answered_with_the_full_render_and_counted() -> None:
@@ -207,19 +206,13 @@ async def test_a_resync_is_answered_with_the_full_render_and_counted() -> None:
 
 async def test_a_client_that_does_not_read_is_closed_as_slow() -> None:
     live = LiveApp(outbox_size=4, send_timeout=0.3)
-    async with LiveTestClient(Thermo, live=live) as client:
-        # Stop the sender from draining, as a client that never reads would.
-        block = asyncio.Event()
-
-        async def stuck(frame: str) -> None:
-            await block.wait()
-
-        client.transport.send = stuck  # type: ignore[method-assign]
+    live.page("/", Thermo)
+    async with LiveTestClient(live) as client:
+        client.pause_reading()
         for ref in range(1, 20):
             frame = {"t": "event", "ref": ref, "cid": "c0", "event": "up", "value": {}}
             await client.send_raw(json.dumps(frame))
-        assert client._task is not None
-        await asyncio.wait_for(client._task, 5)
+        await client.wait_closed(5)
         assert client.closed == (CloseCode.SLOW_CLIENT, "a send took more than 0.3 s")
         # Ticks wait for their turn while the send hangs: none piled up.
         assert client.session.inbox_size <= 1
@@ -236,15 +229,10 @@ async def test_a_page_whose_socket_stops_draining_is_closed_as_slow() -> None:
             self.state.celsius += 1
 
     live = LiveApp(send_timeout=0.3)
-    async with LiveTestClient(Ticking, live=live) as client:
-        block = asyncio.Event()
-
-        async def stuck(frame: str) -> None:
-            await block.wait()
-
-        client.transport.send = stuck  # type: ignore[method-assign]
-        assert client._task is not None
-        await asyncio.wait_for(client._task, 5)
+    live.page("/", Ticking)
+    async with LiveTestClient(live) as client:
+        client.pause_reading()
+        await client.wait_closed(5)
         assert client.closed == (CloseCode.SLOW_CLIENT, "a send took more than 0.3 s")
         # Ticks wait for their turn while the send hangs: none piled up.
         assert client.session.inbox_size <= 1

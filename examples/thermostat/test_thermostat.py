@@ -1,54 +1,26 @@
-"""The thermostat, driven as a user would: in Chromium, and with the test client."""
+"""The thermostat with the test client: the app's own routes, no browser."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from playwright.sync_api import Browser, Page, expect
-
-from examples.thermostat import Thermostat
+from examples.thermostat import create_app
 from livecomp.testing import LiveTestClient
 from tests.wire import wire
 
 
-def test_buttons_change_the_temperature_in_the_browser(
-    run_example: Callable[[str], str], page: Page
-) -> None:
-    page.goto(run_example("thermostat"))
-    expect(page.locator("body")).to_have_class("live-connected")
-    reading = page.locator(".thermostat p")
-    expect(reading).to_have_text("19.5 °C")
-
-    page.get_by_role("button", name="+").click()
-    expect(reading).to_have_text("19.6 °C")
-    page.get_by_role("button", name="-").click()
-    page.get_by_role("button", name="-").click()
-    expect(reading).to_have_text("19.4 °C")
-    page.get_by_role("button", name="21 °C").click()
-    expect(reading).to_have_text("21.0 °C")
-    assert page.evaluate("window.livecomp.resyncs") == 0
-
-
-def test_first_render_works_without_javascript(
-    run_example: Callable[[str], str], browser: Browser
-) -> None:
-    context = browser.new_context(java_script_enabled=False)
-    try:
-        tab = context.new_page()
-        tab.goto(run_example("thermostat"))
-        expect(tab.locator(".thermostat p")).to_have_text("19.5 °C")
-    finally:
-        context.close()
-
-
 async def test_set_binds_the_value_from_the_markup() -> None:
-    async with LiveTestClient(Thermostat) as client:
+    async with LiveTestClient(create_app(), "/") as client:
         await client.click("button[live-value-celsius]")
         assert client.state.celsius == 21.0
         assert client.text("p") == "21.0 °C"
 
 
 async def test_one_click_sends_one_text_op() -> None:
-    async with LiveTestClient(Thermostat) as client:
+    async with LiveTestClient(create_app(), "/") as client:
         await client.click("button[live-click=up]")
         assert wire(client.last_ops) == [["text", [1, 0], "#text", "19.6 °C"]]
+
+
+async def test_the_page_is_served_with_its_title() -> None:
+    async with LiveTestClient(create_app(), "/") as client:
+        assert "<title>Thermostat</title>" in client.document
+        assert client.text("p") == "19.5 °C"

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
-from conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
 
 BUNDLE = Path(__file__).resolve().parents[2] / "livecomp" / "js" / "dist" / "live.js"
 ORIGIN = "http://livecomp.test"
@@ -296,6 +296,44 @@ def test_replace_morph_survives_repeated_ids(tab: Page) -> None:
         [["replace", [], "div", '<div><b>k</b><p id="x">2</p><i id="x">3</i></div>']],
     )
     assert after == '<div><b>k</b><p id="x">2</p><i id="x">3</i></div>'
+
+
+def test_morph_matches_live_id_siblings_by_key_keeping_each_node(tab: Page) -> None:
+    # Keyed like the server diff (names.KEY_ATTRS): a reorder moves nodes, and
+    # a live-id only matches an element of the same tag.
+    state = tab.evaluate(
+        """() => {
+            const host = document.getElementById("host");
+            host.innerHTML = '<ul><li live-id="a">A</li><li live-id="b">B</li>'
+                + '<li live-id="c">C</li><p live-id="d">D</p></ul>';
+            const before = [...host.querySelectorAll("[live-id]")];
+            const html = '<ul><li live-id="c">C</li><li live-id="a">A!</li>'
+                + '<li live-id="b">B</li><li live-id="d">D</li></ul>';
+            window.livecomp.applyPatches(host.firstElementChild, [["replace", [], "ul", html]]);
+            const after = [...host.querySelectorAll("[live-id]")];
+            return [after.map((el) => before.indexOf(el)), host.innerHTML];
+        }"""
+    )
+    assert state == [
+        [2, 0, 1, -1],
+        '<ul><li live-id="c">C</li><li live-id="a">A!</li><li live-id="b">B</li>'
+        '<li live-id="d">D</li></ul>',
+    ]
+
+
+def test_morph_matches_a_live_cid_before_a_live_id_or_an_id(tab: Page) -> None:
+    state = tab.evaluate(
+        """() => {
+            const host = document.getElementById("host");
+            host.innerHTML = '<div><p live-cid="c2" live-id="x">1</p><p id="y">2</p></div>';
+            const [child, other] = host.firstElementChild.children;
+            const html = '<div><p id="y">2</p><p live-cid="c2" live-id="z">1</p></div>';
+            window.livecomp.applyPatches(host.firstElementChild, [["replace", [], "div", html]]);
+            const [first, second] = host.firstElementChild.children;
+            return [first === other, second === child, host.innerHTML];
+        }"""
+    )
+    assert state == [True, True, '<div><p id="y">2</p><p live-cid="c2" live-id="z">1</p></div>']
 
 
 def test_morph_sets_changed_controls_to_their_markup_exactly(tab: Page) -> None:
@@ -578,6 +616,27 @@ def test_mismatched_patch_asks_for_a_resync(live: Page) -> None:
     assert live.evaluate("window.livecomp.resyncs") == 1
     deliver(live, {"t": "render", "cid": "c0", "html": '<div live-cid="c0"><p>fresh</p></div>'})
     assert root_html(live) == '<div live-cid="c0"><p>fresh</p></div>'
+
+
+def test_render_reorders_live_id_items_keeping_their_nodes_and_typing(live: Page) -> None:
+    join(live)
+
+    def render(*ids: str) -> None:
+        items = "".join(f'<li live-id="{i}">{i}<input name="{i}"></li>' for i in ids)
+        deliver(
+            live, {"t": "render", "cid": "c0", "html": f'<div live-cid="c0"><ul>{items}</ul></div>'}
+        )
+
+    render("a", "b", "c")
+    live.fill("input[name=b]", "typed")
+    live.evaluate("window.items = [...document.querySelectorAll('li')]")
+    render("c", "b", "a")
+    order = live.evaluate(
+        "[...document.querySelectorAll('li')].map(li => window.items.indexOf(li))"
+    )
+    assert order == [2, 1, 0]
+    assert live.input_value("input[name=b]") == "typed"
+    assert live.evaluate("window.livecomp.resyncs") == 0
 
 
 def test_patch_for_a_missing_component_asks_for_a_resync(live: Page) -> None:
