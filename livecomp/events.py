@@ -142,7 +142,7 @@ class EventHandler:
             fields[param.name] = (hints[param.name], default)
         model = create_model(
             f"{self.owner}_{self.method_name}_payload",
-            __config__=ConfigDict(extra="ignore"),
+            __config__=ConfigDict(extra="ignore", allow_inf_nan=False),
             **fields,
         )
         names = [p.name for p in self.params]

@@ -33,6 +33,8 @@ PAGE: Final = "live-page"
 TOKEN: Final = "live-token"
 #: On the container: the path of the page's websocket.
 SOCKET: Final = "live-socket"
+#: On the container: milliseconds between the client's heartbeats (0: none).
+HEARTBEAT: Final = "live-heartbeat"
 
 # --- attributes users write -----------------------------------------------------
 
@@ -152,6 +154,7 @@ def typescript() -> str:
         const("PAGE", PAGE, "The container of a live page."),
         const("TOKEN", TOKEN, "On the container: the signed page token."),
         const("SOCKET", SOCKET, "On the container: the websocket path."),
+        const("HEARTBEAT", HEARTBEAT, "On the container: milliseconds between heartbeats."),
         const("LIST_KEY", LIST_KEY, "The list key attribute."),
         const("VALUE_PREFIX", VALUE_PREFIX, "`live-value-NAME` puts NAME in the payload."),
         const("DISABLE_WITH", DISABLE_WITH, "A submit button's label while pending."),

@@ -15,8 +15,13 @@ from enum import IntEnum, StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic_core import from_json
 
 from livecomp.ops import Op, OpError, op_from_json
+from livecomp.security import MAX_TOKEN_CHARS
+
+#: The longest ``reason`` an ``err`` carries; longer ones are cut (they can echo input).
+MAX_REASON_CHARS = 300
 
 
 class CloseCode(IntEnum):
@@ -26,7 +31,10 @@ class CloseCode(IntEnum):
     JOIN_EXPECTED = 4002
     ORIGIN_FORBIDDEN = 4003
     SLOW_CLIENT = 4008
+    IDLE_TIMEOUT = 4009
     SERVER_ERROR = 1011
+    #: Sent by Hypercorn itself: a frame over ``max_frame_bytes`` as it arrived.
+    MESSAGE_TOO_BIG = 1009
 
 
 class ErrorCode(StrEnum):
@@ -40,6 +48,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_EVENT = "unknown_event"
     INVALID_PAYLOAD = "invalid_payload"
     HANDLER_ERROR = "handler_error"
+    RATE_LIMITED = "rate_limited"
 
 
 class _Message(BaseModel):
@@ -53,7 +62,7 @@ class Join(_Message):
     """First message on a socket: the signed page token."""
 
     t: Literal["join"] = "join"
-    token: str = Field(max_length=4096)
+    token: str = Field(max_length=MAX_TOKEN_CHARS)
 
 
 class Event(_Message):
@@ -66,6 +75,12 @@ class Event(_Message):
     value: dict[str, Any] = Field(default_factory=dict)
 
 
+class Ping(_Message):
+    """A heartbeat: the client is alive and expects a ``pong``."""
+
+    t: Literal["ping"] = "ping"
+
+
 class Resync(_Message):
     """The client could not apply a patch and asks for the component's HTML."""
 
@@ -74,9 +89,9 @@ class Resync(_Message):
     reason: str = Field(default="", max_length=2048)
 
 
-ClientMessage = Annotated[Join | Event | Resync, Field(discriminator="t")]
-CLIENT_TYPES = frozenset({"join", "event", "resync"})
-_client_adapter: TypeAdapter[Join | Event | Resync] = TypeAdapter(ClientMessage)
+ClientMessage = Annotated[Join | Event | Resync | Ping, Field(discriminator="t")]
+CLIENT_TYPES = frozenset({"join", "event", "resync", "ping"})
+_client_adapter: TypeAdapter[Join | Event | Resync | Ping] = TypeAdapter(ClientMessage)
 
 
 # --- server to client -------------------------------------------------------
@@ -119,7 +134,14 @@ class Err:
     event: str | None = None
 
 
-ServerMessage = Render | Patch | Ack | Err
+@dataclass(frozen=True, slots=True)
+class Pong:
+    """The answer to a ``ping``."""
+
+    t: ClassVar[str] = "pong"
+
+
+ServerMessage = Render | Patch | Ack | Err | Pong
 
 
 class DecodeError(Exception):
@@ -131,24 +153,35 @@ class DecodeError(Exception):
         self.reason = reason
 
 
-def decode_client(frame: str | bytes, max_bytes: int) -> Join | Event | Resync:
-    """Decode one inbound frame, or raise DecodeError saying what is wrong."""
+def decode_client(frame: str | bytes, max_bytes: int) -> Join | Event | Resync | Ping:
+    """Decode one inbound frame, or raise DecodeError saying what is wrong.
+
+    JSON is read strictly, by pydantic's parser: no ``NaN`` or ``Infinity``
+    literals, no lone surrogates (they cannot be sent back as UTF-8), at most
+    200 levels of nesting.
+    """
     if isinstance(frame, bytes):
         raise DecodeError(ErrorCode.BINARY_FRAME, "binary frames are not accepted; send JSON text")
     # Characters are at most 4 bytes; only encode when the cheap bound is exceeded.
-    if len(frame) * 4 > max_bytes and len(frame.encode()) > max_bytes:
+    if len(frame) * 4 > max_bytes and len(frame.encode(errors="surrogatepass")) > max_bytes:
         raise DecodeError(
             ErrorCode.TOO_LARGE,
-            f"frame of {len(frame.encode())} bytes exceeds the limit of {max_bytes} bytes",
+            f"frame of {len(frame.encode(errors='surrogatepass'))} bytes exceeds the limit "
+            f"of {max_bytes} bytes",
         )
     try:
         # The common case in one pass (JSON parsing and validation in Rust);
-        # only a frame that fails is decoded again to say precisely why.
-        return _client_adapter.validate_json(frame)
+        # only a frame that fails is read again to say precisely why.
+        message = _client_adapter.validate_json(frame)
     except ValidationError:
         pass
+    else:
+        # The parser takes these literals; strict JSON does not (rarely present).
+        if ("NaN" in frame or "Infinity" in frame) and _has_non_finite(frame):
+            raise DecodeError(ErrorCode.MALFORMED, _NON_FINITE) from None
+        return message
     try:
-        data = json.loads(frame)
+        data = from_json(frame, allow_inf_nan=False)
     except ValueError as exc:
         raise DecodeError(ErrorCode.MALFORMED, f"frame is not valid JSON: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("t"), str):
@@ -156,7 +189,7 @@ def decode_client(frame: str | bytes, max_bytes: int) -> Join | Event | Resync:
     if data["t"] not in CLIENT_TYPES:
         raise DecodeError(
             ErrorCode.UNKNOWN_TYPE,
-            f"unknown message type {data['t']!r}; expected one of {sorted(CLIENT_TYPES)}",
+            f"unknown message type {cap(data['t'], 40)!r}; expected one of {sorted(CLIENT_TYPES)}",
         )
     try:
         return _client_adapter.validate_python(data)
@@ -164,13 +197,30 @@ def decode_client(frame: str | bytes, max_bytes: int) -> Join | Event | Resync:
         raise DecodeError(ErrorCode.MALFORMED, describe_validation_error(exc)) from None
 
 
+_NON_FINITE = "frame is not valid JSON: NaN and Infinity are not JSON numbers"
+
+
+def _has_non_finite(frame: str) -> bool:
+    try:
+        from_json(frame, allow_inf_nan=False)
+    except ValueError:
+        return True
+    return False
+
+
+def cap(text: str, limit: int = MAX_REASON_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, marked when cut: what a reply or a
+    log line echoes of client input stays small."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def describe_validation_error(exc: ValidationError) -> str:
     """One line per problem: ``field: message``."""
     parts = []
     for error in exc.errors(include_url=False):
-        where = ".".join(str(p) for p in error["loc"]) or "value"
+        where = ".".join(cap(str(p), 40) for p in error["loc"]) or "value"
         parts.append(f"{where}: {error['msg']}")
-    return "; ".join(parts)
+    return cap("; ".join(parts))
 
 
 _encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -184,7 +234,10 @@ def _wire(message: ServerMessage) -> dict[str, Any]:
             return {"t": "ack", "ref": ref}
         case Render(cid=cid, html=html):
             return {"t": "render", "cid": cid, "html": html}
+        case Pong():
+            return {"t": "pong"}
         case Err(code=code, reason=reason, ref=ref, event=event):
+            reason = cap(reason)
             return {"t": "err", "ref": ref, "code": code.value, "event": event, "reason": reason}
 
 
@@ -216,6 +269,8 @@ def _server_message(item: Any) -> ServerMessage:
             return Ack(ref=ref)
         case {"t": "render", "cid": str() as cid, "html": str() as html}:
             return Render(cid=cid, html=html)
+        case {"t": "pong"}:
+            return Pong()
         case {"t": "err", "code": str() as code, "reason": str() as reason}:
             ref, event = item.get("ref"), item.get("event")
             if (ref is None or isinstance(ref, int)) and (event is None or isinstance(event, str)):

@@ -16,6 +16,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 DEFAULT_MAX_FRAME_BYTES = 64 * 1024
 DEFAULT_TOKEN_MAX_AGE = 24 * 3600
+#: The longest page token a join may carry.
+MAX_TOKEN_CHARS = 4096
 
 
 @dataclass(frozen=True)
@@ -73,17 +75,27 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(12)
 
 
-def origin_allowed(origin: str | None, host: str | None, allowed: frozenset[str]) -> bool:
-    """True when ``origin`` is the page's own host or explicitly allowed.
+def origin_allowed(
+    origin: str | None,
+    host: str | None,
+    allowed: frozenset[str],
+    public: frozenset[str] = frozenset(),
+) -> bool:
+    """True when ``origin`` may open the live socket.
 
-    Browsers always send Origin on websocket handshakes, so a missing Origin
-    is refused too: it can only come from a non-browser client, which can
-    set the header.
+    With ``public`` origins configured, only those and ``allowed`` may: the
+    Host header is the client's to set, so a page on an attacker's domain
+    that resolves to this server (DNS rebinding) would otherwise pass.
+    Without, the page's own host is accepted too. Browsers always send
+    Origin on websocket handshakes, so a missing Origin is refused: it can
+    only come from a non-browser client, which can set the header.
     """
     if not origin:
         return False
-    if origin in allowed or "*" in allowed:
+    if origin in allowed or origin in public or "*" in allowed:
         return True
+    if public:
+        return False
     parts = urlsplit(origin)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return False

@@ -13,6 +13,7 @@ import gc
 import hashlib
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -23,18 +24,36 @@ from quart import Quart, Response, request
 
 from livecomp.asgi import AsgiTransport, Receive, Scope, Send
 from livecomp.component import Component, PageContext
-from livecomp.names import PAGE, SOCKET, TOKEN
+from livecomp.names import HEARTBEAT, PAGE, SOCKET, TOKEN
 from livecomp.page import LivePage
 from livecomp.pubsub import Broker, LocalBroker
 from livecomp.runtime import StaticRuntime
 from livecomp.security import (
     DEFAULT_MAX_FRAME_BYTES,
     DEFAULT_TOKEN_MAX_AGE,
+    MAX_TOKEN_CHARS,
     PageClaims,
     TokenSigner,
     new_session_id,
 )
 from livecomp.session import LiveSession, SessionConfig
+
+#: Response headers of every live page unless the app overrides them (as
+#: Phoenix's default browser pipeline does): no framing by other sites, no
+#: MIME sniffing, no full URL in referrers, and no caching of a page that
+#: carries a token.
+PAGE_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": "frame-ancestors 'self'",
+    "X-Frame-Options": "SAMEORIGIN",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cache-Control": "private, no-store",
+}
+
+
+class TokenTooLong(ValueError):
+    """A page whose token would be too long to join with (a huge query string)."""
+
 
 #: The key of the ``LiveSession`` in the ASGI scope of a live socket.
 SESSION_SCOPE_KEY = "livecomp.session"
@@ -78,14 +97,24 @@ class LiveApp:
         secret_key: signs page tokens; every process serving one site needs the
             same key. Defaults to ``$LIVECOMP_SECRET_KEY``, else a random key
             per process.
-        allowed_origins: origins allowed to open sockets besides the page's own
-            host (e.g. ``{"https://example.com"}``).
+        public_origins: the origins the site is served from (e.g.
+            ``{"https://example.com"}``). When set, only these (and
+            ``allowed_origins``) may open the live socket, and the Host header
+            is not trusted, which stops DNS rebinding. Set it in production.
+            When empty, a socket whose Origin names its own Host is accepted.
+        allowed_origins: origins allowed to open sockets besides those.
         max_frame_bytes: the largest inbound frame accepted (64 KiB default).
         token_max_age: seconds a page token stays valid for joining.
         outbox_size: messages queued for one client before it counts as slow.
         send_timeout: seconds one send may take before the client counts as slow.
         broker: carries ``publish`` to subscribers; the default reaches every
             page of this process.
+        heartbeat: seconds between the client's heartbeats (0: none).
+        idle_timeout: a socket silent this long (no frame, no heartbeat) is
+            closed with ``IDLE_TIMEOUT``, freeing its page (0: never).
+        page_headers: response headers of the pages, over the defaults
+            (``PAGE_HEADERS``: no framing by other sites, no sniffing, no
+            caching of a token-bearing page); a value of None drops one.
         debug: tell the browser what a failing handler raised. Off by default:
             the browser then gets only which event failed and an error id,
             which the server's log line carries too. Never on in production:
@@ -97,6 +126,7 @@ class LiveApp:
         app: Quart | None = None,
         *,
         secret_key: str | bytes | None = None,
+        public_origins: set[str] | frozenset[str] = frozenset(),
         allowed_origins: set[str] | frozenset[str] = frozenset(),
         max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES,
         token_max_age: int = DEFAULT_TOKEN_MAX_AGE,
@@ -105,6 +135,9 @@ class LiveApp:
         socket_path: str = "/live/ws",
         script_path: str = "/live.js",
         broker: Broker | None = None,
+        heartbeat: float = 30.0,
+        idle_timeout: float = 60.0,
+        page_headers: Mapping[str, str | None] | None = None,
         debug: bool = False,
     ) -> None:
         key = secret_key or os.environ.get("LIVECOMP_SECRET_KEY") or secrets.token_bytes(32)
@@ -114,8 +147,13 @@ class LiveApp:
             outbox_size=outbox_size,
             send_timeout=send_timeout,
             allowed_origins=frozenset(allowed_origins),
+            public_origins=frozenset(public_origins),
+            heartbeat=heartbeat,
+            idle_timeout=idle_timeout,
             debug=debug,
         )
+        merged = {**PAGE_HEADERS, **(page_headers or {})}
+        self.page_headers = {name: value for name, value in merged.items() if value is not None}
         self.broker: Broker = broker or LocalBroker()
         self.socket_path = socket_path
         self.script_path = script_path
@@ -164,7 +202,11 @@ class LiveApp:
         return route.component
 
     async def render_page(self, path: str, params: dict[str, str]) -> str:
-        """The full HTML document of the page at ``path``: a static first render."""
+        """The full HTML document of the page at ``path``: a static first render.
+
+        Raises:
+            TokenTooLong: the page's query makes a token no join would accept.
+        """
         route = self._routes[path]
         claims = PageClaims(
             route=path,
@@ -185,9 +227,17 @@ class LiveApp:
             body = await page.mount()
         finally:
             await page.close()
+        token = self.signer.issue(claims)
+        if len(token) > MAX_TOKEN_CHARS:
+            # The query is signed into the token: a join could never carry it.
+            raise TokenTooLong(
+                f"the page token would be {len(token)} characters, over {MAX_TOKEN_CHARS}: "
+                "the query string is too long"
+            )
+        heartbeat = round(self.config.heartbeat * 1000)
         content = (
-            f'<div {PAGE} {TOKEN}="{self.signer.issue(claims)}" '
-            f'{SOCKET}="{escape(self.socket_path)}">{body}</div>'
+            f'<div {PAGE} {TOKEN}="{token}" {SOCKET}="{escape(self.socket_path)}" '
+            f'{HEARTBEAT}="{heartbeat}">{body}</div>'
         )
         return DEFAULT_LAYOUT.format(
             title=escape(route.title),
@@ -199,8 +249,13 @@ class LiveApp:
     def _add_page_rule(self, route: _Route) -> None:
         async def view() -> Response:
             params = {key: value for key, value in request.args.items()}
-            html = await self.render_page(route.path, params)
-            return Response(html, content_type="text/html; charset=utf-8")
+            try:
+                html = await self.render_page(route.path, params)
+            except TokenTooLong as exc:
+                return Response(str(exc), status=414, content_type="text/plain; charset=utf-8")
+            return Response(
+                html, content_type="text/html; charset=utf-8", headers=self.page_headers
+            )
 
         self.app.add_url_rule(route.path, f"livecomp_page_{route.path}", view)
 
@@ -278,6 +333,11 @@ async def serve(
     config.bind = [f"{host}:{port or int(os.environ.get('PORT', '8000'))}"]
     config.accesslog = None
     config.loglevel = log_level
+    live = app.extensions.get("livecomp")
+    if isinstance(live, LiveApp):
+        # Hypercorn refuses a bigger frame as it arrives (close 1009), instead
+        # of buffering it whole for the session to refuse.
+        config.websocket_max_message_size = live.config.max_frame_bytes
     # Everything loaded so far (modules, compiled templates) lives as long as
     # the process: move it out of the collector's reach, so full collections
     # with many pages open only walk the pages.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,9 +35,12 @@ from livecomp.protocol import (
     ErrorCode,
     Event,
     Join,
-    Patch,
+    Ping,
+    Pong,
     Render,
     Resync,
+    ServerMessage,
+    cap,
     decode_client,
     describe_validation_error,
     encode,
@@ -49,9 +53,7 @@ from livecomp.security import (
     TokenSigner,
     origin_allowed,
 )
-from livecomp.sendwatch import send_watch
-
-ServerMessage = Render | Patch | Ack | Err
+from livecomp.watches import idle_watch, send_watch
 
 
 class Transport(Protocol):
@@ -79,12 +81,44 @@ class SessionConfig:
     #: A send that has not completed after this many seconds marks a slow client.
     send_timeout: float = 10.0
     join_timeout: float = 15.0
+    #: Seconds between the client's heartbeats (0: it sends none).
+    heartbeat: float = 30.0
+    #: A joined socket silent this long (no frame, no heartbeat) is closed; 0: never.
+    idle_timeout: float = 60.0
     allowed_origins: frozenset[str] = frozenset()
+    #: When set, the only origins (with ``allowed_origins``) the socket accepts.
+    public_origins: frozenset[str] = frozenset()
     #: Send exception text to the browser with ``handler_error`` (never in production).
     debug: bool = False
 
 
 RouteResolver = Callable[[PageClaims], "type[Component[Any]] | None"]
+
+#: Resyncs a page may ask for at once, and then one per this many seconds.
+RESYNC_BURST = 10
+RESYNC_EVERY = 5.0
+
+
+class Budget:
+    """A token bucket: ``burst`` at once, then one more every ``every`` seconds."""
+
+    __slots__ = ("_at", "_every", "_tokens", "burst")
+
+    def __init__(self, burst: int, every: float) -> None:
+        self.burst = burst
+        self._every = every
+        self._tokens = float(burst)
+        self._at = time.monotonic()
+
+    def take(self) -> bool:
+        """Spend one token if there is one."""
+        now = time.monotonic()
+        self._tokens = min(self.burst, self._tokens + (now - self._at) / self._every)
+        self._at = now
+        if self._tokens < 1:
+            return False
+        self._tokens -= 1
+        return True
 
 
 class LiveSession:
@@ -103,7 +137,10 @@ class LiveSession:
     ) -> None:
         self.transport = transport
         self.actor: PageActor | None = None
+        #: Resyncs asked for, and how many of them were refused as too many.
         self.resyncs = 0
+        self.resyncs_refused = 0
+        self._resync_budget = Budget(RESYNC_BURST, RESYNC_EVERY)
         self._signer = signer
         self._resolve = resolve
         self._origin = origin
@@ -115,6 +152,7 @@ class LiveSession:
         self._sent_waiters: list[asyncio.Future[None]] = []
         self._closing: tuple[int, str] | None = None
         self._reader: asyncio.Task[Any] | None = None
+        self.last_seen = time.monotonic()
 
     @property
     def page_id(self) -> str:
@@ -128,7 +166,10 @@ class LiveSession:
 
     async def run(self) -> None:
         """Serve the socket until it closes; always cleans up the page."""
-        if not origin_allowed(self._origin, self._host, self._config.allowed_origins):
+        config = self._config
+        if not origin_allowed(
+            self._origin, self._host, config.allowed_origins, config.public_origins
+        ):
             await self._close(CloseCode.ORIGIN_FORBIDDEN, f"origin {self._origin!r} is not allowed")
             return
         actor = await self._join()
@@ -137,10 +178,13 @@ class LiveSession:
         page = actor.page
         assert page is not None
         self._reader = asyncio.current_task()
+        watch = idle_watch()
         try:
             self._queue([Render(cid=page.root_cid, html=page.full_html(page.root_cid))])
             await self._send_pending()
             actor.start(page)
+            self.last_seen = time.monotonic()
+            watch.add(self)
             await self._read_loop(actor)
         except asyncio.CancelledError:
             # Only our own wake-up for a slow client is swallowed.
@@ -148,6 +192,7 @@ class LiveSession:
             if self._closing is None or task is None or task.uncancel() > 0:
                 raise
         finally:
+            watch.discard(self)
             actor.stop()
             await self._drain()
             await actor.close()
@@ -217,6 +262,7 @@ class LiveSession:
                 frame = await receive()
             except ConnectionError:
                 return
+            self.last_seen = time.monotonic()
 
             async def handle(page: LivePage, frame: str | bytes = frame) -> None:
                 await self._handle_frame(page, frame)
@@ -236,6 +282,8 @@ class LiveSession:
                 await self._handle_event(page, ref, cid, event, value)
             case Resync(cid=cid, reason=reason):
                 self._handle_resync(page, cid, reason)
+            case Ping():
+                self._queue([Pong()])
             case Join():
                 self._queue([Err(code=ErrorCode.MALFORMED, reason="this socket already joined")])
 
@@ -290,7 +338,21 @@ class LiveSession:
             return
         # A resync means a patch did not fit the client's DOM: a bug to count.
         self.resyncs += 1
-        logger.warning("client asked to resync component %s: %s", cid, reason)
+        if not self._resync_budget.take():
+            # A client asking again and again is broken or hostile: a render
+            # costs far more than the request, so the excess is only counted.
+            self.resyncs_refused += 1
+            self._queue(
+                [Err(code=ErrorCode.RATE_LIMITED, reason="too many resyncs; try again later")]
+            )
+            return
+        # Client text in a log line: repr() keeps it on one line, cap() short.
+        logger.warning(
+            "client asked to resync component %r: %r [page %s]",
+            cap(cid, 64),
+            cap(reason, 200),
+            self.page_id,
+        )
         self._queue([Render(cid=cid, html=page.full_html(cid))])
 
     # --- asking the page, for apps and the test client ----------------------
@@ -389,6 +451,23 @@ class LiveSession:
     def send_timeout(self) -> float:
         """Seconds a send may take before the client counts as slow."""
         return self._config.send_timeout
+
+    @property
+    def idle_timeout(self) -> float:
+        """Seconds a joined socket may stay silent before it is closed."""
+        return self._config.idle_timeout
+
+    def went_silent(self) -> None:
+        """Close the socket: nothing, not even a heartbeat, arrived in time."""
+        if self._closing is None:
+            self._closing = (
+                CloseCode.IDLE_TIMEOUT,
+                f"nothing arrived for {self._config.idle_timeout:g} s",
+            )
+            if self.actor is not None:
+                self.actor.stop()
+            if self._reader is not None:
+                self._reader.cancel()
 
     def send_stuck(self) -> None:
         """Close the client as slow: a send has not completed in time."""

@@ -1,13 +1,15 @@
-"""Finding sends that hang, for every session of one event loop.
+"""Watches over every session of one event loop: sends that hang, sockets gone silent.
 
-The key idea: one periodic check per loop instead of a timer per send. At
-thousands of sends per second, per-send timer handles pile up in the loop's
-heap (cancelled ones stay there until they fall due).
+The key idea: one periodic check per loop instead of a timer per send or
+per socket. At thousands of sends per second, per-send timer handles pile
+up in the loop's heap (cancelled ones stay there until they fall due), and
+a timer per idle page would cost memory on every page.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 import weakref
 from typing import Protocol
 
@@ -22,6 +24,24 @@ class Sender(Protocol):
 
     def send_stuck(self) -> None:
         """A send has taken longer than ``send_timeout``."""
+        ...
+
+
+class Listener(Protocol):
+    """What the idle watch needs of a session."""
+
+    @property
+    def idle_timeout(self) -> float:
+        """Seconds the socket may stay silent; 0 for no limit."""
+        ...
+
+    @property
+    def last_seen(self) -> float:
+        """``time.monotonic()`` when the socket last delivered a frame."""
+        ...
+
+    def went_silent(self) -> None:
+        """Nothing arrived for longer than ``idle_timeout``."""
         ...
 
 
@@ -54,9 +74,51 @@ class SendWatch:
         self._handle = self._loop.call_later(self.PERIOD, self._check) if self._since else None
 
 
+class IdleWatch:
+    """Tells each joined session that has heard nothing for its ``idle_timeout``."""
+
+    PERIOD = 1.0
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._sessions: set[Listener] = set()
+        self._handle: asyncio.TimerHandle | None = None
+
+    def add(self, session: Listener) -> None:
+        """Watch ``session`` from now on."""
+        self._sessions.add(session)
+        if self._handle is None:
+            self._handle = self._loop.call_later(self.PERIOD, self._check)
+
+    def discard(self, session: Listener) -> None:
+        """Stop watching ``session``."""
+        self._sessions.discard(session)
+
+    def _check(self) -> None:
+        now = time.monotonic()
+        for session in list(self._sessions):
+            timeout = session.idle_timeout
+            if timeout and now - session.last_seen > timeout:
+                self._sessions.discard(session)
+                session.went_silent()
+        self._handle = self._loop.call_later(self.PERIOD, self._check) if self._sessions else None
+
+
 _watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, SendWatch] = (
     weakref.WeakKeyDictionary()
 )
+_idle_watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, IdleWatch] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def idle_watch() -> IdleWatch:
+    """The idle watch of the running event loop."""
+    loop = asyncio.get_running_loop()
+    watch = _idle_watches.get(loop)
+    if watch is None:
+        watch = _idle_watches[loop] = IdleWatch(loop)
+    return watch
 
 
 def send_watch() -> SendWatch:

@@ -17,6 +17,7 @@ from livecomp.protocol import (
     Patch,
     Render,
     Resync,
+    ServerMessage,
     decode_client,
     decode_server,
     encode,
@@ -80,7 +81,7 @@ def test_one_message_encodes_as_an_object_and_several_as_an_array() -> None:
 
 
 def test_server_messages_round_trip() -> None:
-    messages: list[Render | Patch | Ack | Err] = [
+    messages: list[ServerMessage] = [
         Render(cid="c1", html="<p>x</p>"),
         Err(ref=None, code=ErrorCode.UNKNOWN_TYPE, reason="r"),
         Err(ref=2, code=ErrorCode.INVALID_PAYLOAD, event="set", reason="celsius: bad"),

@@ -828,3 +828,49 @@ def test_unreadable_frames_are_ignored(live: Page) -> None:
     deliver(live, {"t": "patch", "cid": "c0", "ops": [["text", [0, 0], "#text", "still"]]})
     assert "<p>still</p>" in root_html(live)
     assert json.loads(json.dumps(sent(live)))[-1]["t"] == "join"
+
+
+def test_a_join_refused_twice_the_same_way_stops_retrying(live: Page) -> None:
+    live.evaluate("window.sockets[0].open()")
+    shut(live, 4002)
+    assert body_classes(live) == ["live-error"]
+    live.wait_for_function("window.sockets.length === 2", timeout=2000)
+    live.evaluate("window.sockets[1].open()")
+    shut(live, 4002)
+    assert body_classes(live) == ["live-error"]
+    live.wait_for_timeout(800)
+    assert sockets(live) == 2
+
+
+def test_a_successful_join_forgets_an_earlier_refusal(live: Page) -> None:
+    shut(live, 4002)
+    live.wait_for_function("window.sockets.length === 2", timeout=2000)
+    join(live)
+    shut(live, 4002)
+    live.wait_for_function("window.sockets.length === 3", timeout=2000)
+
+
+def heartbeat_every(page: Page, ms: int) -> None:
+    page.evaluate(f"document.querySelector('[live-page]').setAttribute('live-heartbeat', '{ms}')")
+
+
+def test_heartbeats_go_out_while_pongs_come_back(live: Page) -> None:
+    heartbeat_every(live, 100)
+    join(live)
+    for _ in range(3):
+        live.wait_for_function("window.sockets[0].sent.at(-1).t === 'ping'", timeout=2000)
+        live.evaluate("window.sockets[0].sent.push({t: 'seen'})")
+        deliver(live, {"t": "pong"})
+    assert sockets(live) == 1
+    assert body_classes(live) == ["live-connected"]
+
+
+def test_a_heartbeat_without_pong_drops_the_socket_and_reconnects(live: Page) -> None:
+    heartbeat_every(live, 100)
+    join(live)
+    live.wait_for_function("window.sockets[0].sent.at(-1).t === 'ping'", timeout=2000)
+    # No pong: at the next beat the connection counts as dead.
+    live.wait_for_function("window.sockets.length === 2", timeout=3000)
+    assert sum(1 for m in sent(live) if m["t"] == "ping") == 0  # the new socket's
+    join(live)
+    assert body_classes(live) == ["live-connected"]

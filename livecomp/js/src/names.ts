@@ -12,6 +12,9 @@ export const TOKEN = "live-token";
 /** On the container: the websocket path. */
 export const SOCKET = "live-socket";
 
+/** On the container: milliseconds between heartbeats. */
+export const HEARTBEAT = "live-heartbeat";
+
 /** The list key attribute. */
 export const LIST_KEY = "live-id";
 
@@ -50,7 +53,9 @@ export const CloseCode = {
   JOIN_EXPECTED: 4002,
   ORIGIN_FORBIDDEN: 4003,
   SLOW_CLIENT: 4008,
+  IDLE_TIMEOUT: 4009,
   SERVER_ERROR: 1011,
+  MESSAGE_TOO_BIG: 1009,
 } as const;
 
 /** The `code` of an `err` message. */
@@ -63,4 +68,5 @@ export const ErrorCode = {
   UNKNOWN_EVENT: "unknown_event",
   INVALID_PAYLOAD: "invalid_payload",
   HANDLER_ERROR: "handler_error",
+  RATE_LIMITED: "rate_limited",
 } as const;

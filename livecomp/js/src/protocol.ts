@@ -45,7 +45,12 @@ export interface ResyncMessage {
   reason: string;
 }
 
-export type ClientMessage = JoinMessage | EventMessage | ResyncMessage;
+/** A heartbeat: the client is alive and expects a `pong`. */
+export interface PingMessage {
+  t: "ping";
+}
+
+export type ClientMessage = JoinMessage | EventMessage | ResyncMessage | PingMessage;
 
 // Server to client.
 
@@ -74,7 +79,11 @@ export interface ErrMessage {
   reason: string;
 }
 
-export type ServerMessage = RenderMessage | PatchMessage | AckMessage | ErrMessage;
+export interface PongMessage {
+  t: "pong";
+}
+
+export type ServerMessage = RenderMessage | PatchMessage | AckMessage | ErrMessage | PongMessage;
 
 /**
  * Websocket close codes the server uses (livecomp/protocol.py, generated into

@@ -4,12 +4,16 @@
  * The socket joins with the page's signed token; the server answers with the
  * root component's full render, which is morphed over the server-rendered
  * DOM. A closed socket comes back with exponential backoff and full jitter;
- * the re-join render again morphs in, keeping focus and typed input.
+ * the re-join render again morphs in, keeping focus and typed input. While
+ * joined, a heartbeat goes out every `live-heartbeat` milliseconds; a beat
+ * whose `pong` has not come back by the next one means a dead connection,
+ * which is dropped and reconnected. A join refused the same way twice in a
+ * row stops the client: retrying could not help.
  */
 
 import { flushDeferred, noteLost, noteSent, noteSettled, userOwned } from "./inputs";
 import { morph, parseIn, soleElement } from "./morph";
-import { CID, SOCKET, STATE_CLASSES, TOKEN } from "./names";
+import { CID, HEARTBEAT, SOCKET, STATE_CLASSES, TOKEN } from "./names";
 import { applyPatches } from "./patch";
 import {
   type ClientMessage,
@@ -37,6 +41,10 @@ export class LiveSocket {
   private readonly pending = new Map<number, () => void>();
   /** Components that asked for a resync: their patches wait for the render. */
   private readonly resyncing = new Set<string>();
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private awaitingPong = false;
+  /** The close code of the last refused join, until a join succeeds. */
+  private refusedWith: number | null = null;
 
   constructor(
     readonly container: Element,
@@ -128,6 +136,9 @@ export class LiveSocket {
         this.settle(message.ref);
         if (this.state === "error") this.show("connected");
         break;
+      case "pong":
+        this.awaitingPong = false;
+        break;
       case "err":
         console.error(`livecomp: ${message.code}${message.event ? ` (${message.event})` : ""}: ${message.reason}`);
         if (message.ref !== null) this.settle(message.ref);
@@ -160,8 +171,30 @@ export class LiveSocket {
     if (!this.joined) {
       this.joined = true;
       this.attempts = 0;
+      this.refusedWith = null;
       this.show("connected");
+      this.startHeartbeat();
     }
+  }
+
+  private startHeartbeat(): void {
+    const every = Number(this.container.getAttribute(HEARTBEAT) ?? 0);
+    if (!(every > 0)) return;
+    this.awaitingPong = false;
+    const ws = this.ws;
+    this.heartbeat = setInterval(() => {
+      if (ws !== this.ws) return;
+      if (this.awaitingPong) {
+        // No answer to the last beat: the connection is dead, whatever the
+        // browser thinks. Drop it and come back through the usual backoff.
+        console.warn("livecomp: no heartbeat answer; reconnecting");
+        ws?.close();
+        this.closed(0);
+        return;
+      }
+      this.awaitingPong = true;
+      this.send({ t: "ping" });
+    }, every);
   }
 
   private resync(cid: string, reason: string): void {
@@ -180,6 +213,7 @@ export class LiveSocket {
   }
 
   private closed(code: number): void {
+    clearInterval(this.heartbeat);
     this.ws = null;
     this.joined = false;
     this.resyncing.clear();
@@ -192,8 +226,14 @@ export class LiveSocket {
       this.show("error");
       return;
     }
-    if (code === CloseCode.TOKEN_INVALID && reloadOnce()) return;
     const refused = code === CloseCode.TOKEN_INVALID || code === CloseCode.JOIN_EXPECTED;
+    if (refused && this.refusedWith === code) {
+      console.error(`livecomp: the join was refused twice (close ${code}); giving up`);
+      this.show("error");
+      return;
+    }
+    this.refusedWith = refused ? code : null;
+    if (code === CloseCode.TOKEN_INVALID && reloadOnce()) return;
     this.show(refused ? "error" : "disconnected");
     // Full jitter: anywhere between 0 and the capped exponential step.
     const step = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** this.attempts);
