@@ -46,14 +46,47 @@ VALUE_PREFIX: Final = "live-value-"
 #: On a submit button: its label while the submit is pending; it is disabled.
 DISABLE_WITH: Final = "live-disable-with"
 
-#: Event bindings by DOM event: the attribute names the event to send.
+#: Event bindings by what triggers them: the attribute names the event to send.
+#: ``window-*`` bindings listen on the window but belong to the element that
+#: declares them (its component, its loading class).
 BINDINGS: Final = MappingProxyType(
     {
         "click": "live-click",
+        "capture-click": "live-capture-click",
+        "contextmenu": "live-contextmenu",
+        "mousedown": "live-mousedown",
+        "mouseup": "live-mouseup",
+        "focus": "live-focus",
+        "blur": "live-blur",
+        "window-focus": "live-window-focus",
+        "window-blur": "live-window-blur",
+        "keydown": "live-keydown",
+        "keyup": "live-keyup",
+        "window-keydown": "live-window-keydown",
+        "window-keyup": "live-window-keyup",
         "change": "live-change",
         "submit": "live-submit",
     }
 )
+#: On a key binding: only this key (``KeyboardEvent.key``, case-insensitive) fires it.
+KEY_FILTER: Final = "live-key"
+#: Milliseconds to wait for quiet before sending, or ``"blur"``: send on blur.
+DEBOUNCE: Final = "live-debounce"
+#: Milliseconds: send at most one event per period.
+THROTTLE: Final = "live-throttle"
+#: On an error message: the name of the field it belongs to; hidden (with
+#: ``NO_FEEDBACK_CLASS``) until the user touched that field or submitted.
+FEEDBACK_FOR: Final = "live-feedback-for"
+NO_FEEDBACK_CLASS: Final = "live-no-feedback"
+#: On a form with an id: what it re-sends after a reconnect (an event name,
+#: or ``"ignore"``; default: its change event).
+AUTO_RECOVER: Final = "live-auto-recover"
+#: On a form: once the server acks the submit, submit it for real to its action.
+TRIGGER_ACTION: Final = "live-trigger-action"
+#: On a container: ``replace`` (default), ``ignore``, ``append`` or ``prepend``.
+UPDATE: Final = "live-update"
+#: On an element: the name of the client hook (``window.Hooks[name]``) it runs.
+HOOK: Final = "live-hook"
 
 #: Added to an element while an event it raised waits for its ack.
 LOADING_SUFFIX: Final = "-loading"
@@ -158,7 +191,16 @@ def typescript() -> str:
         const("LIST_KEY", LIST_KEY, "The list key attribute."),
         const("VALUE_PREFIX", VALUE_PREFIX, "`live-value-NAME` puts NAME in the payload."),
         const("DISABLE_WITH", DISABLE_WITH, "A submit button's label while pending."),
-        const("BINDINGS", dict(BINDINGS), "Event bindings by DOM event."),
+        const("BINDINGS", dict(BINDINGS), "Event bindings by what triggers them."),
+        const("KEY_FILTER", KEY_FILTER, "On a key binding: the only key that fires it."),
+        const("DEBOUNCE", DEBOUNCE, "Milliseconds of quiet before sending, or `blur`."),
+        const("THROTTLE", THROTTLE, "Milliseconds: at most one event per period."),
+        const("FEEDBACK_FOR", FEEDBACK_FOR, "On an error message: the field it belongs to."),
+        const("NO_FEEDBACK_CLASS", NO_FEEDBACK_CLASS, "Hides feedback not yet earned."),
+        const("AUTO_RECOVER", AUTO_RECOVER, "On a form: what it re-sends after a reconnect."),
+        const("TRIGGER_ACTION", TRIGGER_ACTION, "On a form: submit for real once acked."),
+        const("UPDATE", UPDATE, "On a container: replace, ignore, append or prepend."),
+        const("HOOK", HOOK, "On an element: the name of its client hook."),
         const("LOADING_SUFFIX", LOADING_SUFFIX, "Added to a binding while its event is pending."),
         const(
             "STATE_CLASSES",
@@ -194,7 +236,10 @@ def _ts(value: object) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(json.dumps(item) for item in value) + "] as const"
     if isinstance(value, dict):
-        items = ",\n".join(f"  {key}: {json.dumps(item)}" for key, item in value.items())
+        items = ",\n".join(
+            f"  {key if key.isidentifier() else json.dumps(key)}: {json.dumps(item)}"
+            for key, item in value.items()
+        )
         return "{\n" + items + ",\n} as const"
     raise TypeError(f"no TypeScript literal for {value!r}")
 

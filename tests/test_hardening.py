@@ -233,14 +233,16 @@ async def test_client_text_in_a_log_line_stays_on_that_line(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     forged = "x\n[2026-11-30 00:00:00 +0000] [1] [CRITICAL] FORGED: all is lost"
+    app = thermo_app()
     with caplog.at_level(logging.WARNING, logger="livecomp"):
-        async with LiveTestClient(thermo_app()) as client:
+        async with LiveTestClient(app) as client:
             await client.send_raw(
                 json.dumps({"t": "resync", "cid": client.root.cid, "reason": forged})
             )
             await client.receive()
     [line] = [r.getMessage() for r in caplog.records if "resync" in r.getMessage()]
     assert "\n" not in line and "FORGED" in line
+    await still_serves(app)
 
 
 async def test_a_query_too_long_for_a_token_is_refused_with_414() -> None:

@@ -24,12 +24,51 @@ export const VALUE_PREFIX = "live-value-";
 /** A submit button's label while pending. */
 export const DISABLE_WITH = "live-disable-with";
 
-/** Event bindings by DOM event. */
+/** Event bindings by what triggers them. */
 export const BINDINGS = {
   click: "live-click",
+  "capture-click": "live-capture-click",
+  contextmenu: "live-contextmenu",
+  mousedown: "live-mousedown",
+  mouseup: "live-mouseup",
+  focus: "live-focus",
+  blur: "live-blur",
+  "window-focus": "live-window-focus",
+  "window-blur": "live-window-blur",
+  keydown: "live-keydown",
+  keyup: "live-keyup",
+  "window-keydown": "live-window-keydown",
+  "window-keyup": "live-window-keyup",
   change: "live-change",
   submit: "live-submit",
 } as const;
+
+/** On a key binding: the only key that fires it. */
+export const KEY_FILTER = "live-key";
+
+/** Milliseconds of quiet before sending, or `blur`. */
+export const DEBOUNCE = "live-debounce";
+
+/** Milliseconds: at most one event per period. */
+export const THROTTLE = "live-throttle";
+
+/** On an error message: the field it belongs to. */
+export const FEEDBACK_FOR = "live-feedback-for";
+
+/** Hides feedback not yet earned. */
+export const NO_FEEDBACK_CLASS = "live-no-feedback";
+
+/** On a form: what it re-sends after a reconnect. */
+export const AUTO_RECOVER = "live-auto-recover";
+
+/** On a form: submit for real once acked. */
+export const TRIGGER_ACTION = "live-trigger-action";
+
+/** On a container: replace, ignore, append or prepend. */
+export const UPDATE = "live-update";
+
+/** On an element: the name of its client hook. */
+export const HOOK = "live-hook";
 
 /** Added to a binding while its event is pending. */
 export const LOADING_SUFFIX = "-loading";
