@@ -109,6 +109,8 @@ class LiveApp:
         send_timeout: seconds one send may take before the client counts as slow.
         broker: carries ``publish`` to subscribers; the default reaches every
             page of this process.
+        events_per_second: events one socket may send per second, after a
+            burst of ``event_burst``; beyond, ``err`` ``rate_limited`` (0: no limit).
         heartbeat: seconds between the client's heartbeats (0: none).
         idle_timeout: a socket silent this long (no frame, no heartbeat) is
             closed with ``IDLE_TIMEOUT``, freeing its page (0: never).
@@ -135,6 +137,8 @@ class LiveApp:
         socket_path: str = "/live/ws",
         script_path: str = "/live.js",
         broker: Broker | None = None,
+        events_per_second: float = 1000.0,
+        event_burst: int = 3000,
         heartbeat: float = 30.0,
         idle_timeout: float = 60.0,
         page_headers: Mapping[str, str | None] | None = None,
@@ -150,6 +154,8 @@ class LiveApp:
             public_origins=frozenset(public_origins),
             heartbeat=heartbeat,
             idle_timeout=idle_timeout,
+            events_per_second=events_per_second,
+            event_burst=event_burst,
             debug=debug,
         )
         merged = {**PAGE_HEADERS, **(page_headers or {})}

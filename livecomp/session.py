@@ -85,6 +85,9 @@ class SessionConfig:
     heartbeat: float = 30.0
     #: A joined socket silent this long (no frame, no heartbeat) is closed; 0: never.
     idle_timeout: float = 60.0
+    #: Events one socket may send at once, and then per second (0: no limit).
+    event_burst: int = 3000
+    events_per_second: float = 1000.0
     allowed_origins: frozenset[str] = frozenset()
     #: When set, the only origins (with ``allowed_origins``) the socket accepts.
     public_origins: frozenset[str] = frozenset()
@@ -141,6 +144,8 @@ class LiveSession:
         self.resyncs = 0
         self.resyncs_refused = 0
         self._resync_budget = Budget(RESYNC_BURST, RESYNC_EVERY)
+        rate = config.events_per_second
+        self._event_budget = Budget(config.event_burst, 1 / rate) if rate > 0 else None
         self._signer = signer
         self._resolve = resolve
         self._origin = origin
@@ -279,6 +284,18 @@ class LiveSession:
             return
         match message:
             case Event(ref=ref, cid=cid, event=event, value=value):
+                budget = self._event_budget
+                if budget is not None and not budget.take():
+                    # A flood (a key held down with no throttle, a script):
+                    # refused before any handler runs, so the page stays cheap.
+                    reason = (
+                        f"too many events: over {self._config.events_per_second:g} per second; "
+                        "throttle the binding (live-throttle) or slow down"
+                    )
+                    self._queue(
+                        [Err(ref=ref, code=ErrorCode.RATE_LIMITED, event=event, reason=reason)]
+                    )
+                    return
                 await self._handle_event(page, ref, cid, event, value)
             case Resync(cid=cid, reason=reason):
                 self._handle_resync(page, cid, reason)

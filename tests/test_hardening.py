@@ -26,7 +26,7 @@ from livecomp import (
     LiveApp,
     on,
 )
-from livecomp.protocol import Err, Pong, Render
+from livecomp.protocol import Ack, Err, Pong, Render
 from livecomp.security import MAX_TOKEN_CHARS
 from livecomp.testing import LiveTestClient
 
@@ -279,3 +279,33 @@ def test_a_handler_named_like_a_component_attribute_is_refused(name: str) -> Non
     namespace = {name: on("go")(handler)}
     with pytest.raises(HandlerDefinitionError, match=f"{name} is a framework member"):
         type("Clash", (Thermostat,), namespace)
+
+
+async def test_an_event_flood_is_refused_past_the_socket_s_limit() -> None:
+    app = thermo_app(events_per_second=50, event_burst=20)
+    async with LiveTestClient(app) as client:
+        frames = [
+            json.dumps(
+                {
+                    "t": "event",
+                    "ref": n,
+                    "cid": client.root.cid,
+                    "event": "greet",
+                    "value": {"name": str(n)},
+                }
+            )
+            for n in range(1, 201)
+        ]
+        for frame in frames:  # as fast as a script can: no waiting for acks
+            await client.send_raw(frame)
+        acked = refused = 0
+        while acked + refused < len(frames):
+            for message in await client.receive():
+                if isinstance(message, Err):
+                    assert message.code is ErrorCode.RATE_LIMITED
+                    assert "live-throttle" in message.reason
+                    refused += 1
+                elif isinstance(message, Ack):
+                    acked += 1
+        assert 20 <= acked < 60 and refused == len(frames) - acked
+    await still_serves(app)
