@@ -91,6 +91,13 @@ HOOK: Final = "live-hook"
 #: Added to an element while an event it raised waits for its ack.
 LOADING_SUFFIX: Final = "-loading"
 
+# --- DOM events the client dispatches on ``document`` ------------------------------
+
+#: After every join; ``detail.rejoin`` is true after a reconnect.
+JOINED_EVENT: Final = "live:joined"
+#: For every ``err`` the server sends; ``detail`` is the message.
+ERROR_EVENT: Final = "live:error"
+
 # --- classes on <body>: the socket's state ------------------------------------
 
 CONNECTED_CLASS: Final = "live-connected"
@@ -201,6 +208,8 @@ def typescript() -> str:
         const("TRIGGER_ACTION", TRIGGER_ACTION, "On a form: submit for real once acked."),
         const("UPDATE", UPDATE, "On a container: replace, ignore, append or prepend."),
         const("HOOK", HOOK, "On an element: the name of its client hook."),
+        const("JOINED_EVENT", JOINED_EVENT, "Dispatched on document after every join."),
+        const("ERROR_EVENT", ERROR_EVENT, "Dispatched on document for every err."),
         const("LOADING_SUFFIX", LOADING_SUFFIX, "Added to a binding while its event is pending."),
         const(
             "STATE_CLASSES",

@@ -70,6 +70,12 @@ export const UPDATE = "live-update";
 /** On an element: the name of its client hook. */
 export const HOOK = "live-hook";
 
+/** Dispatched on document after every join. */
+export const JOINED_EVENT = "live:joined";
+
+/** Dispatched on document for every err. */
+export const ERROR_EVENT = "live:error";
+
 /** Added to a binding while its event is pending. */
 export const LOADING_SUFFIX = "-loading";
 
