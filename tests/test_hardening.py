@@ -202,9 +202,9 @@ async def test_a_silent_socket_is_closed_and_its_page_freed() -> None:
 
 
 async def test_a_heartbeat_keeps_a_quiet_socket_open() -> None:
-    async with LiveTestClient(thermo_app(idle_timeout=1.5)) as client:
-        for _ in range(4):
-            await asyncio.sleep(0.8)
+    async with LiveTestClient(thermo_app(idle_timeout=2.0)) as client:
+        for _ in range(6):
+            await asyncio.sleep(0.5)
             await client.send_raw(json.dumps({"t": "ping"}))
             assert await client.receive() == [Pong()]
         assert client.closed is None
