@@ -334,7 +334,13 @@ async def serve(
     from hypercorn.asyncio import serve as hypercorn_serve
     from hypercorn.config import Config
 
+    from livecomp.hypercorn_hardening import harden_hypercorn
+
     _configure_websocket_compression(compression)
+    # Every websocket connection ends in bounded time after the server ends
+    # it (slow client, idle, frame too large), whatever the peer does; and a
+    # frame over the limit is dropped as it arrives, not buffered whole.
+    harden_hypercorn()
     config = Config()
     config.bind = [f"{host}:{port or int(os.environ.get('PORT', '8000'))}"]
     config.accesslog = None
@@ -342,7 +348,9 @@ async def serve(
     live = app.extensions.get("livecomp")
     if isinstance(live, LiveApp):
         # Hypercorn refuses a bigger frame as it arrives (close 1009), instead
-        # of buffering it whole for the session to refuse.
+        # of buffering it whole for the session to refuse; with
+        # harden_hypercorn nothing past the limit is stored, and the limit
+        # counts UTF-8 bytes, as the session's own check does.
         config.websocket_max_message_size = live.config.max_frame_bytes
     # Everything loaded so far (modules, compiled templates) lives as long as
     # the process: move it out of the collector's reach, so full collections

@@ -1,0 +1,263 @@
+"""Hypercorn, hardened: every websocket connection ends in bounded time.
+
+The key idea: once the server has ended a live socket (a close sent, the
+app returned, a frame over the limit), its TCP connection is gone within
+``CLOSE_TIMEOUT`` seconds whatever the peer does, and no frame past the
+limit is ever buffered. Hypercorn has no setting for either, so
+``harden_hypercorn`` (which ``livecomp.serve`` calls) swaps two of its
+classes, process-wide. Why each is needed:
+
+Hypercorn (read in 0.18; asyncio worker) can keep a websocket's TCP
+connection, its file descriptor and its buffers forever:
+
+- Frames go to the app through a bounded queue (``max_app_queue_size``),
+  and so does the ``websocket.disconnect`` that ends the stream. When the
+  app returns while that queue is full (a client sent frames faster than
+  the session read them, then the session closed it as slow), the app's
+  own task blocks in ``WSStream.app_send(None)`` -> ``H11Protocol.
+  _maybe_recycle`` -> ``WSStream.handle(StreamClosed)`` -> ``app_put``,
+  and the connection's reader blocks in ``app_put`` too: nothing reads the
+  queue again, and ``TCPServer._close`` is never reached.
+- Even when it is, ``TCPServer._close`` awaits ``writer.wait_closed()``,
+  and asyncio closes a socket only once its write buffer is flushed: a
+  peer that never reads keeps it open. No timeout covers either wait
+  (``read_timeout`` bounds reads; the keep-alive timer is stopped for an
+  upgraded connection; ``websocket_ping_interval`` only sends pings).
+- ``WebsocketBuffer.extend`` stores a chunk before checking the limit and
+  keeps storing the rest of a message after it sent close 1009: a frame of
+  any size is buffered whole in the end.
+
+``harden_hypercorn`` swaps in a ``TCPServer`` that aborts an HTTP/1.1
+websocket connection ``close_timeout`` seconds after the server ended it (a
+close frame sent, the app returned, a frame over the limit) unless it is
+gone by then, and reads on after the app's close until the peer's, so a
+full queue cannot wedge the app's task; and a message buffer that refuses a
+chunk before storing it, counting UTF-8 bytes as the session's limit does.
+Plain HTTP connections are left as Hypercorn runs them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from io import BytesIO, StringIO
+from typing import Any
+
+from livecomp.failures import logger
+
+#: Seconds a websocket connection has to finish closing once the server ended
+#: it; then the TCP connection is aborted (a reset), its buffers dropped.
+CLOSE_TIMEOUT = 5.0
+
+_close_timeout = CLOSE_TIMEOUT
+
+
+def harden_hypercorn(close_timeout: float = CLOSE_TIMEOUT) -> None:
+    """Make Hypercorn's asyncio worker end every connection in bounded time.
+
+    Installs, process-wide, a ``TCPServer`` whose HTTP/1.1 websocket
+    connections are torn down at most ``close_timeout`` seconds after the
+    server ends them (sends a close, returns, or refuses a frame as too big),
+    whatever the peer does, and a websocket message buffer that never stores
+    past ``websocket_max_message_size`` (counted in UTF-8 bytes).
+    ``livecomp.serve`` calls it; it is idempotent.
+    """
+    global _close_timeout
+    _close_timeout = close_timeout
+    from hypercorn.asyncio import run as hypercorn_run
+    from hypercorn.protocol import ws_stream
+
+    try:
+        server_class, buffer_class = _hardened_classes()
+    except (ImportError, AttributeError) as exc:  # pragma: no cover - another Hypercorn
+        logger.warning(
+            "livecomp could not harden this Hypercorn (%s): a peer that never reads "
+            "can keep its websocket connection open, and an oversized frame is buffered",
+            exc,
+        )
+        return
+    setattr(hypercorn_run, "TCPServer", server_class)  # noqa: B010
+    setattr(ws_stream, "WebsocketBuffer", buffer_class)  # noqa: B010
+
+
+async def _discard_queued(receive: Callable[[], Awaitable[Any]]) -> None:
+    # What is queued now comes at once; the connection's reader is cancelled
+    # too, so nothing new arrives and a short wait means the queue is empty.
+    while True:
+        try:
+            message = await asyncio.wait_for(receive(), 0.05)
+        except TimeoutError:
+            return
+        if message["type"] == "websocket.disconnect":
+            return
+
+
+@functools.cache
+def _hardened_classes() -> tuple[type[Any], type[Any]]:
+    # Built on first use: importing Hypercorn is only needed to serve.
+    from hypercorn.asyncio.tcp_server import TCPServer
+    from hypercorn.asyncio.worker_context import WorkerContext
+    from hypercorn.config import Config
+    from hypercorn.protocol.h11 import H11Protocol
+    from hypercorn.protocol.ws_stream import FrameTooLargeError, WebsocketBuffer
+    from hypercorn.typing import (
+        AppWrapper,
+        ASGIReceiveCallable,
+        ASGIReceiveEvent,
+        ASGISendCallable,
+        ASGISendEvent,
+        LifespanState,
+    )
+    from hypercorn.typing import Scope as HypercornScope
+    from wsproto.events import Message as WsMessage
+    from wsproto.events import TextMessage
+
+    current: ContextVar[BoundedTCPServer | None] = ContextVar("livecomp_tcp_server", default=None)
+
+    class ClosingApp:
+        """The app, with the end of each HTTP/1.1 websocket reported to its server."""
+
+        def __init__(self, app: AppWrapper, server: BoundedTCPServer) -> None:
+            self._app = app
+            self._server = server
+
+        async def __call__(
+            self,
+            scope: HypercornScope,
+            receive: ASGIReceiveCallable,
+            send: ASGISendCallable,
+            sync_spawn: Callable[..., Any],
+            call_soon: Callable[..., Any],
+        ) -> None:
+            if scope["type"] != "websocket" or scope["http_version"] != "1.1":
+                await self._app(scope, receive, send, sync_spawn, call_soon)
+                return
+            server = self._server
+            accepted = closed = gone = False
+
+            async def watched_receive() -> ASGIReceiveEvent:
+                nonlocal gone
+                message = await receive()
+                if message["type"] == "websocket.disconnect":
+                    gone = True
+                return message
+
+            async def watched_send(message: ASGISendEvent) -> None:
+                nonlocal accepted, closed
+                if message["type"] == "websocket.accept":
+                    accepted = True
+                elif message["type"] == "websocket.close":
+                    closed = True
+                    server.websocket_ended()
+                await send(message)
+
+            try:
+                try:
+                    await self._app(scope, watched_receive, watched_send, sync_spawn, call_soon)
+                finally:
+                    server.websocket_ended()
+                if accepted and closed and not gone:
+                    # Read on until the peer's close arrives (or the deadline
+                    # aborts): Hypercorn puts the disconnect into the queue
+                    # the frames fill, and would wait forever for room in it.
+                    while (await receive())["type"] != "websocket.disconnect":
+                        pass
+            except asyncio.CancelledError:
+                # Torn down (the deadline, or shutdown) with frames maybe
+                # still queued: take them, for the same reason.
+                if not gone:
+                    await _discard_queued(receive)
+                raise
+
+    class BoundedTCPServer(TCPServer):
+        """Hypercorn's connection, aborted once closing it takes too long."""
+
+        def __init__(
+            self,
+            app: AppWrapper,
+            loop: asyncio.AbstractEventLoop,
+            config: Config,
+            context: WorkerContext,
+            state: LifespanState,
+            reader: asyncio.StreamReader,
+            writer: asyncio.StreamWriter,
+        ) -> None:
+            super().__init__(ClosingApp(app, self), loop, config, context, state, reader, writer)
+            self._task: asyncio.Task[Any] | None = None
+            self._deadline: asyncio.TimerHandle | None = None
+            self._aborted = False
+
+        async def run(self) -> None:
+            self._task = asyncio.current_task()
+            token = current.set(self)
+            try:
+                await super().run()
+            except asyncio.CancelledError:
+                # Our own abort is how a stuck connection ends: not an error
+                # (asyncio would log a cancelled connection task as one).
+                if not self._aborted or self._task is None or self._task.uncancel() > 0:
+                    raise
+            finally:
+                current.reset(token)
+                transport = self.writer.transport
+                if (
+                    self._deadline is not None
+                    and transport.is_closing()
+                    and not transport.get_write_buffer_size()
+                ):
+                    # Closed with nothing left to flush: gone now, no abort needed.
+                    self._deadline.cancel()
+
+        def websocket_ended(self) -> None:
+            """The server ended this connection's websocket: bound what is left."""
+            if isinstance(getattr(self.protocol, "protocol", None), H11Protocol):
+                # HTTP/1.1: the websocket is the whole connection. (An HTTP/2
+                # connection carries other streams; only its close is bounded.)
+                self._close_within(_close_timeout)
+
+        def _close_within(self, seconds: float) -> None:
+            if self._deadline is None and self._task is not None and not self._task.done():
+                self._deadline = self.loop.call_later(seconds, self._abort)
+
+        def _abort(self) -> None:
+            task = self._task
+            if task is None or task.done():
+                # Ended, but maybe with bytes still unsent: drop them too.
+                self.writer.transport.abort()
+                return
+            self._aborted = True
+            # Drops the socket and its buffers now (a reset); then the task,
+            # which may be waiting on a full queue, is cancelled.
+            self.writer.transport.abort()
+            task.cancel()
+
+    class BoundedBuffer(WebsocketBuffer):
+        """Hypercorn's message buffer, refusing a chunk before storing it."""
+
+        def __init__(self, max_length: int) -> None:
+            super().__init__(max_length)
+            self._server = current.get()
+
+        def extend(self, event: WsMessage[Any]) -> None:
+            data = event.data
+            if isinstance(data, str):
+                size = len(data) if data.isascii() else len(data.encode())
+            else:
+                size = len(data)
+            if self.length + size > self.max_length:
+                # Over the limit: drop what was stored, and stay over it, so
+                # the rest of this message is refused too (Hypercorn has
+                # sent close 1009 and only waits for the peer's close).
+                self.value = None
+                self.length = self.max_length + 1
+                if self._server is not None:
+                    self._server.websocket_ended()
+                raise FrameTooLargeError()
+            if self.value is None:
+                self.value = StringIO() if isinstance(event, TextMessage) else BytesIO()
+            self.value.write(data)
+            self.length += size
+
+    return BoundedTCPServer, BoundedBuffer
