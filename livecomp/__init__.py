@@ -30,6 +30,7 @@ Example:
 
 from __future__ import annotations
 
+from livecomp.commands import JS, js
 from livecomp.component import Component, PageContext
 from livecomp.events import HandlerDefinitionError, on, on_message
 from livecomp.forms import Form
@@ -40,6 +41,7 @@ from livecomp.server import LiveApp, run, serve
 from livecomp.template import Markup, escape, raw
 
 __all__ = [
+    "JS",
     "Broker",
     "CloseCode",
     "Component",
@@ -53,6 +55,7 @@ __all__ = [
     "RenderError",
     "Subscription",
     "escape",
+    "js",
     "on",
     "on_message",
     "raw",

@@ -6,7 +6,8 @@ its ``PageActor``, one at a time and in arrival order, so user code needs no
 lock and a timer never runs in the middle of a click. The actor owns all a
 turn needs: the lock that makes turns exclusive, the mailbox where
 server-side messages wait, the messages a turn posts to itself (handled in
-the same turn, before it renders), and each component's timers and
+the same turn, before it renders), the events it pushes to the client's
+hooks (sent after the turn's patches), and each component's timers and
 subscriptions. Components reach it as their ``Runtime``; the session (the
 socket) asks it for turns and is handed each turn's replies.
 """
@@ -21,7 +22,7 @@ from typing import Any
 
 from livecomp.failures import report_failure
 from livecomp.page import LivePage
-from livecomp.protocol import Patch
+from livecomp.protocol import Patch, Push
 from livecomp.pubsub import Broker, Subscription
 from livecomp.timers import Interval, Once
 
@@ -32,10 +33,19 @@ MAX_MESSAGES_PER_TURN = 1000
 class Delivery:
     """A server-side message for one component, waiting for its turn."""
 
-    __slots__ = ("cid", "data", "message", "timer")
+    __slots__ = ("cid", "data", "message", "push", "timer")
 
-    def __init__(self, cid: str, message: str, data: Any, timer: Interval | None = None):
+    def __init__(
+        self,
+        cid: str,
+        message: str,
+        data: Any,
+        timer: Interval | None = None,
+        push: Push | None = None,
+    ):
         self.cid, self.message, self.data, self.timer = cid, message, data, timer
+        #: Set for an event pushed outside any turn: the turn only sends it.
+        self.push = push
 
 
 @dataclass(frozen=True)
@@ -53,7 +63,7 @@ class PageActor:
         broker: carries ``publish`` and ``subscribe``.
         page_id: the page's id in log lines (its session id).
         mailbox_limit: messages that may wait; past it ``overflow`` is called.
-        replies: takes the patches each turn rendered, in order.
+        replies: takes each turn's patches, then the events it pushed, in order.
         send: sends what ``replies`` took; awaited after each mailbox burst.
         overflow: called with a reason when the mailbox overflows.
     """
@@ -64,7 +74,7 @@ class PageActor:
         *,
         page_id: str,
         mailbox_limit: int,
-        replies: Callable[[Sequence[Patch]], None],
+        replies: Callable[[Sequence[Patch | Push]], None],
         send: Callable[[], Awaitable[None]],
         overflow: Callable[[str], None],
     ) -> None:
@@ -81,6 +91,8 @@ class PageActor:
         self._mailman: asyncio.Task[None] | None = None
         # Set while a turn runs: posts then join that turn instead of the mailbox.
         self._posted: deque[Delivery] | None = None
+        # Set while a turn runs: what it pushed, sent after its patches.
+        self._pushes: list[Push] | None = None
         self._bursting = False
         self._stopped = False
         self._quiet_waiters: list[asyncio.Future[None]] = []
@@ -102,28 +114,36 @@ class PageActor:
             if self._stopped or page is None:
                 return False
             self._posted = deque()
+            self._pushes = []
             try:
                 await work(page)
             finally:
-                # What the turn posted but did not handle dies with it.
+                # What the turn posted or pushed but did not flush dies with it.
                 self._posted = None
+                self._pushes = None
         if self._quiet_waiters and not self._bursting:
             self._wake_quiet()
         return True
 
     async def flush(self) -> Failure | None:
         """End the current turn's work: handle what it posted, render, hand
-        the patches to ``replies``. Returns the failure if rendering raised."""
+        the patches and then the pushed events to ``replies``. Returns the
+        failure if rendering raised (the pushes are handed over all the same)."""
         page = self.page
+        pushes = self._pushes
         assert page is not None and self._posted is not None, "flush() runs inside a turn"
+        assert pushes is not None
         await self._run_posted(page)
+        failure = None
+        patches: list[Patch] = []
         try:
             patches = await page.flush()
         except Exception as exc:
-            return Failure(self._report(exc, "render failed", None), exc)
-        if patches:
-            self._replies(patches)
-        return None
+            failure = Failure(self._report(exc, "render failed", None), exc)
+        if patches or pushes:
+            self._replies([*patches, *pushes])
+            pushes.clear()
+        return failure
 
     def stop(self) -> None:
         """Take no more turns (the socket is closing)."""
@@ -201,6 +221,18 @@ class PageActor:
     async def publish(self, topic: str, message: str, data: Any) -> None:
         await self._broker.publish(topic, message, data)
 
+    def push(self, cid: str, push: Push) -> None:
+        """Send ``push`` to the client's hooks.
+
+        Pushed during a turn, it follows that turn's patches (and precedes
+        an event's ack); pushed from outside (a task of the app's own), it
+        becomes a turn of its own behind the mailbox.
+        """
+        if self._pushes is not None:
+            self._pushes.append(push)
+        else:
+            self._enqueue(Delivery(cid, push.event, None, push=push))
+
     async def forget(self, cid: str) -> None:
         for timer in list(self._timers.pop(cid, ())):
             timer.cancel()
@@ -247,6 +279,11 @@ class PageActor:
                 self._wake_quiet()
 
     async def _deliver(self, page: LivePage, delivery: Delivery) -> None:
+        if delivery.push is not None:
+            assert self._pushes is not None
+            self._pushes.append(delivery.push)
+            await self.flush()
+            return
         if delivery.timer is not None:
             # Handled: the timer may fire again (it skips beats while pending).
             delivery.timer.pending = False

@@ -30,6 +30,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from livecomp.events import EventHandler, collect_handlers, collect_messages
+from livecomp.protocol import Push
 from livecomp.runtime import Runtime, StaticRuntime, Timer
 from livecomp.splice import marker
 from livecomp.template import compile_template, template_names
@@ -195,6 +196,27 @@ class Component(Generic[StateT]):
         broker that crosses processes.
         """
         await self._context.runtime.publish(topic, message, data)
+
+    # --- the client ---------------------------------------------------------
+
+    def push_event(self, event: str, data: Any = None) -> None:
+        """Send ``event`` with ``data`` to the page's client hooks.
+
+        Every hook of the page that called ``this.handleEvent(event, ...)``
+        gets ``data``. The push leaves after this turn's patches (and
+        before the ack of the event being handled), so a hook that the
+        turn's patches mount already receives it. ``data`` must be strict
+        JSON (checked here: a ``TypeError`` or ``ValueError`` names the
+        problem). Nothing is sent during the first HTTP render.
+
+        Example:
+            ```python
+            @on_message("tick")
+            async def tick(self) -> None:
+                self.push_event("points", {"values": self.state.values})
+            ```
+        """
+        self._context.runtime.push(self.cid, Push.of(event, data))
 
     # --- lifecycle ----------------------------------------------------------
 

@@ -141,7 +141,46 @@ class Pong:
     t: ClassVar[str] = "pong"
 
 
-ServerMessage = Render | Patch | Ack | Err | Pong
+@dataclass(frozen=True, slots=True)
+class Push:
+    """A named event with JSON data for the page's client hooks (``push_event``).
+
+    ``data`` is held as the JSON text it will be sent as (``Push.of`` checks
+    and encodes it once), so what leaves is what the handler pushed, even if
+    it changes the object afterwards.
+    """
+
+    t: ClassVar[str] = "push"
+    event: str
+    data_json: str
+
+    @classmethod
+    def of(cls, event: str, data: Any) -> Push:
+        """A push of ``data``, which must be strict JSON: no NaN or Infinity,
+        string keys, lists, dicts, strings, numbers, booleans and None.
+
+        Raises:
+            TypeError: ``event`` is not a non-empty string, or ``data`` holds
+                something JSON cannot carry.
+            ValueError: ``data`` holds NaN or an infinity.
+        """
+        if not isinstance(event, str) or not event:
+            raise TypeError(f"a pushed event needs a non-empty string name, got {event!r}")
+        try:
+            text = _encode_strict(data)
+        except TypeError as exc:
+            raise TypeError(f"data pushed with event {event!r} is not JSON: {exc}") from None
+        except ValueError as exc:
+            raise ValueError(f"data pushed with event {event!r} is not JSON: {exc}") from None
+        return cls(event, text)
+
+    @property
+    def data(self) -> Any:
+        """The pushed data, decoded."""
+        return json.loads(self.data_json)
+
+
+ServerMessage = Render | Patch | Ack | Err | Pong | Push
 
 
 class DecodeError(Exception):
@@ -224,6 +263,7 @@ def describe_validation_error(exc: ValidationError) -> str:
 
 
 _encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode_strict = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
 def _wire(message: ServerMessage) -> dict[str, Any]:
@@ -239,13 +279,24 @@ def _wire(message: ServerMessage) -> dict[str, Any]:
         case Err(code=code, reason=reason, ref=ref, event=event):
             reason = cap(reason)
             return {"t": "err", "ref": ref, "code": code.value, "event": event, "reason": reason}
+        case Push():
+            raise AssertionError("a push is spliced in as JSON text by _encode_one")
+
+
+def _encode_one(message: ServerMessage) -> str:
+    if isinstance(message, Push):
+        # The data is already JSON: spliced in, not decoded and encoded again.
+        return f'{{"t":"push","event":{_encode_json(message.event)},"data":{message.data_json}}}'
+    return _encode_json(_wire(message))
 
 
 def encode(messages: list[ServerMessage]) -> str:
     """Encode one or more server messages as one frame."""
     if len(messages) == 1:
-        return _encode_json(_wire(messages[0]))
-    return _encode_json([_wire(message) for message in messages])
+        return _encode_one(messages[0])
+    if not any(isinstance(message, Push) for message in messages):
+        return _encode_json([_wire(message) for message in messages])
+    return "[" + ",".join(_encode_one(message) for message in messages) + "]"
 
 
 def decode_server(frame: str) -> list[ServerMessage]:
@@ -271,6 +322,8 @@ def _server_message(item: Any) -> ServerMessage:
             return Render(cid=cid, html=html)
         case {"t": "pong"}:
             return Pong()
+        case {"t": "push", "event": str() as event, "data": data}:
+            return Push(event, _encode_strict(data))
         case {"t": "err", "code": str() as code, "reason": str() as reason}:
             ref, event = item.get("ref"), item.get("event")
             if (ref is None or isinstance(ref, int)) and (event is None or isinstance(event, str)):

@@ -4,14 +4,15 @@
 is its ``livecomp.actor.PageActor``, which runs every message, tick and
 broadcast as a turn of the page and ends a component's timers and
 subscriptions with it. The first HTTP render has a ``StaticRuntime``: there
-is no socket to update, so timers and subscriptions are not started
-(publishing still works).
+is no socket to update, so timers and subscriptions are not started and
+events pushed to the client are dropped (publishing still works).
 """
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
+from livecomp.protocol import Push
 from livecomp.pubsub import Broker, LocalBroker
 
 
@@ -54,6 +55,10 @@ class Runtime(Protocol):
         """Cancel every timer and subscription of ``cid`` (it unmounted)."""
         ...
 
+    def push(self, cid: str, push: Push) -> None:
+        """Send ``push`` to the page's client hooks, after the patches of this turn."""
+        ...
+
 
 class _NoTimer:
     def cancel(self) -> None:
@@ -85,4 +90,7 @@ class StaticRuntime:
         await self._broker.publish(topic, message, data)
 
     async def forget(self, cid: str) -> None:
+        pass
+
+    def push(self, cid: str, push: Push) -> None:
         pass

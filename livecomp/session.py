@@ -2,9 +2,10 @@
 
 The key idea: the session is the page's transport side only. It checks the
 Origin and the join token, mounts the page, and then, for each client frame,
-asks the page's ``PageActor`` for a turn and answers in it (patches, then the
-ack or the ``err``); the actor runs every other turn (timers, messages,
-broadcasts) itself. Client frames are handled by the task reading the
+asks the page's ``PageActor`` for a turn and answers in it (patches, the
+events pushed to the client's hooks, then the ack or the ``err``); the actor
+runs every other turn (timers, messages, broadcasts) itself and hands each
+turn's patches and pushes to the outbox. Client frames are handled by the task reading the
 socket, without a queue hop. Replies go through a bounded outbox that the
 task which ran the turn sends as one frame; a client that cannot keep up is
 closed with ``SLOW_CLIENT`` instead of growing memory.

@@ -1,7 +1,8 @@
 """The Jinja2 environment components render with, and the safe-HTML helpers.
 
 Autoescape is always on: state rendered into a template is escaped unless the
-code marks it raw, visibly, with ``raw()`` or Jinja's ``|safe``.
+code marks it raw, visibly, with ``raw()`` or Jinja's ``|safe``. Every
+template sees ``js``, the JS command builder (``livecomp.commands``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from functools import lru_cache
 
 from jinja2 import Environment, StrictUndefined, Template, meta
 from markupsafe import Markup, escape
+
+from livecomp.commands import js
 
 __all__ = ["Markup", "compile_template", "escape", "raw", "template_names"]
 
@@ -22,6 +25,7 @@ _environment = Environment(
     auto_reload=False,
     cache_size=0,
 )
+_environment.globals["js"] = js
 
 
 @lru_cache(maxsize=1024)

@@ -11,7 +11,7 @@ from livecomp import Component, LocalBroker, on_message
 from livecomp.actor import PageActor
 from livecomp.component import PageContext
 from livecomp.page import LivePage
-from livecomp.protocol import Patch
+from livecomp.protocol import Patch, Push
 
 
 class Log(BaseModel):
@@ -48,8 +48,8 @@ class Harness:
             overflow=self.overflows.append,
         )
 
-    def take(self, patches: Sequence[Patch]) -> None:
-        self.patches.extend(patches)
+    def take(self, replies: Sequence[Patch | Push]) -> None:
+        self.patches.extend(reply for reply in replies if isinstance(reply, Patch))
 
     async def send(self) -> None:
         self.sends += 1

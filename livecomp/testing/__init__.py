@@ -17,7 +17,8 @@ Example:
         await page.submit("form", {"zone": "Asia/Tokyo"})
     ```
 
-Modules: ``client`` (``LiveTestClient``: reading and acting), ``reply``
+Modules: ``client`` (``LiveTestClient``: reading and acting), ``bindings``
+(clicks, keys, focus: the element and window bindings), ``reply``
 (what the server answered), ``socket`` (the in-memory ASGI websocket),
 ``document`` (the page as the browser has it), ``app`` (the app under test:
 resolving it, its lifespan, its failure log), ``formdata`` (the FormData

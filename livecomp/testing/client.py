@@ -20,15 +20,16 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from livecomp.component import Component
 from livecomp.dom import Element
-from livecomp.names import BINDINGS, VALUE_PREFIX
+from livecomp.names import BINDINGS
 from livecomp.ops import Op
-from livecomp.protocol import Ack, Err, ErrorCode, Patch, Render, ServerMessage
+from livecomp.protocol import Ack, Err, ErrorCode, Patch, Push, Render, ServerMessage
 from livecomp.server import LiveApp
 from livecomp.session import LiveSession
 from livecomp.testing.app import Lifespan, get_page, resolve
+from livecomp.testing.bindings import BindingActions
 from livecomp.testing.document import apply_message, assert_rendered, read_document
 from livecomp.testing.formdata import check_submitter, find_form, serialize_form
-from livecomp.testing.nodes import closest, closest_cid, select
+from livecomp.testing.nodes import closest_cid, select
 from livecomp.testing.reply import LiveEventError, Reply
 from livecomp.testing.socket import MemorySocket, socket_scope
 
@@ -38,7 +39,7 @@ TEST_HOST = "testserver"
 TEST_ORIGIN = "http://testserver"
 
 
-class LiveTestClient:
+class LiveTestClient(BindingActions):
     """Open the live page at ``path`` of an app and drive it as a browser would.
 
     Args:
@@ -86,6 +87,9 @@ class LiveTestClient:
         self.dom: Element | None = None
         #: Every message the server sent, in order.
         self.received: list[ServerMessage] = []
+        #: Every event pushed to the page's hooks (``push_event``), in order:
+        #: ``(event, data)``.
+        self.pushed: list[tuple[str, Any]] = []
         #: The last reply (event, settle, next patch).
         self.last = Reply()
         self._ref = 0
@@ -227,20 +231,8 @@ class LiveTestClient:
         return self.last.ops
 
     # --- acting -------------------------------------------------------------
-
-    async def click(self, selector: str, *, check: bool = True) -> Reply:
-        """Click the element ``selector`` matches, as the browser client would."""
-        binding = BINDINGS["click"]
-        target = closest(select(self.html, selector), binding)
-        if target is None:
-            raise LookupError(f"{selector!r} matches no element with {binding}, nor inside one")
-        values = {
-            name[len(VALUE_PREFIX) :]: value or ""
-            for name, value in target.attributes.items()
-            if name.startswith(VALUE_PREFIX)
-        }
-        event = target.attributes[binding] or ""
-        return await self.send_event(event, values, cid=closest_cid(target), check=check)
+    # (click, keydown, focus and the other element and window bindings:
+    # BindingActions, in bindings.py)
 
     async def submit(
         self,
@@ -386,6 +378,8 @@ class LiveTestClient:
         assert self.dom is not None
         for message in messages:
             apply_message(self.dom, message)
+            if isinstance(message, Push):
+                self.pushed.append((message.event, message.data))
         self.received.extend(messages)
 
     def _check(self) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
+from livecomp.names import ERROR_EVENT, JOINED_EVENT
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
 
 BUNDLE = Path(__file__).resolve().parents[2] / "livecomp" / "js" / "dist" / "live.js"
@@ -886,4 +887,78 @@ def test_a_heartbeat_without_pong_drops_the_socket_and_reconnects(live: Page) ->
     live.wait_for_function("window.sockets.length === 2", timeout=3000)
     assert sum(1 for m in sent(live) if m["t"] == "ping") == 0  # the new socket's
     join(live)
+    assert body_classes(live) == ["live-connected"]
+
+
+# Answers, errors and the document events of the socket.
+
+
+def record_document_events(page: Page) -> None:
+    """Collect the details of JOINED_EVENT and ERROR_EVENT in window.seen."""
+    page.evaluate(
+        """([joined, error]) => {
+            window.seen = [];
+            document.addEventListener(joined, (e) => window.seen.push([e.type, e.detail]));
+            document.addEventListener(error, (e) => window.seen.push([e.type, e.detail]));
+        }""",
+        [JOINED_EVENT, ERROR_EVENT],
+    )
+
+
+def seen(page: Page) -> list[list[Any]]:
+    events: list[list[Any]] = page.evaluate("window.seen")
+    return events
+
+
+@pytest.mark.parametrize("code", ["invalid_payload", "rate_limited"])
+def test_an_err_answering_one_event_leaves_the_page_as_it_is(live: Page, code: str) -> None:
+    join(live)
+    live.click("#inc")
+    deliver(live, {"t": "err", "ref": 1, "code": code, "event": "inc", "reason": "no"})
+    assert body_classes(live) == ["live-connected"]
+    assert live.get_attribute("#inc", "class") is None
+
+
+def test_a_handler_error_shows_live_error_until_the_next_ack(live: Page) -> None:
+    join(live)
+    live.click("#inc")
+    deliver(live, {"t": "err", "ref": 1, "code": "handler_error", "event": "inc", "reason": "x"})
+    assert body_classes(live) == ["live-error"]
+    live.click("#inc")
+    deliver(live, {"t": "ack", "ref": 2})
+    assert body_classes(live) == ["live-connected"]
+
+
+def test_every_join_dispatches_joined_saying_whether_it_is_a_rejoin(live: Page) -> None:
+    record_document_events(live)
+    join(live)
+    assert seen(live) == [[JOINED_EVENT, {"rejoin": False}]]
+    shut(live, 1011)
+    live.wait_for_function("window.sockets.length === 2", timeout=2000)
+    join(live)
+    assert seen(live) == [[JOINED_EVENT, {"rejoin": False}], [JOINED_EVENT, {"rejoin": True}]]
+
+
+def test_every_err_dispatches_error_with_the_message(live: Page) -> None:
+    join(live)
+    record_document_events(live)
+    errors = [
+        {"t": "err", "ref": None, "code": "malformed", "event": None, "reason": "bad frame"},
+        {"t": "err", "ref": 1, "code": "invalid_payload", "event": "inc", "reason": "by: no"},
+    ]
+    live.click("#inc")
+    deliver(live, errors)
+    assert seen(live) == [[ERROR_EVENT, error] for error in errors]
+
+
+def test_a_push_without_hooks_is_ignored(live: Page) -> None:
+    join(live)
+    deliver(
+        live,
+        [
+            {"t": "push", "event": "points", "data": [1, 2]},
+            {"t": "patch", "cid": "c0", "ops": [["text", [0, 0], "#text", "after"]]},
+        ],
+    )
+    assert "<p>after</p>" in root_html(live)
     assert body_classes(live) == ["live-connected"]

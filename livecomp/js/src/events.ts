@@ -1,13 +1,14 @@
 /**
- * Click bindings and loading classes.
+ * What every binding shares: loading classes, the component an element
+ * belongs to, its `live-value-*` payload, and sending one event.
  *
- * One listener on the document serves every `live-click`, so elements that
- * patches add need no wiring. An element keeps its `live-*-loading` class
- * until the server acks (or refuses) every event it raised.
+ * An element keeps its `live-*-loading` class until the server acks (or
+ * refuses) every event it raised; several in flight at once are counted.
  */
 
-import { BINDINGS, CID, LOADING_SUFFIX, VALUE_PREFIX } from "./names";
-import type { EventValue } from "./protocol";
+import { runBinding } from "./commands";
+import { CID, LOADING_SUFFIX, VALUE_PREFIX } from "./names";
+import type { EventValue, Payload } from "./protocol";
 import type { LiveSocket } from "./socket";
 
 interface Loading {
@@ -64,19 +65,69 @@ export function liveValues(el: Element): EventValue {
   return value;
 }
 
-function elementOf(target: EventTarget | null): Element | null {
+/** The element an event target is, or the element holding a text node target. */
+export function elementOf(target: EventTarget | null): Element | null {
   if (target instanceof Element) return target;
   return target instanceof Node ? target.parentElement : null;
 }
 
-export function installClicks(socket: LiveSocket): void {
-  document.addEventListener("click", (event) => {
-    const el = elementOf(event.target)?.closest(`[${BINDINGS.click}]`);
-    const cid = el ? componentOf(el) : null;
-    if (!el || cid === null) return;
-    // A bound link is a control, not a way to leave the page.
-    if (el instanceof HTMLAnchorElement) event.preventDefault();
-    const done = markLoading(el, loadingClass(BINDINGS.click));
-    if (!socket.push(el, cid, el.getAttribute(BINDINGS.click) ?? "", liveValues(el), [el], done)) done();
+const warned = new WeakMap<Element, Set<string>>();
+
+/** Warn once per element about one attribute value, however often it is used. */
+export function warnOnce(el: Element, attr: string, why: string): void {
+  const value = `${attr}=${JSON.stringify(el.getAttribute(attr))}`;
+  let seen = warned.get(el);
+  if (!seen) warned.set(el, (seen = new Set()));
+  if (seen.has(value)) return;
+  seen.add(value);
+  console.warn(`livecomp: ${value} on <${el.localName}> ${why}`, el);
+}
+
+/**
+ * Send the event `el`'s `binding` names, inside `el`'s component, marking
+ * `el` with the binding's loading class until it is answered. `sources` are
+ * the controls whose values the event carries; `settled` runs on the answer
+ * (or when the socket drops). Returns false, sending nothing, while the
+ * socket is not joined or `el` is in no component.
+ */
+export function push(
+  socket: LiveSocket,
+  el: Element,
+  binding: string,
+  value: EventValue,
+  sources: Iterable<Element>,
+  event = el.getAttribute(binding) ?? "",
+  settled?: () => void,
+): boolean {
+  // A binding whose value is a list of JS commands runs them here; only its
+  // `push` commands reach the server, each as an event of its own.
+  let sent = false;
+  const commands = runBinding(el, event, (name, extra, target) => {
+    if (send(socket, el, target, binding, name, { ...value, ...extra }, sources, settled)) sent = true;
   });
+  if (commands) return sent;
+  return send(socket, el, el, binding, event, value, sources, settled);
+}
+
+/** One event to the component of `target`; `el` carries the loading class. */
+function send(
+  socket: LiveSocket,
+  el: Element,
+  target: Element,
+  binding: string,
+  event: string,
+  value: Payload,
+  sources: Iterable<Element>,
+  settled?: () => void,
+): boolean {
+  const cid = componentOf(target);
+  if (cid === null) return false;
+  const done = markLoading(el, loadingClass(binding));
+  const answered = (): void => {
+    done();
+    settled?.();
+  };
+  if (socket.push(target, cid, event, value, sources, answered)) return true;
+  done();
+  return false;
 }

@@ -1,15 +1,22 @@
 /**
- * Form bindings: `live-change`, `live-submit`, `live-disable-with`.
+ * Form bindings: `live-change`, `live-submit`, `live-disable-with`,
+ * `live-auto-recover`, `live-trigger-action` (and `live-feedback-for`, in
+ * feedback.ts).
  *
  * A form event carries the whole form, serialised by the browser's own
  * FormData rules (disabled and unchecked controls left out, the submitter
- * included), so what the server sees is what a plain submit would post.
+ * included), so what the server sees is what a plain submit would post. A
+ * change is rate limited by the control the user changed and serialised when
+ * it goes out, never before; a submit first sends the changes its controls
+ * hold back, so the server sees every keystroke, in order, before the submit.
  */
 
-import { componentOf, loadingClass, markLoading } from "./events";
+import { componentOf, push } from "./events";
+import { installFeedback } from "./feedback";
 import { isControl } from "./inputs";
-import { BINDINGS, DISABLE_WITH } from "./names";
+import { AUTO_RECOVER, BINDINGS, DISABLE_WITH, ERROR_EVENT, JOINED_EVENT, TRIGGER_ACTION } from "./names";
 import type { EventValue } from "./protocol";
+import { flushPending, limit } from "./ratelimit";
 import type { LiveSocket } from "./socket";
 
 /**
@@ -74,34 +81,117 @@ function disableWith(form: HTMLFormElement): () => void {
   };
 }
 
-function pushForm(socket: LiveSocket, form: HTMLFormElement, binding: string, value: EventValue): void {
-  const cid = componentOf(form);
-  if (cid === null) return;
-  const done = markLoading(form, loadingClass(binding));
+/**
+ * Send a form event; a submit disables its `live-disable-with` buttons until
+ * answered. Returns whether it went out.
+ */
+function pushForm(
+  socket: LiveSocket,
+  form: HTMLFormElement,
+  binding: string,
+  value: EventValue,
+  event = form.getAttribute(binding) ?? "",
+  settled?: () => void,
+): boolean {
   let restore = (): void => {};
-  const settled = (): void => {
-    done();
+  const answered = (): void => {
     restore();
+    settled?.();
   };
-  if (!socket.push(form, cid, form.getAttribute(binding) ?? "", value, form.elements, settled)) {
-    done();
-    return;
-  }
   // Disabled only once the event is out, so FormData saw the buttons.
+  if (!push(socket, form, binding, value, form.elements, event, answered)) return false;
   if (binding === BINDINGS.submit) restore = disableWith(form);
+  return true;
+}
+
+/**
+ * `live-trigger-action`: once the server has acked the submit `event` (and
+ * still renders the attribute: its reply may add or remove it), submit
+ * `form` for real to its action, past the live handler. An `err` naming the
+ * event, or a dropped socket, cancels it.
+ */
+function triggerAction(socket: LiveSocket, form: HTMLFormElement, event: string): () => void {
+  let refused = false;
+  const onError = (error: Event): void => {
+    if ((error as CustomEvent<{ event?: unknown } | null>).detail?.event === event) refused = true;
+  };
+  document.addEventListener(ERROR_EVENT, onError);
+  // The socket runs `settled` inside the frame that answered; the err (if
+  // any) and the state it leaves are known once that frame is done.
+  return () =>
+    queueMicrotask(() => {
+      document.removeEventListener(ERROR_EVENT, onError);
+      if (!refused && socket.state === "connected" && form.isConnected && form.hasAttribute(TRIGGER_ACTION)) {
+        // The prototype's: a control named "submit" shadows form.submit.
+        HTMLFormElement.prototype.submit.call(form);
+      }
+    });
+}
+
+/** The event `form` re-sends after a reconnect, or null. */
+function recoveryEvent(form: HTMLFormElement): string | null {
+  if (!form.id) return null;
+  const event = form.getAttribute(AUTO_RECOVER) || form.getAttribute(BINDINGS.change);
+  return event && event !== "ignore" ? event : null;
+}
+
+/**
+ * `live-auto-recover`: after a reconnect, every form with an id re-sends
+ * what it held through its change event, or the event the attribute names
+ * (nothing for `ignore`), so a server that lost its state catches up with
+ * the user. What it held is read when the socket dropped, and again on every
+ * input until the rejoin: the rejoin render may already have set the
+ * controls to what a forgetful server rendered.
+ */
+function installRecovery(socket: LiveSocket): void {
+  const heldAtDrop = new WeakMap<HTMLFormElement, EventValue>();
+  const hold = (form: HTMLFormElement): void => {
+    if (socket.state !== "connected" && recoveryEvent(form)) heldAtDrop.set(form, serializeForm(form));
+  };
+  const forms = (): HTMLFormElement[] =>
+    Array.from(socket.container.querySelectorAll("form[id]")).filter((el) => el instanceof HTMLFormElement);
+  // The socket shows every drop on <body> (a state class) before anything re-renders.
+  new MutationObserver(() => forms().forEach(hold)).observe(document.body, {
+    attributes: true,
+    attributeFilter: ["class"],
+  });
+  document.addEventListener("input", (event) => {
+    const target = event.target;
+    if (isControl(target) && target.form) hold(target.form);
+  });
+  document.addEventListener(JOINED_EVENT, (event) => {
+    if ((event as CustomEvent<{ rejoin?: unknown } | null>).detail?.rejoin !== true) return;
+    for (const form of forms()) {
+      const name = recoveryEvent(form);
+      const value = heldAtDrop.get(form) ?? serializeForm(form);
+      heldAtDrop.delete(form);
+      if (name) pushForm(socket, form, BINDINGS.change, value, name);
+    }
+  });
 }
 
 export function installForms(socket: LiveSocket): void {
+  installFeedback(socket.container);
   document.addEventListener("input", (event) => {
     const target = event.target;
     const form = isControl(target) ? target.form : target instanceof Element ? target.closest("form") : null;
-    if (form?.hasAttribute(BINDINGS.change)) pushForm(socket, form, BINDINGS.change, serializeForm(form));
+    if (!form?.hasAttribute(BINDINGS.change) || componentOf(form) === null) return;
+    limit(isControl(target) ? target : form, BINDINGS.change, () =>
+      pushForm(socket, form, BINDINGS.change, serializeForm(form)),
+    );
   });
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute(BINDINGS.submit)) return;
     // Even while disconnected: a live form never falls back to a page post.
     event.preventDefault();
-    pushForm(socket, form, BINDINGS.submit, serializeForm(form, event.submitter));
+    flushPending(form.elements);
+    const name = form.getAttribute(BINDINGS.submit) ?? "";
+    const value = serializeForm(form, event.submitter);
+    let settled = (): void => {};
+    if (pushForm(socket, form, BINDINGS.submit, value, name, () => settled())) {
+      settled = triggerAction(socket, form, name);
+    }
   });
+  installRecovery(socket);
 }

@@ -1,16 +1,13 @@
 /**
- * Bootstrap: expose `window.livecomp` and, on a live page, connect.
+ * The self-starting script served at `/live.js`: expose `window.livecomp`
+ * and, on a live page, connect with the hooks of `window.Hooks`.
  *
  * The script also works on a page without `[live-page]` (tests load it to
  * reach applyPatches); it then opens no socket and binds no live events.
+ * Apps that bundle the client import live.ts instead.
  */
 
-import { installClicks } from "./events";
-import { installForms } from "./forms";
-import { installTyping } from "./inputs";
-import { PAGE } from "./names";
-import { applyPatches, PatchMismatch } from "./patch";
-import { LiveSocket, type SocketState } from "./socket";
+import { applyPatches, type Hooks, type LiveSocket, PatchMismatch, type SocketState, startLive, watchTyping } from "./live";
 
 export interface LiveComp {
   applyPatches: typeof applyPatches;
@@ -21,11 +18,15 @@ export interface LiveComp {
   readonly socket: SocketState | null;
   /** Connect now (after ORIGIN_FORBIDDEN stopped it, or to skip a backoff wait). */
   connect(): void;
+  /** Run a JSON list of JS commands as if `el` carried them in a binding. */
+  execJS(el: Element, commands: string): void;
 }
 
 declare global {
   interface Window {
     livecomp: LiveComp;
+    /** The page's client hooks, by the name `live-hook` gives; read when the page starts. */
+    Hooks?: Hooks;
   }
 }
 
@@ -41,20 +42,22 @@ const livecomp: LiveComp = {
   connect() {
     socket?.connect();
   },
+  execJS(el, commands) {
+    socket?.execJS(el, commands);
+  },
 };
 window.livecomp = livecomp;
 // Even without a socket, applyPatches must know what the user typed.
-installTyping();
+watchTyping();
 
 function start(): void {
-  const container = document.querySelector(`[${PAGE}]`);
-  if (!container || socket) return;
-  socket = new LiveSocket(container, () => {
-    livecomp.resyncs++;
+  if (socket) return;
+  socket = startLive({
+    hooks: window.Hooks ?? {},
+    onResync: () => {
+      livecomp.resyncs++;
+    },
   });
-  installClicks(socket);
-  installForms(socket);
-  socket.connect();
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

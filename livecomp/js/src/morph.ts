@@ -7,7 +7,9 @@
  * with morphdom rather than swapped, so the nodes that stay keep their focus,
  * caret and typed input; siblings are matched by the same keys as the server
  * diff (KEY_ATTRS), and template contents, which morphdom never walks, are
- * carried over here.
+ * carried over here. Every change is reported to a PatchObserver (the
+ * DOMPatch around the message being applied), so hooks and JS commands see
+ * each element that is added, changed or removed.
  */
 
 import morphdom from "morphdom";
@@ -15,6 +17,38 @@ import { type Control, hasLiveValue, keepFocus, syncFromMarkup } from "./inputs"
 import { CID, KEY_ATTRS } from "./names";
 
 const HTML_NS = "http://www.w3.org/1999/xhtml";
+
+/**
+ * What a patch or a morph tells the object applying a server message, in
+ * the order it happens. Every call but `added` comes before the change.
+ */
+export interface PatchObserver {
+  /** `node`'s data, attributes or children are about to change. */
+  changing(node: Node): void;
+  /**
+   * `node` and its subtree are about to leave the DOM. Elements for which
+   * `mayReturn` is true (and their subtrees) might be put back elsewhere by
+   * the same morph: their fate is only known at the end.
+   */
+  removing(node: Node, mayReturn?: (el: Element) => boolean): void;
+  /** `node` entered the DOM; `deep`: with a subtree reported nowhere else. */
+  added(node: Node, deep: boolean): void;
+  /** An attrs op has just set or removed `names` on `el`. */
+  attributes(el: Element, names: string[]): void;
+  /** `from` is about to take `to`'s markup; `to` may still be adjusted. */
+  morphing(from: Element, to: Element): void;
+}
+
+function ignore(): void {}
+
+/** The observer of a patch applied outside a live page (tests, the seam). */
+export const NO_OBSERVER: PatchObserver = {
+  changing: ignore,
+  removing: ignore,
+  added: ignore,
+  attributes: ignore,
+  morphing: ignore,
+};
 
 /** Parse `html` as the content of `parent` (a template when there is none). */
 export function parseIn(parent: Node | null, html: string): DocumentFragment {
@@ -142,11 +176,32 @@ function selectedValues(select: HTMLSelectElement): Set<string> {
  * selection instead of taking those of the new markup; their attributes and
  * a textarea's text still follow the markup.
  */
-export function morph(from: Element, to: Element, keep: (control: Control) => boolean): Element {
+export function morph(
+  from: Element,
+  to: Element,
+  keep: (control: Control) => boolean,
+  observer: PatchObserver = NO_OBSERVER,
+): Element {
   const selects: HTMLSelectElement[] = [];
   const keptSelections = new Map<HTMLSelectElement, Set<string>>();
+  // Sloppy markup repeats ids; then nodes are matched by position alone.
+  const getNodeKey = keysAreUnique(from, to) ? keyOf : () => undefined;
+  // An unkeyed node's keyed descendants may be matched again later in the
+  // same morph; a keyed node is only discarded once nothing matched it.
+  const mayReturn = (el: Element): boolean => getNodeKey(el) !== undefined;
+  const onBeforeNodeDiscarded = (node: Node): boolean => {
+    observer.removing(node, getNodeKey(node) === undefined ? mayReturn : undefined);
+    return true;
+  };
+  const onNodeAdded = (node: Node): Node => {
+    // morphdom reports every node of an added subtree, one by one.
+    observer.added(node, false);
+    return node;
+  };
   const onBeforeElUpdated = (fromEl: HTMLElement, toEl: HTMLElement): boolean => {
+    observer.morphing(fromEl, toEl);
     if (sameTree(fromEl, toEl)) return false;
+    observer.changing(fromEl);
     // morphdom walks child nodes only; a template's content is not among them.
     if (fromEl instanceof HTMLTemplateElement && toEl instanceof HTMLTemplateElement) {
       syncAttributes(fromEl, toEl);
@@ -181,10 +236,14 @@ export function morph(from: Element, to: Element, keep: (control: Control) => bo
     }
     return true;
   };
+  if (from.localName !== to.localName) {
+    // morphdom swaps in a new element and moves the children into it.
+    if (from.parentNode) observer.changing(from.parentNode);
+    observer.removing(from, () => true);
+  }
   return keepFocus(() => {
-    // Sloppy markup repeats ids; then nodes are matched by position alone.
-    const getNodeKey = keysAreUnique(from, to) ? keyOf : () => undefined;
-    const result = morphdom(from, to, { getNodeKey, onBeforeElUpdated });
+    const result = morphdom(from, to, { getNodeKey, onBeforeElUpdated, onBeforeNodeDiscarded, onNodeAdded });
+    if (result !== from) observer.added(result, false);
     for (const select of selects) {
       const kept = keptSelections.get(select);
       if (kept) for (const option of select.options) option.selected = kept.has(option.value);

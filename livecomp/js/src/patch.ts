@@ -5,11 +5,12 @@
  * left it. Every op checks what it finds at its target before changing
  * anything; a missing or different target throws PatchMismatch, which the
  * socket answers with a resync. Nothing here guesses its way around a
- * mismatch: a resync is a bug to be counted, not hidden.
+ * mismatch: a resync is a bug to be counted, not hidden. Each change is
+ * reported to the PatchObserver given (see morph.ts) before it is made.
  */
 
 import { type Control, defer, guarded, hasLiveValue, isControl, keepFocus, updateControl } from "./inputs";
-import { morph, parseIn, soleElement } from "./morph";
+import { morph, NO_OBSERVER, type PatchObserver, parseIn, soleElement } from "./morph";
 import { OPAQUE_ELEMENTS } from "./names";
 import type { Check, Op, Path } from "./protocol";
 
@@ -43,6 +44,7 @@ class Step {
     readonly root: Element,
     readonly op: Op,
     readonly index: number,
+    readonly observer: PatchObserver,
   ) {}
 
   fail(problem: string): never {
@@ -86,24 +88,25 @@ class Step {
  * Apply `ops` to the component whose root element is `root`.
  *
  * Throws PatchMismatch at the first op whose target is missing or different;
- * the ops before it stay applied.
+ * the ops before it stay applied (and were reported to `observer`).
  */
-export function applyPatches(root: Element, ops: Op[]): void {
+export function applyPatches(root: Element, ops: Op[], observer: PatchObserver = NO_OBSERVER): void {
   let current = root;
   ops.forEach((op, index) => {
-    current = applyOp(new Step(current, op, index));
+    current = applyOp(new Step(current, op, index, observer));
   });
 }
 
 /** Apply one op; return the component root, which `replace` at `[]` may swap. */
 function applyOp(step: Step): Element {
-  const op = step.op;
+  const { op, observer } = step;
   if (!Array.isArray(op)) step.fail("op is not a list");
   switch (op[0]) {
     case "text": {
       const [, path, check, data] = op;
       const node = step.node(path, check);
       if (!(node instanceof CharacterData)) return step.fail(`expected a text or comment node, found ${describe(node)}`);
+      observer.changing(node);
       if (node.data !== data) node.data = data;
       syncTextarea(node.parentNode);
       break;
@@ -111,6 +114,7 @@ function applyOp(step: Step): Element {
     case "attrs": {
       const [, path, tag, set, removed] = op;
       const el = step.element(path, tag);
+      observer.changing(el);
       // A new value attribute moves an untouched input's caret by itself.
       keepFocus(() => {
         for (const [name, value] of Object.entries(set)) {
@@ -122,13 +126,18 @@ function applyOp(step: Step): Element {
           syncProperty(el, name, null);
         }
       });
+      observer.attributes(el, [...Object.keys(set), ...removed]);
       break;
     }
     case "insert": {
       const [, path, tag, index, html] = op;
       const parent = step.element(path, tag);
       step.position(index, parent.childNodes.length, "index");
-      parent.insertBefore(parseIn(parent, html), parent.childNodes[index] ?? null);
+      const fragment = parseIn(parent, html);
+      const nodes = Array.from(fragment.childNodes);
+      observer.changing(parent);
+      parent.insertBefore(fragment, parent.childNodes[index] ?? null);
+      for (const node of nodes) observer.added(node, true);
       syncTextarea(parent);
       break;
     }
@@ -137,6 +146,8 @@ function applyOp(step: Step): Element {
       const node = step.node(path, check);
       const parent = node.parentNode;
       if (path.length === 0 || !parent) return step.fail("cannot remove the component root");
+      observer.changing(parent);
+      observer.removing(node);
       parent.removeChild(node);
       syncTextarea(parent);
       break;
@@ -151,6 +162,7 @@ function applyOp(step: Step): Element {
       step.expect(child, check);
       // The index `to` counts the children once `child` is taken out.
       const before = parent.childNodes[to >= from ? to + 1 : to] ?? null;
+      observer.changing(parent);
       keepFocus(() => moveChild(parent, child, before));
       syncTextarea(parent);
       break;
@@ -169,7 +181,7 @@ function applyOp(step: Step): Element {
               `got ${fragment.childElementCount} element(s) in ${fragment.childNodes.length} node(s)`,
           );
         }
-        return morph(step.root, replacement, holdGuarded);
+        return morph(step.root, replacement, holdGuarded, observer);
       }
       const only = fragment.firstChild;
       if (
@@ -181,9 +193,13 @@ function applyOp(step: Step): Element {
         // children, which morphdom walks); nothing inside is worth keeping.
         !isOpaque(node.localName.toLowerCase())
       ) {
-        morph(node, only, holdGuarded);
+        morph(node, only, holdGuarded, observer);
       } else if (parent) {
+        const nodes = Array.from(fragment.childNodes);
+        observer.changing(parent);
+        observer.removing(node);
         parent.replaceChild(fragment, node);
+        for (const added of nodes) observer.added(added, true);
         syncTextarea(parent);
       }
       break;

@@ -24,6 +24,9 @@ export type Op = TextOp | AttrsOp | InsertOp | RemoveOp | MoveOp | ReplaceOp;
 /** An event's payload: `live-value-*` attributes, or a serialised form. */
 export type EventValue = Record<string, string | string[]>;
 
+/** What a hook or a JS command may send: any JSON object. */
+export type Payload = Record<string, unknown>;
+
 // Client to server.
 
 export interface JoinMessage {
@@ -36,7 +39,7 @@ export interface EventMessage {
   ref: number;
   cid: string;
   event: string;
-  value: EventValue;
+  value: Payload;
 }
 
 export interface ResyncMessage {
@@ -83,7 +86,14 @@ export interface PongMessage {
   t: "pong";
 }
 
-export type ServerMessage = RenderMessage | PatchMessage | AckMessage | ErrMessage | PongMessage;
+/** An event the server pushed to the page's hooks (`Component.push_event`). */
+export interface PushMessage {
+  t: "push";
+  event: string;
+  data: unknown;
+}
+
+export type ServerMessage = RenderMessage | PatchMessage | AckMessage | ErrMessage | PongMessage | PushMessage;
 
 /**
  * Websocket close codes the server uses (livecomp/protocol.py, generated into

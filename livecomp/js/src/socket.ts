@@ -9,17 +9,30 @@
  * whose `pong` has not come back by the next one means a dead connection,
  * which is dropped and reconnected. A join refused the same way twice in a
  * row stops the client: retrying could not help.
+ *
+ * Each `render` and `patch` is applied inside one DOMPatch, which runs the
+ * page's hooks around it; a `push` goes to the hooks' handleEvent
+ * callbacks. After every join the socket dispatches JOINED_EVENT on the
+ * document, and ERROR_EVENT for every `err`. An `err` that only answers
+ * one event (its payload was invalid, or it came too fast) leaves the page
+ * as it is; any other shows `live-error` on <body> until the next ack.
  */
 
+import { type CommandPush, runBinding } from "./commands";
+import { DOMPatch } from "./dompatch";
+import { componentOf } from "./events";
+import { type HookInstance, HookRegistry, type Hooks } from "./hooks";
 import { flushDeferred, noteLost, noteSent, noteSettled, userOwned } from "./inputs";
 import { morph, parseIn, soleElement } from "./morph";
-import { CID, HEARTBEAT, SOCKET, STATE_CLASSES, TOKEN } from "./names";
+import { CID, ERROR_EVENT, ErrorCode, HEARTBEAT, JOINED_EVENT, SOCKET, STATE_CLASSES, TOKEN } from "./names";
 import { applyPatches } from "./patch";
 import {
+  type AckMessage,
   type ClientMessage,
   CloseCode,
   decodeFrame,
-  type EventValue,
+  type ErrMessage,
+  type Payload,
   type ServerMessage,
 } from "./protocol";
 
@@ -30,15 +43,41 @@ const BACKOFF_BASE_MS = 250;
 const BACKOFF_CAP_MS = 10_000;
 const RELOAD_KEY = "livecomp:token-reload-at";
 const RELOAD_INTERVAL_MS = 30_000;
+/** Error codes that answer one event and say nothing about the page's health. */
+const ANSWERS: readonly string[] = [ErrorCode.INVALID_PAYLOAD, ErrorCode.RATE_LIMITED];
+
+/** How an event ended: its ack, its err, or null when the socket dropped first. */
+export type Settled = (reply: AckMessage | ErrMessage | null) => void;
+
+export interface SocketOptions {
+  /** Client hooks by the name `live-hook` gives (the page script: `window.Hooks`). */
+  hooks?: Hooks;
+  /** Called for every resync the client asks for. */
+  onResync?: () => void;
+}
+
+/** An event the server refused (`reply`), or that never reached it (`reply` null). */
+export class EventRefused extends Error {
+  constructor(
+    readonly reply: ErrMessage | null,
+    message: string,
+  ) {
+    super(message);
+    this.name = "EventRefused";
+  }
+}
 
 export class LiveSocket {
   state: SocketState = "disconnected";
+  /** The page's hooks, mounted once it has joined. */
+  readonly hooks: HookRegistry;
   private ws: WebSocket | null = null;
   private joined = false;
+  private everJoined = false;
   private attempts = 0;
   private retry: ReturnType<typeof setTimeout> | undefined;
   private nextRef = 1;
-  private readonly pending = new Map<number, () => void>();
+  private readonly pending = new Map<number, Settled>();
   /** Components that asked for a resync: their patches wait for the render. */
   private readonly resyncing = new Set<string>();
   private heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -48,8 +87,9 @@ export class LiveSocket {
 
   constructor(
     readonly container: Element,
-    private readonly onResync: () => void,
+    private readonly options: SocketOptions = {},
   ) {
+    this.hooks = new HookRegistry(options.hooks ?? {}, (el, event, payload) => this.pushFrom(el, event, payload));
     this.show("disconnected");
   }
 
@@ -80,9 +120,9 @@ export class LiveSocket {
     el: Element,
     cid: string,
     event: string,
-    value: EventValue,
+    value: Payload,
     sources: Iterable<Element>,
-    done: () => void,
+    done: Settled,
   ): boolean {
     if (!this.joined || !this.container.contains(el)) return false;
     const ref = this.nextRef++;
@@ -90,6 +130,34 @@ export class LiveSocket {
     noteSent(ref, sources);
     this.send({ t: "event", ref, cid, event, value });
     return true;
+  }
+
+  /**
+   * Send `event` with `value` to the component `el` belongs to. Resolves on
+   * the ack; rejects with EventRefused on an `err`, when the socket drops
+   * first, or when it cannot be sent (not joined, no component).
+   */
+  pushFrom(el: Element, event: string, value: Payload): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const cid = componentOf(el);
+      const settled: Settled = (reply) => {
+        if (reply?.t === "ack") resolve();
+        else reject(new EventRefused(reply, reply ? `${reply.code}: ${reply.reason}` : "the connection was lost"));
+      };
+      if (cid === null) reject(new EventRefused(null, "the element is in no live component"));
+      else if (!this.push(el, cid, event, value, [], settled)) reject(new EventRefused(null, "not connected"));
+    });
+  }
+
+  /**
+   * Run a JSON list of JS commands as if `el` carried them in a binding;
+   * a `push` among them sends its event with its `value` alone.
+   */
+  execJS(el: Element, commands: string): void {
+    const push: CommandPush = (event, value, target) => {
+      this.pushFrom(target, event, value).catch(() => {});
+    };
+    if (!runBinding(el, commands, push)) console.warn(`livecomp: not a list of commands: ${commands}`);
   }
 
   private send(message: ClientMessage): void {
@@ -125,15 +193,21 @@ export class LiveSocket {
           this.resync(message.cid, `no element with ${CID}=${JSON.stringify(message.cid)}`);
           break;
         }
+        const dom = new DOMPatch(this.hooks);
         try {
-          applyPatches(el, message.ops);
+          applyPatches(el, message.ops, dom);
         } catch (error) {
           this.resync(message.cid, error instanceof Error ? error.message : String(error));
+        } finally {
+          dom.finish();
         }
         break;
       }
+      case "push":
+        this.hooks.dispatch(message.event, message.data);
+        break;
       case "ack":
-        this.settle(message.ref);
+        this.settle(message.ref, message);
         if (this.state === "error") this.show("connected");
         break;
       case "pong":
@@ -141,8 +215,9 @@ export class LiveSocket {
         break;
       case "err":
         console.error(`livecomp: ${message.code}${message.event ? ` (${message.event})` : ""}: ${message.reason}`);
-        if (message.ref !== null) this.settle(message.ref);
-        this.show("error");
+        if (message.ref !== null) this.settle(message.ref, message);
+        if (!ANSWERS.includes(message.code)) this.show("error");
+        document.dispatchEvent(new CustomEvent(ERROR_EVENT, { detail: message }));
         break;
       default:
         console.warn("livecomp: unknown message", message);
@@ -158,23 +233,41 @@ export class LiveSocket {
     // The first render after a join is the root's, whatever id it now has.
     const el = this.joined ? this.find(cid) : this.container.firstElementChild;
     const next = soleElement(parseIn(el?.parentElement ?? this.container, html));
+    // The hooks that lived through the disconnect, before this join adds any.
+    const survivors = this.joined ? null : this.hooks.instances();
+    const dom = new DOMPatch(this.hooks);
     if (!next) {
       console.error(`livecomp: render of ${cid} is not one element`);
     } else if (el) {
       // Typed input survives a render, as does anything the focused control holds.
-      morph(el, next, (control) => control === document.activeElement || userOwned(control));
+      morph(el, next, (control) => control === document.activeElement || userOwned(control), dom);
     } else if (!this.joined) {
       this.container.append(next);
+      dom.added(next, true);
     } else {
       console.warn(`livecomp: render for unknown component ${cid}`);
     }
-    if (!this.joined) {
-      this.joined = true;
-      this.attempts = 0;
-      this.refusedWith = null;
-      this.show("connected");
-      this.startHeartbeat();
-    }
+    // Joined before any hook mounts, so a hook may push from `mounted`.
+    if (survivors) this.markJoined();
+    dom.finish();
+    if (survivors) this.announceJoin(survivors);
+  }
+
+  private markJoined(): void {
+    this.joined = true;
+    this.attempts = 0;
+    this.refusedWith = null;
+    this.show("connected");
+    this.startHeartbeat();
+  }
+
+  /** Mount the page's hooks, tell those that lived through a disconnect, say so. */
+  private announceJoin(survivors: Set<HookInstance>): void {
+    const rejoin = this.everJoined;
+    this.everJoined = true;
+    this.hooks.mountAll(this.container);
+    if (rejoin) this.hooks.each("reconnected", survivors);
+    document.dispatchEvent(new CustomEvent(JOINED_EVENT, { detail: { rejoin } }));
   }
 
   private startHeartbeat(): void {
@@ -199,28 +292,30 @@ export class LiveSocket {
 
   private resync(cid: string, reason: string): void {
     console.warn(`livecomp: resync ${cid}: ${reason}`);
-    this.onResync();
+    this.options.onResync?.();
     this.resyncing.add(cid);
     this.send({ t: "resync", cid, reason });
   }
 
-  private settle(ref: number): void {
+  private settle(ref: number, reply: AckMessage | ErrMessage): void {
     const done = this.pending.get(ref);
     this.pending.delete(ref);
     noteSettled(ref);
-    done?.();
+    done?.(reply);
     flushDeferred();
   }
 
   private closed(code: number): void {
     clearInterval(this.heartbeat);
+    const wasJoined = this.joined;
     this.ws = null;
     this.joined = false;
     this.resyncing.clear();
     noteLost();
     const dropped = [...this.pending.values()];
     this.pending.clear();
-    for (const done of dropped) done();
+    for (const done of dropped) done(null);
+    if (wasJoined) this.hooks.each("disconnected");
     if (code === CloseCode.ORIGIN_FORBIDDEN) {
       console.error("livecomp: this page's origin may not open the live socket");
       this.show("error");
