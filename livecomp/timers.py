@@ -68,6 +68,11 @@ class Interval:
         self._handle = loop.call_at(self._next, self._tick)
         owner.add(self)
 
+    @property
+    def due(self) -> float:
+        """When the next delivery falls due, in the event loop's clock."""
+        return self._next
+
     def _tick(self) -> None:
         if not self.pending:
             self.pending = True

@@ -17,7 +17,7 @@ async def test_an_aligned_interval_falls_due_just_after_a_wall_clock_boundary() 
     owner: set[object] = set()
     timer = Interval(owner, 1.0, True, lambda fired: None)
     try:
-        due = wall_time_of(timer._next)
+        due = wall_time_of(timer.due)
         assert abs(due % 1.0 - ALIGN_SLACK) < 0.002
         assert 0 < due - time.time() <= 1.0 + ALIGN_SLACK
     finally:
@@ -30,11 +30,11 @@ async def test_an_interval_re_arms_from_its_schedule_not_from_when_it_ran() -> N
     owner: set[object] = set()
 
     def fire(timer: Interval) -> None:
-        fired.append(timer._next)
+        fired.append(timer.due)
         timer.pending = False
 
     timer = Interval(owner, 0.1, False, fire)
-    first = timer._next
+    first = timer.due
     while len(fired) < 3:
         await asyncio.sleep(0.01)
     timer.cancel()
