@@ -5,10 +5,12 @@ Usage, from the repository root::
     .venv/bin/python -m bench              # the full run, about three minutes
     .venv/bin/python -m bench --quick      # fewer events, shorter loads, about a minute
     .venv/bin/python -m bench --markdown   # the tables again as markdown
-    .venv/bin/python -m bench --no-clocks  # the scenarios table only
+    .venv/bin/python -m bench --no-clocks  # no clocks section
 
-Progress goes to stderr; the tables go to stdout: the scenarios, then the
-ticking clocks (``bench.clocks``).
+Progress goes to stderr; the tables go to stdout: the scenarios, where one
+event's server CPU goes (``bench.cpusplit``, ``bench.profile``), where an
+idle page's memory goes (``bench.memsplit``), then the ticking clocks
+(``bench.clocks``).
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ import time
 from dataclasses import dataclass
 
 from bench import clocks
+from bench.client_size import describe_client_size
+from bench.cpusplit import measure_split, steady_heap
 from bench.idle import IdleMemory, measure_idle
 from bench.inprocess import measure_server
 from bench.load import LoadResult, run_load
+from bench.memsplit import measure_memory_split
 from bench.process import ServerProcess
-from bench.report import Report, ScenarioResult
+from bench.report import CpuSplitReport, MemorySplitReport, Report, ScenarioResult, Table
 from bench.scenarios import SCENARIOS, Scenario
 from bench.serve import raise_fd_limit
 
@@ -46,6 +51,13 @@ class Settings:
     idle_warm_pages: int
     mounts: int
     clocks: clocks.ClockSettings
+    #: Events of the in-process CPU split (``bench.cpusplit``).
+    split_events: dict[str, int]
+    #: Idle pages of the memory split, on a server tracing allocations.
+    traced_pages: dict[str, int]
+    traced_warm_pages: int
+    #: Pages whose cached trees are measured (``bench.memsplit --trees``).
+    trees: dict[str, int]
 
 
 FULL = Settings(
@@ -61,6 +73,12 @@ FULL = Settings(
     idle_warm_pages=20,
     mounts=5,
     clocks=clocks.FULL,
+    split_events={"thermostat": 3_000, "table-1000": 200, "table-1000-rows": 3_000},
+    # Tracing slows every allocation: a table page mounts 1,000 rows twice
+    # (the GET and the join). Per-page costs are the same for few pages.
+    traced_pages={"thermostat": 200, "table-1000": 2, "table-1000-rows": 2},
+    traced_warm_pages=2,
+    trees={"thermostat": 200, "table-1000": 8, "table-1000-rows": 50},
 )
 QUICK = Settings(
     events={"thermostat": 300, "table-1000": 30, "table-1000-rows": 300},
@@ -72,6 +90,10 @@ QUICK = Settings(
     idle_warm_pages=5,
     mounts=2,
     clocks=clocks.QUICK,
+    split_events={"thermostat": 300, "table-1000": 20, "table-1000-rows": 300},
+    traced_pages={"thermostat": 30, "table-1000": 1, "table-1000-rows": 1},
+    traced_warm_pages=1,
+    trees={"thermostat": 20, "table-1000": 2, "table-1000-rows": 5},
 )
 
 
@@ -90,6 +112,11 @@ async def run(settings: Settings, scenarios: list[Scenario], *, load: bool, idle
         f"Python {platform.python_version()}, {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.2f} at start (the machine is shared)"
     ]
+    if steady_heap():
+        details.append(
+            "in-process timings keep freed memory in the heap (glibc mallopt), as a busy "
+            "server's heap does: see bench.cpusplit"
+        )
 
     for scenario in scenarios:
         events = settings.events[scenario.name]
@@ -105,6 +132,9 @@ async def run(settings: Settings, scenarios: list[Scenario], *, load: bool, idle
             f"({timing.components:,} component{'s' if timing.components > 1 else ''}); "
             f"a fresh mount to full HTML {timing.mount_us / 1e3:,.1f} ms"
         )
+        split_events = settings.split_events[scenario.name]
+        progress(f"in-process CPU split: {scenario.name}, {split_events} events")
+        results[scenario.name].split = await measure_split(scenario, split_events)
 
     if load:
         with ServerProcess() as server:
@@ -120,6 +150,7 @@ async def run(settings: Settings, scenarios: list[Scenario], *, load: bool, idle
                     duration=settings.load_seconds,
                     warmup=settings.load_warmup,
                     server=server.probe,
+                    profile=True,
                 )
                 progress(f"load: {scenario.name}, 1 client, {settings.single_seconds:g} s")
                 one = await run_load(
@@ -155,6 +186,17 @@ async def run(settings: Settings, scenarios: list[Scenario], *, load: bool, idle
                 else:
                     results[scenario.name].idle_deflate = memory
                 details.append(_describe_idle(scenario, memory))
+            traced = settings.traced_pages[scenario.name]
+            progress(
+                f"memory split: {scenario.name}, {traced} pages on a tracing server, "
+                f"{settings.trees[scenario.name]} cached trees"
+            )
+            results[scenario.name].memory = await measure_memory_split(
+                scenario,
+                pages=traced,
+                warm_pages=settings.traced_warm_pages,
+                tree_count=settings.trees[scenario.name],
+            )
         deflate = next((r.idle_deflate for r in results.values() if r.idle_deflate), None)
         if deflate is not None:
             answer = deflate.extensions
@@ -163,13 +205,14 @@ async def run(settings: Settings, scenarios: list[Scenario], *, load: bool, idle
                 + (f"negotiates it by default (answered {answer!r})" if answer else "declined it")
             )
 
+    details.append(describe_client_size())
     details.append(f"load average {os.getloadavg()[0]:.2f} at end")
     return Report([results[s.name] for s in scenarios], details)
 
 
 def _describe_load(scenario: Scenario, result: LoadResult) -> str:
     cpu, share = result.server_cpu_us_per_event, result.server_cpu_share
-    if cpu is None or share is None:
+    if cpu is None or share is None or cpu <= 0:
         server = "server CPU unknown"
     else:
         # What one full core would sustain at this cost: comparable across
@@ -219,16 +262,15 @@ def main() -> None:
     if not args.no_clocks:
         ticking = asyncio.run(clocks.measure_section(settings.clocks, progress))
     progress("done")
-    print(report.plain())
+    tables: list[Table] = [report, CpuSplitReport(report.results)]
+    if not args.no_idle:
+        tables.append(MemorySplitReport(report.results))
     if ticking is not None:
-        print()
-        print(ticking.plain())
+        tables.append(ticking)
+    print("\n\n".join(table.plain() for table in tables))
     if args.markdown:
         print()
-        print(report.markdown())
-        if ticking is not None:
-            print()
-            print(ticking.markdown())
+        print("\n\n".join(table.markdown() for table in tables))
 
 
 if __name__ == "__main__":

@@ -48,8 +48,7 @@ async def http_get(base: str, path: str) -> bytes:
         reader, writer = await asyncio.open_connection(host, port)
         try:
             writer.write(
-                f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
-                "Connection: close\r\n\r\n".encode()
+                f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nConnection: close\r\n\r\n".encode()
             )
             await writer.drain()
             response = await reader.read()  # Connection: close ends the body

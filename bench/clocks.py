@@ -253,9 +253,7 @@ async def measure_clocks(
         gc_after = await _gc_totals(base)
         earlier = await gc_before
         gc = gc_after.since(earlier) if gc_after and earlier else None
-        parts = [
-            TickStats.from_json(await _read_json(child, grace + 60)) for child in children
-        ]
+        parts = [TickStats.from_json(await _read_json(child, grace + 60)) for child in children]
     finally:
         await _stop(children)
     merged = TickStats(pages=0, start=start, duration=setup.seconds)

@@ -6,21 +6,27 @@ flight and the latency is what one user would see under that load. The run
 has a warm-up, after which every ack that arrives inside the measured
 window counts. The server's CPU time over that window is read by
 PID, and so is this process's own, which tells whether the server or the
-load generator was the bottleneck.
+load generator was the bottleneck. With ``profile``, the server's sampler
+(``bench.profile``) runs over the same window, and its garbage collector's
+time in it is read too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import json
+import math
 import time
 from dataclasses import dataclass, field
 
 from websockets.exceptions import ConnectionClosed
 
-from bench.client import ClientError, LiveClient, close_all, open_pages
+from bench.client import ClientError, LiveClient, close_all, http_get, open_pages
 from bench.process import Probe
+from bench.profile import PROFILE_ROUTE, CpuProfile
 from bench.scenarios import Scenario
+from bench.serve import GC_ROUTE
 from bench.stats import median, percentile
 
 #: Hard cap on events per run, in addition to the time bound.
@@ -40,6 +46,13 @@ class LoadResult:
     latencies: list[float] = field(repr=False)
     server_cpu_s: float | None
     client_cpu_s: float
+    #: Where the server's CPU went (only when asked for), sampled from just
+    #: before the clients started to just after they stopped.
+    profile: CpuProfile | None = None
+    #: The server's CPU seconds over the sampled time.
+    profiled_cpu_s: float | None = None
+    #: CPU seconds the server spent collecting garbage over the sampled time.
+    profiled_gc_s: float | None = None
 
     @property
     def events_per_s(self) -> float:
@@ -73,6 +86,47 @@ class LoadResult:
         """This process's CPU time over wall time: near 1.0 means it was the bottleneck."""
         return self.client_cpu_s / self.seconds if self.seconds else 0.0
 
+    def split_us(self, category: str) -> float | None:
+        """Server CPU µs per event in one of the profile's categories: its
+        share of the samples times the window's CPU per event, less the
+        sampler's own share (its samples cannot see it)."""
+        profile = self.profile
+        if profile is None or not profile.total:
+            return None
+        return profile.share(category) * self.profiled_cpu_us_per_event
+
+    def _profiled_share(self, seconds: float | None) -> float:
+        """``seconds`` as a fraction of the server's CPU over the sampled time."""
+        cpu = self.profiled_cpu_s
+        return seconds / cpu if seconds is not None and cpu else math.nan
+
+    @property
+    def sampler_share(self) -> float:
+        """The sampler's own time over the server's CPU while it sampled."""
+        return self._profiled_share(self.profile.handler_seconds if self.profile else None)
+
+    @property
+    def gc_share(self) -> float:
+        """Garbage collection's time over the server's CPU while sampled."""
+        return self._profiled_share(self.profiled_gc_s)
+
+    @property
+    def profiled_cpu_us_per_event(self) -> float:
+        """Server CPU µs per event in the window, without the sampler's own time."""
+        cpu = self.server_cpu_us_per_event
+        if cpu is None:
+            return math.nan
+        overhead = self.sampler_share
+        return cpu * (1 - (0.0 if math.isnan(overhead) else min(overhead, 1.0)))
+
+
+async def _gc_seconds(base: str) -> float | None:
+    """The server's CPU seconds collecting garbage so far (None if it did not say)."""
+    try:
+        return float(sum(json.loads(await http_get(base, GC_ROUTE))["cpu_seconds"]))
+    except (ClientError, OSError, TimeoutError, ValueError, TypeError, KeyError):
+        return None
+
 
 def _cpu_seconds(process: Probe | None) -> float | None:
     return process.cpu_seconds() if process is not None else None
@@ -87,8 +141,10 @@ async def run_load(
     warmup: float,
     compression: str | None = None,
     server: Probe | None = None,
+    profile: bool = False,
 ) -> LoadResult:
-    """Drive ``clients`` joined pages of ``scenario`` for ``warmup + duration`` seconds."""
+    """Drive ``clients`` joined pages of ``scenario`` for ``warmup + duration`` seconds;
+    with ``profile``, sample the server's CPU over the measured window."""
     pages = await open_pages(
         base, scenario.route, clients, compression=compression, target_tag=scenario.target_tag
     )
@@ -96,9 +152,7 @@ async def run_load(
     latencies: list[float] = []
     errors = 0
     now = time.perf_counter
-    start = now()
-    window_start = start + warmup
-    window_end = window_start + duration
+    window_start = window_end = math.inf  # set once the clients start
 
     async def drive(page: LiveClient) -> None:
         nonlocal errors
@@ -124,9 +178,22 @@ async def run_load(
             if window_start <= ended <= window_end:
                 latencies.append(ended - began)
 
-    tasks = [asyncio.create_task(drive(p)) for p in pages]
+    cpu_profile: CpuProfile | None = None
+    gc0 = gc1 = profiled0 = profiled1 = None
+    tasks: list[asyncio.Task[None]] = []
     done: set[asyncio.Task[None]] = set()
     try:
+        if profile:
+            # Sampling starts before the clients do and stops once they
+            # have: a request to the server waits behind the events in
+            # flight, and could outlast a window under load. The samples'
+            # shares are applied to the CPU per event of the measured window.
+            gc0 = await _gc_seconds(base)
+            await http_get(base, f"{PROFILE_ROUTE}/start")
+            profiled0 = _cpu_seconds(server)
+        window_start = now() + warmup
+        window_end = window_start + duration
+        tasks = [asyncio.create_task(drive(p)) for p in pages]
         # CPU of both processes over exactly the measured window.
         await asyncio.sleep(max(0.0, window_start - now()))
         server_cpu0, client_cpu0 = _cpu_seconds(server), time.process_time()
@@ -138,6 +205,11 @@ async def run_load(
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
+        if profile:
+            stopped = json.loads(await http_get(base, f"{PROFILE_ROUTE}/stop"))
+            profiled1 = _cpu_seconds(server)
+            cpu_profile = CpuProfile.from_json(stopped)
+            gc1 = await _gc_seconds(base)
     finally:
         for task in tasks:
             task.cancel()
@@ -158,4 +230,11 @@ async def run_load(
         latencies=latencies,
         server_cpu_s=server_cpu,
         client_cpu_s=client_cpu1 - client_cpu0,
+        profile=cpu_profile,
+        profiled_cpu_s=_difference(profiled0, profiled1),
+        profiled_gc_s=_difference(gc0, gc1),
     )
+
+
+def _difference(before: float | None, after: float | None) -> float | None:
+    return after - before if before is not None and after is not None else None

@@ -63,9 +63,11 @@ def free_port() -> int:
 class ServerProcess:
     """``python -m bench.serve`` on a free port, for the length of a ``with``."""
 
-    def __init__(self, startup_timeout: float = 30.0) -> None:
+    def __init__(self, startup_timeout: float = 30.0, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.startup_timeout = startup_timeout
+        #: Set in the server's environment on top of this process's own.
+        self.env = dict(env or {})
         self._process: subprocess.Popen[bytes] | None = None
         self._probe: Probe | None = None
 
@@ -86,11 +88,9 @@ class ServerProcess:
         return self._probe
 
     def start(self) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
         # The repository root must be importable (bench, examples).
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p
-        )
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
         self._process = subprocess.Popen(
             [sys.executable, "-m", "bench.serve", "--port", str(self.port)],
             cwd=ROOT,

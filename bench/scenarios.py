@@ -224,4 +224,3 @@ class ClockPage(Component[ClockPageState]):
         except ValueError:
             n = 1
         self.state.n = max(1, min(MAX_CLOCKS, n))
-

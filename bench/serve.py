@@ -10,6 +10,14 @@ it for one GIL, and stops it by PID (SIGTERM, which Hypercorn handles).
 ``GET /bench/gc`` answers the time the server's garbage collector has taken
 so far (``GcTotals`` as JSON): with many pages connected a full collection
 walks every live object, and its pauses show up as lag.
+
+``GET /bench/profile/start`` starts the CPU sampler (``bench.profile``),
+``GET /bench/profile/stop`` stops it and answers its ``CpuProfile`` as JSON,
+and ``GET /bench/profile/stacks`` the last window's stacks, collapsed.
+
+Started with ``BENCH_TRACEMALLOC=N`` in its environment, the server traces
+its allocations from the start and serves ``/bench/memory/mark`` and
+``/bench/memory/split`` (``bench.memsplit``).
 """
 
 from __future__ import annotations
@@ -25,6 +33,8 @@ from typing import Any
 
 from quart import Quart, Response
 
+from bench import memsplit
+from bench.profile import PROFILE_ROUTE, Sampler
 from bench.scenarios import CLOCKS_ROUTE, SCENARIOS, ClockPage
 from livecomp import LiveApp
 from livecomp import serve as livecomp_serve
@@ -49,11 +59,14 @@ GC_ROUTE = "/bench/gc"
 
 @dataclass
 class GcTotals:
-    """Collections and seconds spent collecting, per generation, so far."""
+    """Collections and seconds spent collecting, per generation, so far:
+    wall seconds (what a page waits) and CPU seconds (what they cost, even
+    when other processes took the core meanwhile)."""
 
     collections: list[int] = field(default_factory=lambda: [0, 0, 0])
     seconds: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
     longest: float = 0.0
+    cpu_seconds: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
 
     def since(self, earlier: GcTotals) -> GcTotals:
         """What happened between ``earlier`` and this reading (``longest``: this one's)."""
@@ -61,6 +74,7 @@ class GcTotals:
             [a - b for a, b in zip(self.collections, earlier.collections, strict=True)],
             [a - b for a, b in zip(self.seconds, earlier.seconds, strict=True)],
             self.longest,
+            [a - b for a, b in zip(self.cpu_seconds, earlier.cpu_seconds, strict=True)],
         )
 
 
@@ -70,15 +84,18 @@ class GcClock:
     def __init__(self) -> None:
         self.totals = GcTotals()
         self._started = 0.0
+        self._started_cpu = 0.0
 
     def __call__(self, phase: str, info: dict[str, Any]) -> None:
         if phase == "start":
             self._started = time.perf_counter()
+            self._started_cpu = time.thread_time()
             return
         took = time.perf_counter() - self._started
         generation = int(info["generation"])
         self.totals.collections[generation] += 1
         self.totals.seconds[generation] += took
+        self.totals.cpu_seconds[generation] += time.thread_time() - self._started_cpu
         self.totals.longest = max(self.totals.longest, took)
 
     def reset_longest(self) -> None:
@@ -105,7 +122,25 @@ def create_app(gc_clock: GcClock | None = None) -> Quart:
             return Response(body, content_type="application/json")
 
         app.add_url_rule(GC_ROUTE, "bench_gc", gc_totals)
+    _add_profile_routes(app, Sampler())
     return app
+
+
+def _add_profile_routes(app: Quart, sampler: Sampler) -> None:
+    async def start() -> Response:
+        sampler.start()
+        return Response("started", content_type="text/plain")
+
+    async def stop() -> Response:
+        body = json.dumps(sampler.stop().to_json())
+        return Response(body, content_type="application/json")
+
+    async def stacks() -> Response:
+        return Response(sampler.collapsed(), content_type="text/plain; charset=utf-8")
+
+    app.add_url_rule(f"{PROFILE_ROUTE}/start", "bench_profile_start", start)
+    app.add_url_rule(f"{PROFILE_ROUTE}/stop", "bench_profile_stop", stop)
+    app.add_url_rule(f"{PROFILE_ROUTE}/stacks", "bench_profile_stacks", stacks)
 
 
 def main() -> None:
@@ -113,9 +148,14 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     raise_fd_limit()
+    # Before the app exists, so everything a page holds is traced.
+    tracing = memsplit.start_tracing()
     gc_clock = GcClock()
     gc.callbacks.append(gc_clock)
-    asyncio.run(serve(create_app(gc_clock), args.port))
+    app = create_app(gc_clock)
+    if tracing:
+        memsplit.add_memory_routes(app)
+    asyncio.run(serve(app, args.port))
 
 
 async def serve(app: Quart, port: int) -> None:

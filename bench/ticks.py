@@ -62,12 +62,7 @@ def tick_text(message: dict[str, Any]) -> str | None:
     if message.get("t") != "patch":
         return None
     for op in message.get("ops", ()):
-        if (
-            len(op) == 4
-            and op[0] == "text"
-            and isinstance(op[3], str)
-            and _TIME.fullmatch(op[3])
-        ):
+        if len(op) == 4 and op[0] == "text" and isinstance(op[3], str) and _TIME.fullmatch(op[3]):
             return op[3]
     return None
 

@@ -6,18 +6,33 @@ shape and plausibility of the numbers are checked.
 
 from __future__ import annotations
 
+import json
 import math
 import re
+import time
 from collections.abc import Iterator
 
 import pytest
 
-from bench.client import close_all, open_page
+from bench.client import close_all, http_get, open_page
 from bench.clocks import ClockSetup, ClocksReport, measure_clocks, measure_tick_cost
+from bench.cpusplit import PARTS, client_frame, measure_split
 from bench.inprocess import measure_server
 from bench.load import run_load
+from bench.memsplit import CATEGORIES as MEMORY_CATEGORIES
+from bench.memsplit import measure_memory_split
 from bench.process import ServerProcess
-from bench.report import COLUMNS, MISSING, ONE_CELL, Report, ScenarioResult
+from bench.profile import CATEGORIES as CPU_CATEGORIES
+from bench.profile import PROFILE_ROUTE, Sampler
+from bench.report import (
+    COLUMNS,
+    MISSING,
+    ONE_CELL,
+    CpuSplitReport,
+    MemorySplitReport,
+    Report,
+    ScenarioResult,
+)
 from bench.scenarios import (
     SCENARIOS,
     TABLE,
@@ -31,6 +46,7 @@ from bench.stats import median, percentile
 from bench.ticks import TickStats, named_second
 from livecomp.component import PageContext
 from livecomp.page import LivePage
+from livecomp.protocol import Ack, Event, decode_client, encode
 
 
 def test_the_table_scenario_renders_a_thousand_rows_of_four_cells() -> None:
@@ -127,13 +143,32 @@ def server() -> Iterator[ServerProcess]:
 
 async def test_websocket_load_gets_every_event_acked(server: ServerProcess) -> None:
     result = await run_load(
-        server.base, THERMOSTAT, clients=2, duration=1.0, warmup=0.2, server=server.probe
+        server.base,
+        THERMOSTAT,
+        clients=2,
+        duration=1.0,
+        warmup=0.2,
+        server=server.probe,
+        profile=True,
     )
     assert result.errors == 0
     assert result.events > 0 and len(result.latencies) == result.events
     assert 0 < result.p50_ms <= result.p99_ms
     # CPU readings come in clock ticks; a starved server may show none.
     assert result.server_cpu_s is not None and result.server_cpu_s >= 0
+
+    # The server sampled itself over the load: every sample in one category,
+    # and the framework's steps all in it (a second of events is ~100 samples).
+    profile = result.profile
+    assert profile is not None and not profile.missing
+    assert list(profile.samples) == list(CPU_CATEGORIES) and profile.total > 0
+    assert profile.samples["render"] + profile.samples["diff"] > 0
+    if result.server_cpu_s:
+        parts = sum(result.split_us(c) or 0.0 for c in CPU_CATEGORIES)
+        assert parts == pytest.approx(result.profiled_cpu_us_per_event)
+        assert 0 <= result.sampler_share < 0.1 and result.gc_share >= 0
+    stacks = (await http_get(server.base, f"{PROFILE_ROUTE}/stacks")).decode()
+    assert "livecomp/diff.py:diff;" in stacks and stacks.splitlines()[0].split()[-1].isdigit()
 
 
 async def test_row_events_over_websockets_go_to_row_components(server: ServerProcess) -> None:
@@ -206,3 +241,71 @@ async def test_clock_pages_tick_on_time_over_websockets(server: ServerProcess) -
     heads = ("kept up and on time: ", "kept up but LATE: ", "FELL BEHIND: ")
     assert any(f"5 pages x 2 clocks: {head}" in verdicts for head in heads)
     assert report.markdown().startswith("| clocks run |")
+
+
+async def test_the_cpu_split_in_process_adds_up_to_the_event() -> None:
+    for scenario, events in ((THERMOSTAT, 20), (TABLE, 3), (TABLE_ROWS_SCENARIO, 20)):
+        split = await measure_split(scenario, events)
+        assert split.events == events and list(split.parts) == list(PARTS)
+        assert all(us > 0 for us in split.parts.values()), split.parts
+        # Medians of the parts against the median of their sums.
+        assert split.parts_sum_us == pytest.approx(split.total_us, rel=0.5)
+    frame = json.loads(client_frame(TABLE, 7, "c0"))
+    assert frame == {"t": "event", "ref": 7, "cid": "c0", "event": "bump", "value": TABLE.value(7)}
+
+
+async def test_the_sampler_puts_in_process_events_in_the_framework_steps() -> None:
+    sampler = Sampler()
+    assert sampler.missing == []
+    page = LivePage(Table, PageContext(connected=True))
+    await page.mount()
+    sampler.start()
+    try:
+        # Half a second of CPU: about a hundred samples at a 250 Hz tick.
+        deadline = time.process_time() + 0.5
+        ref = 0
+        while time.process_time() < deadline:
+            message = decode_client(client_frame(TABLE, ref, page.root_cid), 65_536)
+            assert isinstance(message, Event)
+            await page.dispatch(message.cid, message.event, message.value)
+            encode([*(await page.flush()), Ack(ref=ref)])
+            ref += 1
+    finally:
+        profile = sampler.stop()
+        await page.close()
+    assert not sampler.running and profile.total > 10
+    # A 1,000-row table: rendering and diffing it is nearly all the work.
+    assert profile.samples["render"] + profile.samples["diff"] > profile.total / 2
+    assert profile.samples["ws in"] == profile.samples["send"] == 0
+    assert sum(profile.share(c) for c in CPU_CATEGORIES) == pytest.approx(1.0)
+    assert profile.top and profile.top[0][2] <= profile.total
+    assert sampler.collapsed().count("\n") >= 1
+
+
+async def test_the_memory_split_finds_who_holds_an_idle_page() -> None:
+    memory = await measure_memory_split(THERMOSTAT, pages=3, warm_pages=1, tree_count=2)
+    assert memory.pages == 3 and list(memory.categories) == list(MEMORY_CATEGORIES)
+    kib = {c: memory.kib(size) for c, size in memory.categories.items()}
+    # Every idle page holds a socket, a session and its kept render.
+    assert kib["connection"] > 5 and kib["session"] > 1 and kib["html"] > 0.1, kib
+    assert memory.kept_html is not None and memory.kept_html > 0
+    assert memory.cache_trees == 0, "joining a page diffs nothing"
+    assert memory.rss_after > 0 and memory.overhead > 0 and memory.sites
+    assert memory.tree is not None and memory.tree.trees == 2
+    assert memory.tree.kib_per_tree > 0 and memory.tree.estimate_kib_per_tree > 100
+
+
+async def test_the_split_tables_show_what_was_measured() -> None:
+    result = ScenarioResult(THERMOSTAT.name, split=await measure_split(THERMOSTAT, 5))
+    cpu = CpuSplitReport([result, ScenarioResult(TABLE.name)]).plain().splitlines()
+    assert cpu[0].split()[:5] == ["CPU", "µs", "per", "event", "measured"]
+    for category in CPU_CATEGORIES:
+        assert category in cpu[0]
+    # One row: the in-process split; the socket's steps were not measured there.
+    assert cpu[2].startswith("thermostat") and "in-process p50" in cpu[2]
+    assert cpu[2].split()[-1] == MISSING and cpu[3] == ""
+    markdown = CpuSplitReport([result]).markdown().splitlines()
+    assert markdown[2].startswith("| thermostat | in-process p50 |")
+
+    memory = MemorySplitReport([result]).plain().splitlines()
+    assert memory[0].startswith("KiB per idle page") and memory[2] == ""
