@@ -15,6 +15,15 @@ The key idea: cost follows the size of the change, not of the page.
   straight to that element, and a middle of one old and one new node is
   paired directly. Any other middle goes to ``livecomp.reconcile``: keyed
   siblings matched by key, moves along a longest increasing subsequence.
+- Containers the client owns (``live-update`` ``ignore``, ``append``,
+  ``prepend``): no op ever addresses a node inside one. The container's own
+  attributes are diffed as any element's; under ``ignore`` that is all, under
+  ``append``/``prepend`` one ``upsert`` op carries the keyed items that are
+  new or changed since the last render. A container that goes back to
+  ``replace`` is replaced whole. Should the ops remove or replace an old node
+  holding a container that the new render still keeps (it moved to another
+  parent, say), the diff is one ``replace`` of the root instead, which the
+  client morphs, carrying the container's children over by key.
 
 Example:
     >>> diff('<p class="a">hi</p>', '<p class="b">hi</p>', fallback=False)
@@ -27,14 +36,14 @@ import json
 from collections import OrderedDict
 from itertools import compress, count, islice
 from operator import ne
-from typing import Final
+from typing import Final, Literal
 
 from selectolax.lexbor import LexborNode
 
 from livecomp.html import WHITESPACE, RootError, comment_data, lexbor_root
-from livecomp.names import CID, OPAQUE_ELEMENTS
-from livecomp.ops import AttrsOp, InsertOp, Op, RemoveOp, ReplaceOp, TextOp
-from livecomp.reconcile import COMMENT, TEXT, Pair, check_of, key_of, markup, reconcile
+from livecomp.names import CID, KEPT_UPDATES, OPAQUE_ELEMENTS, UPDATE
+from livecomp.ops import AttrsOp, InsertOp, Op, RemoveOp, ReplaceOp, TextOp, UpsertOp
+from livecomp.reconcile import COMMENT, TEXT, Key, Pair, check_of, key_of, markup, reconcile
 
 __all__ = ["TREE_CACHE", "Op", "RootError", "TreeCache", "diff"]
 
@@ -159,11 +168,13 @@ def diff(
     """
     if old_html == new_html:
         return []
+    # Only a render naming live-update can keep a container the ops must not drop.
+    owned = UPDATE in new_html
     if cache is None:
-        return _Walk(_Tree(old_html), _Tree(new_html)).run(new_html, fallback)
+        return _Walk(_Tree(old_html), _Tree(new_html), owned).run(new_html, fallback)
     old = cache.get(old_html) or _Tree(old_html)
     new = cache.get(new_html) or _Tree(new_html)
-    ops = _Walk(old, new).run(new_html, fallback)
+    ops = _Walk(old, new, owned).run(new_html, fallback)
     cache.discard(old_html)
     cache.put(new_html, new)
     return ops
@@ -174,10 +185,16 @@ class _Walk:
     children's, with an explicit stack so deep markup cannot hit the
     recursion limit."""
 
-    def __init__(self, old: _Tree, new: _Tree) -> None:
+    def __init__(self, old: _Tree, new: _Tree, owned: bool = False) -> None:
         self.old, self.new = old, new
         self.ops: list[Op] = []
         self.later: list[Pair] = []  # pairs to diff after the current one
+        # Old nodes (by mem_id) that hold, or are, a container the new render
+        # keeps; removing or replacing one of them loses what the client owns.
+        self.guarded: set[int] = set()
+        self.lost = False
+        if owned:
+            self._guard()
 
     def run(self, new_html: str, fallback: bool) -> list[Op]:
         old_root, new_root = self.old.root, self.new.root
@@ -188,11 +205,13 @@ class _Walk:
         # it is diffed as a plain element.
         self._element(old_root, new_root, [], tag, new_root.attributes)
         stack = self.later[::-1]
-        while stack:
+        while stack and not self.lost:
             old, new, path = stack.pop()
             self.later = []
             self._pair(old, new, path)
             stack.extend(reversed(self.later))
+        if self.lost:
+            return [self._replace_root(new_html)]
         ops = self.ops
         if fallback and ops:
             size = len(new_html.strip(WHITESPACE))
@@ -206,6 +225,31 @@ class _Walk:
             "replace", [], check_of(self.old.root.tag or ""), new_html.strip(WHITESPACE)
         )
 
+    def _guard(self) -> None:
+        """Fill ``guarded``: the old counterparts (by key) of the outermost
+        containers the new render keeps, and their ancestors."""
+        kept: set[Key] = set()
+        for node in self.new.root.css(f"[{UPDATE}]"):
+            key = key_of(node, node.tag or "")
+            if key is not None and _owned(node, node.attributes) and not _inside_kept(node):
+                kept.add(key)
+        if not kept:
+            return
+        guarded = self.guarded
+        # Only the elements carrying one of the keys, which C finds.
+        selector = ",".join(f'[{name}="{_css_string(value)}"]' for name, _, value in kept)
+        for node in self.old.root.css(selector):
+            if key_of(node, node.tag or "") in kept and not _inside_kept(node):
+                at: LexborNode | None = node
+                while at is not None and at.mem_id not in guarded:
+                    guarded.add(at.mem_id)
+                    at = at.parent
+
+    def _drop(self, old: LexborNode) -> None:
+        """``old`` is removed or replaced by the ops."""
+        if self.guarded and old.mem_id in self.guarded:
+            self.lost = True
+
     def _pair(self, old: LexborNode, new: LexborNode, path: list[int]) -> None:
         """Diff two matched nodes (same type and tag, same key)."""
         tag = new.tag or ""
@@ -214,6 +258,7 @@ class _Walk:
         elif tag == COMMENT:
             self.ops.append(TextOp("text", path, "#comment", comment_data(new)))
         elif tag in OPAQUE_ELEMENTS or tag.startswith("-"):
+            self._drop(old)
             html = markup(new, new.html or "")
             self.ops.append(ReplaceOp("replace", path, check_of(old.tag or ""), html))
         else:
@@ -233,6 +278,17 @@ class _Walk:
     ) -> None:
         """Ops for the element itself now; its children that differ go to ``later``."""
         old_attrs = old.attributes
+        old_mode, new_mode = _owned(old, old_attrs), _owned(new, new_attrs)
+        if (old_mode and not new_mode) or (
+            (old_mode or new_mode) and key_of(old, tag) != key_of(new, tag)
+        ):
+            # A container the client owned is one no longer (its mode or its
+            # key changed, which only a root can): it starts over from the
+            # new render, as a whole, as in a render.
+            self._drop(old)
+            html = markup(new, new.html or "")
+            self.ops.append(ReplaceOp("replace", path, check_of(tag), html))
+            return
         if old_attrs != new_attrs:
             to_set = {
                 name: value or ""
@@ -242,11 +298,50 @@ class _Walk:
             removed = [name for name in old_attrs if name not in new_attrs]
             if to_set or removed:
                 self.ops.append(AttrsOp("attrs", path, check_of(tag), to_set, removed))
-            if not self.old.read(old) and old.inner_html == new.inner_html:
+            if not new_mode and not self.old.read(old) and old.inner_html == new.inner_html:
                 # Only the start tag changed: two C calls tell, where reading
                 # the children would take two per child.
                 return
-        self._children(old, new, path, tag)
+        if new_mode in ("append", "prepend"):
+            mode: Literal["append", "prepend"] = "append" if new_mode == "append" else "prepend"
+            # Under ignore the old render's items never reached the client.
+            self._upsert(old, new, path, tag, mode, everything=old_mode == "ignore")
+        elif not new_mode:
+            self._children(old, new, path, tag)
+
+    def _upsert(
+        self,
+        old: LexborNode,
+        new: LexborNode,
+        path: list[int],
+        tag: str,
+        mode: Literal["append", "prepend"],
+        everything: bool,
+    ) -> None:
+        """The ``upsert`` op of a container the client owns: the new render's
+        keyed items that are new or changed since the old render (all of them
+        when ``everything``, or when a key repeats, as the client then matches
+        items by their rank among those of their key)."""
+        news = self.new.children(new)
+        items: list[tuple[Key, str]] = []
+        for node, html in zip(news, self.new.child_html(new, news), strict=True):
+            key = key_of(node, node.tag or "")
+            if key is not None:
+                items.append((key, markup(node, html)))
+        if not items:
+            return
+        known: dict[Key, str | None] = {}
+        if not everything:
+            olds = self.old.children(old)
+            for node, html in zip(olds, self.old.child_html(old, olds), strict=True):
+                key = key_of(node, node.tag or "")
+                if key is not None:
+                    known[key] = None if key in known else markup(node, html)
+            keys = {key for key, _ in items}
+            everything = len(keys) < len(items) or None in known.values()
+        html = "".join(h for key, h in items if everything or known.get(key) != h)
+        if html:
+            self.ops.append(UpsertOp("upsert", path, check_of(tag), mode, html))
 
     def _children(self, old: LexborNode, new: LexborNode, path: list[int], tag: str) -> None:
         olds = self.old.children(old)
@@ -276,8 +371,10 @@ class _Walk:
             self.ops.append(InsertOp("insert", path, check_of(tag), start, html))
         elif new_end == start:  # only old nodes: removes, highest index first
             for i in range(old_end - 1, start - 1, -1):
+                self._drop(olds[i])
                 self.ops.append(RemoveOp("remove", [*path, i], check_of(olds[i].tag or "")))
         else:
+            dropped: list[LexborNode] | None = [] if self.guarded else None
             reconcile(
                 path,
                 check_of(tag),
@@ -288,7 +385,10 @@ class _Walk:
                 new_html[start:new_end],
                 self.ops,
                 self.later,
+                dropped,
             )
+            for node in dropped or ():
+                self._drop(node)
 
     def _one(
         self,
@@ -319,8 +419,40 @@ class _Walk:
         if matched:
             self.later.append((old, new, path))
         else:
+            self._drop(old)
             html = (new.html or "") if new_html is None else new_html
             self.ops.append(ReplaceOp("replace", path, check_of(old_tag), markup(new, html)))
+
+
+def _css_string(value: str) -> str:
+    """``value`` escaped for a double-quoted CSS string."""
+    return "".join(
+        "\\" + char
+        if char in '"\\'
+        else f"\\{ord(char):x} "
+        if ord(char) < 0x20 or ord(char) == 0x7F
+        else char
+        for char in value
+    )
+
+
+def _owned(node: LexborNode, attrs: dict[str, str | None]) -> str:
+    """The ``live-update`` mode (``attrs``) of ``node`` when the client owns
+    its children: a kept mode, and a key to find it again by; else ``""``."""
+    mode = attrs.get(UPDATE) or ""
+    if mode in KEPT_UPDATES and key_of(node, node.tag or "") is not None:
+        return mode
+    return ""
+
+
+def _inside_kept(node: LexborNode) -> bool:
+    """Whether an ancestor of ``node`` is a container the client owns."""
+    at = node.parent
+    while at is not None:
+        if _owned(at, at.attributes):
+            return True
+        at = at.parent
+    return False
 
 
 def _only_difference(olds: list[LexborNode], news: list[LexborNode]) -> int | None:

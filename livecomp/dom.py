@@ -5,7 +5,8 @@ browser would build, so parsing always goes through selectolax's Lexbor
 backend in the right *context* (``livecomp.html``: a ``<tr>`` is parsed inside
 a ``<tbody>``, an ``<option>`` inside a ``<select>``), and ``apply_patches``
 follows the patch op contract of ``docs/protocol.md`` exactly as the browser
-client does.
+client does, ``live-update`` containers included: ``morph`` is the client's
+morph (a ``render``, a ``replace``), which keeps the children the client owns.
 
 Example:
     >>> root = parse_root('<ul><li>a</li></ul>')
@@ -33,7 +34,15 @@ from livecomp.html import (
     lexbor_top_nodes,
     root_context,
 )
-from livecomp.names import CID, NEWLINE_EATERS, RAW_TEXT_ELEMENTS, VOID_ELEMENTS
+from livecomp.names import (
+    CID,
+    KEPT_UPDATES,
+    KEY_ATTRS,
+    NEWLINE_EATERS,
+    RAW_TEXT_ELEMENTS,
+    UPDATE,
+    VOID_ELEMENTS,
+)
 
 __all__ = [
     "HTML_NS",
@@ -46,12 +55,15 @@ __all__ = [
     "RootError",
     "Text",
     "apply_patches",
+    "element_key",
     "find_by_cid",
     "from_lexbor",
+    "morph",
     "nodes_equal",
     "parse_fragment",
     "parse_root",
     "root_context",
+    "update_mode",
 ]
 
 
@@ -317,8 +329,9 @@ def _apply(root: Element, op: Sequence[Any]) -> None:
         case ["replace", list() as path, str() as check, str() as html]:
             if path:
                 parent = _element_at(root, path[:-1], None)
-                _child_at(parent, path[-1], check, path)
+                old = _child_at(parent, path[-1], check, path)
                 nodes = parse_fragment(html, parent.tag, parent.namespace)
+                _carry([old], nodes)
                 parent.children[path[-1] : path[-1] + 1] = nodes
             else:
                 _check(root, check, path)
@@ -326,8 +339,11 @@ def _apply(root: Element, op: Sequence[Any]) -> None:
                     new = parse_root(html)
                 except RootError as exc:
                     raise PatchMismatch(f"replace of the root needs one element: {exc}") from exc
-                root.tag, root.attrs, root.children = new.tag, new.attrs, new.children
-                root.namespace, root.content = new.namespace, new.content
+                morph(root, new)
+        case ["upsert", list() as path, str() as tag, "append" | "prepend" as mode, str() as html]:
+            container = _element_at(root, path, tag)
+            nodes = parse_fragment(html, container.tag, container.namespace)
+            _upsert(container, _items(nodes), mode == "prepend")
         case _:
             raise PatchMismatch(f"malformed op {op!r}")
 
@@ -367,3 +383,105 @@ def _element_at(root: Element, path: Sequence[int], tag: str | None) -> Element:
     if not isinstance(node, Element):
         raise PatchMismatch(f"expected an element at {list(path)}")
     return node
+
+
+# --- live-update containers ---------------------------------------------------
+
+Key = tuple[str, str, str]
+"""What matches an element across renders: (attribute, tag or "" for a cid, value)."""
+
+
+def element_key(element: Element) -> Key | None:
+    """The key of ``element`` among its siblings: the first of ``KEY_ATTRS`` it
+    carries with a value, as the diff and the client's morph key it."""
+    for name in KEY_ATTRS:
+        value = element.attrs.get(name)
+        if value:
+            return (name, "" if name == CID else element.tag.lower(), value)
+    return None
+
+
+def update_mode(element: Element) -> str | None:
+    """``ignore``, ``append`` or ``prepend`` when ``element`` is a container
+    whose children the client owns: its ``live-update`` says so and it has a
+    key, which is how it is found again. None otherwise (``replace``)."""
+    mode = element.attrs.get(UPDATE)
+    return mode if mode in KEPT_UPDATES and element_key(element) is not None else None
+
+
+def morph(target: Element, fresh: Element) -> None:
+    """Give ``target`` the markup of ``fresh`` in place, as the client's morph
+    of a ``render`` or a ``replace`` does.
+
+    Every ``live-update`` container of ``fresh`` (the outermost ones; each
+    has a key) that names an element of ``target`` by its key keeps that
+    element's children: all of them under ``ignore``; under ``append`` and
+    ``prepend``, with ``fresh``'s keyed items added or updated by key.
+    """
+    _carry([target], [fresh])
+    target.tag, target.attrs, target.children = fresh.tag, fresh.attrs, fresh.children
+    target.namespace, target.content = fresh.namespace, fresh.content
+
+
+def _carry(olds: list[Node], news: list[Node]) -> None:
+    """Move the children the client owns from the containers under ``olds``
+    (DOM about to be replaced) into the same containers under ``news``."""
+    found = _keyed(olds, outermost=False)
+    for key, new in _keyed(news, outermost=True).items():
+        old = found.get(key)
+        if new is None or old is None or old.tag.lower() != new.tag.lower():
+            continue
+        mode = update_mode(new)
+        items = _items(new.children)
+        # Moved, as the client moves the nodes: the old container is left empty.
+        new.children, old.children = old.children, []
+        if mode != "ignore":
+            _upsert(new, items, mode == "prepend")
+
+
+def _keyed(nodes: list[Node], *, outermost: bool) -> dict[Key, Element | None]:
+    """Keyed elements in ``nodes`` and below, by key; a key found twice maps
+    to None. Nothing inside a ``live-update`` container is looked at: its
+    children are the client's. ``outermost``: only the containers themselves.
+    """
+    found: dict[Key, Element | None] = {}
+    stack = [node for node in reversed(nodes) if isinstance(node, Element)]
+    while stack:
+        element = stack.pop()
+        mode = update_mode(element)
+        key = element_key(element)
+        if key is not None and (mode is not None or not outermost):
+            found[key] = None if key in found else element
+        if mode is None:
+            stack.extend(c for c in reversed(element.children) if isinstance(c, Element))
+    return found
+
+
+def _items(nodes: list[Node]) -> list[Element]:
+    """The items of a container's server markup: its keyed elements."""
+    return [node for node in nodes if isinstance(node, Element) and element_key(node)]
+
+
+def _upsert(container: Element, items: list[Element], prepend: bool) -> None:
+    """Morph each item into the container's child of the same key (the n-th
+    item of a key into the n-th child of that key); add the others, in order,
+    at the end (or, with ``prepend``, at the start)."""
+    existing: dict[Key, list[Element]] = {}
+    for child in container.children:
+        if isinstance(child, Element) and (key := element_key(child)) is not None:
+            existing.setdefault(key, []).append(child)
+    seen: dict[Key, int] = {}
+    added: list[Node] = []
+    for item in items:
+        key = element_key(item)
+        assert key is not None
+        nth = seen[key] = seen.get(key, -1) + 1
+        matches = existing.get(key, [])
+        if nth < len(matches):
+            morph(matches[nth], item)
+        else:
+            added.append(item)
+    if prepend:
+        container.children[:0] = added
+    else:
+        container.children.extend(added)

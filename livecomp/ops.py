@@ -28,6 +28,7 @@ __all__ = [
     "RemoveOp",
     "ReplaceOp",
     "TextOp",
+    "UpsertOp",
     "op_from_json",
 ]
 
@@ -92,7 +93,21 @@ class ReplaceOp(NamedTuple):
     html: str
 
 
-Op = TextOp | AttrsOp | InsertOp | RemoveOp | MoveOp | ReplaceOp
+class UpsertOp(NamedTuple):
+    """Add or update, by key, the items parsed from ``html`` in the
+    ``live-update`` container at ``path``: an item whose key the container's
+    children already hold is morphed in place, the others are added at the
+    end (``mode`` ``"append"``) or the start (``"prepend"``), in order;
+    nothing is removed (docs/protocol.md, "live-update")."""
+
+    op: Literal["upsert"]
+    path: Path
+    check: str
+    mode: Literal["append", "prepend"]
+    html: str
+
+
+Op = TextOp | AttrsOp | InsertOp | RemoveOp | MoveOp | ReplaceOp | UpsertOp
 """One patch op."""
 
 
@@ -128,6 +143,14 @@ def op_from_json(raw: Any) -> Op:
             return MoveOp("move", path, check, source, target, child_check)
         case ["replace", list() as path, str() as check, str() as html] if _is_path(path):
             return ReplaceOp("replace", path, check, html)
+        case [
+            "upsert",
+            list() as path,
+            str() as check,
+            "append" | "prepend" as mode,
+            str() as html,
+        ] if _is_path(path):
+            return UpsertOp("upsert", path, check, mode, html)
     raise OpError(f"not a patch op: {raw!r}")
 
 

@@ -30,7 +30,7 @@ from livecomp.html import outer_html
 from livecomp.names import CID, KEY_ATTRS
 from livecomp.ops import InsertOp, MoveOp, Op, RemoveOp, ReplaceOp
 
-__all__ = ["COMMENT", "TEXT", "Pair", "check_of", "key_of", "markup", "reconcile"]
+__all__ = ["COMMENT", "TEXT", "Key", "Pair", "check_of", "key_of", "markup", "reconcile"]
 
 Pair = tuple[LexborNode, LexborNode, list[int]]
 """A matched old node, its new node and its path: a pair still to be diffed."""
@@ -83,15 +83,19 @@ def reconcile(
     new_html: list[str],
     ops: list[Op],
     later: list[Pair],
+    dropped: list[LexborNode] | None = None,
 ) -> None:
     """Append to ``ops`` what turns ``olds`` into ``news``, and to ``later``
     the matched pairs whose content differs.
 
     ``olds`` and ``news`` are the children ``offset..`` of the parent at
     ``path`` (whose op check is ``parent_check``), and ``old_html`` and
-    ``new_html`` their HTML as Lexbor serialises it.
+    ``new_html`` their HTML as Lexbor serialises it. ``dropped``, if given,
+    receives every old node the ops remove or replace.
     """
-    _Reconciler(path, parent_check, offset, olds, old_html, news, new_html, ops, later).run()
+    _Reconciler(
+        path, parent_check, offset, olds, old_html, news, new_html, ops, later, dropped
+    ).run()
 
 
 class _Reconciler:
@@ -106,6 +110,7 @@ class _Reconciler:
         new_html: list[str],
         ops: list[Op],
         later: list[Pair],
+        dropped: list[LexborNode] | None,
     ) -> None:
         self.path = path
         self.parent_check = parent_check
@@ -117,6 +122,7 @@ class _Reconciler:
         self.old_match = [-1] * len(olds)  # old index -> new index
         self.new_match = [-1] * len(news)  # new index -> old index
         self.replaced: set[int] = set()  # new indices that replace their old node
+        self.dropped = dropped  # receives the old nodes removed or replaced
 
     def run(self) -> None:
         self._match()
@@ -207,6 +213,8 @@ class _Reconciler:
         # Highest index first, so the indices still to remove stay valid.
         for i in range(len(self.olds) - 1, -1, -1):
             if self.old_match[i] < 0:
+                if self.dropped is not None:
+                    self.dropped.append(self.olds[i])
                 path = [*self.path, self.offset + i]
                 self.ops.append(RemoveOp("remove", path, check_of(_tag(self.olds[i]))))
 
@@ -287,6 +295,8 @@ class _Reconciler:
                 continue
             path = [*self.path, self.offset + j]
             if j in self.replaced:
+                if self.dropped is not None:
+                    self.dropped.append(self.olds[i])
                 html = markup(self.news[j], self.new_html[j])
                 self.ops.append(ReplaceOp("replace", path, check_of(_tag(self.olds[i])), html))
             else:

@@ -6,7 +6,7 @@ secret nonce (so no rendered text can forge one); ``place_children`` then
 swaps each marker for the child's *placeholder*, its root tag carrying only
 ``live-cid``. Diffing two such renders never descends into a child, and a
 child's own diff never touches its parent. HTML that leaves the server (the
-first render, a resync, an ``insert`` or ``replace`` op) has its
+first render, a resync, an ``insert``, ``replace`` or ``upsert`` op) has its
 placeholders ``expand``-ed into the children's full HTML.
 
 Example:
@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from typing import Final
 
 from livecomp.names import CID, VOID_ELEMENTS
-from livecomp.ops import InsertOp, Op, ReplaceOp
+from livecomp.ops import InsertOp, Op, ReplaceOp, UpsertOp
 
 __all__ = ["expand", "expand_ops", "mark_root", "marker", "place_children", "placeholder"]
 
@@ -89,8 +89,10 @@ def expand(html: str, full_html: Callable[[str], str | None]) -> str:
 
 
 def expand_ops(ops: list[Op], full_html: Callable[[str], str | None]) -> list[Op]:
-    """``ops`` with the HTML that ``insert`` and ``replace`` carry expanded."""
+    """``ops`` with the HTML that ``insert``, ``replace`` and ``upsert`` carry expanded."""
     return [
-        op._replace(html=expand(op.html, full_html)) if isinstance(op, InsertOp | ReplaceOp) else op
+        op._replace(html=expand(op.html, full_html))
+        if isinstance(op, InsertOp | ReplaceOp | UpsertOp)
+        else op
         for op in ops
     ]

@@ -6,6 +6,13 @@ selects, text-only elements) so that every generated string parses the same
 way in Lexbor and in a browser; the ground truth is always the parse of
 ``b``. The generator only asks its ``pick`` function for integers, so the
 Chromium test drives the same generator from a seeded ``random.Random``.
+
+With ``containers``, the generator also makes ``live-update`` containers
+(``ignore``, ``append``, ``prepend``, keyed by a unique ``id``), edits their
+items, and switches their mode. Their children belong to the client, so the
+ground truth is then the client's render: ``livecomp.dom.morph`` of the DOM
+of ``a`` into the parse of ``b``. Patching and rendering must leave the same
+DOM, and no op may address a node inside such a container.
 """
 
 from __future__ import annotations
@@ -24,11 +31,13 @@ from livecomp.dom import (
     Node,
     Text,
     apply_patches,
+    morph,
     nodes_equal,
     parse_root,
     root_context,
+    update_mode,
 )
-from livecomp.ops import op_from_json
+from livecomp.ops import InsertOp, MoveOp, Op, UpsertOp, op_from_json
 from tests.wire import wire
 
 Pick = Callable[[int, int], int]
@@ -72,14 +81,20 @@ SPACES = [" ", "\n", "\n  ", "\t", "  "]
 ATTR_VALUES = ["a", "b c", "x&y", '"q"', "<i>", "", "\xa0"]
 ATTR_NAMES = ["class", "title", "data-n", "hidden"]
 SVG_TAGS = {"svg", "g", "circle", "rect", "foreignObject"}
+# Content models of the elements that may be live-update containers.
+CONTAINER_MODELS = {FLOW, "ul", "tbody"}
+MODES = ["ignore", "append", "prepend"]
 
 
 class TreeGen:
     """Random component renders and edits, driven by ``pick``."""
 
-    def __init__(self, pick: Pick, max_depth: int = 4) -> None:
+    def __init__(self, pick: Pick, max_depth: int = 4, *, containers: bool = False) -> None:
         self.pick = pick
         self.max_depth = max_depth
+        # Without containers no pick is spent on them, so the pairs stay
+        # those the tests (and the Chromium test's seed) always had.
+        self.containers = containers
         self.serial = 0
         self.cids: set[str] = set()  # child component ids in the current tree
 
@@ -130,13 +145,26 @@ class TreeGen:
             if self.chance(80):
                 element.children.append(Text(self.text(model).replace("</", "< /")))
             return element
-        child_key = self.choice(["id", "live-id"]) if self.chance(40) else None
+        owner = (
+            self.containers
+            and model in CONTAINER_MODELS
+            and key_attr != "live-id"
+            and self.chance(25)
+        )
+        if owner:
+            self.own(element)
+        child_key = self.choice(["id", "live-id"]) if owner or self.chance(40) else None
         # The root gets more children, so that lists are long enough to reorder.
         most = 8 if depth == 0 else 4 if depth < self.max_depth else 0
         for _ in range(self.pick(1 if depth == 0 else 0, most)):
             element.children.append(self.child(model, depth + 1, child_key))
         tidy(element)
         return element
+
+    def own(self, element: Element) -> None:
+        """Make ``element`` a live-update container, keyed by a unique id."""
+        element.attrs["live-update"] = self.choice(MODES)
+        element.attrs["id"] = "u" + self.fresh()
 
     def child(self, model: str, depth: int, key_attr: str | None) -> Node:
         """One random child that fits an element of content ``model``."""
@@ -213,6 +241,12 @@ class TreeGen:
                 if name != "live-cid" and self.chance(30):
                     del element.attrs[name]
             element.attrs.update(attrs)
+            if self.containers and model in CONTAINER_MODELS and self.chance(30):
+                # A new mode, replace included; a container without a key gets one.
+                mode = self.choice(["replace", *MODES])
+                element.attrs["live-update"] = mode
+                if mode != "replace" and "id" not in element.attrs:
+                    element.attrs["id"] = "u" + self.fresh()
         elif kind in (2, 3) and model not in (TEXT_ONLY, EMPTY):  # insert
             index = self.pick(0, len(children))
             keyed = next((k for c in children for k in key_names(c)), None)
@@ -291,9 +325,64 @@ def random_pair(pick: Pick) -> tuple[str, str]:
     return old.outer_html(), gen.edit(old).outer_html()
 
 
+def random_owned_pair(pick: Pick) -> tuple[str, str]:
+    """As ``random_pair``, with live-update containers in the trees."""
+    gen = TreeGen(pick, containers=True)
+    old = gen.tree()
+    return old.outer_html(), gen.edit(old).outer_html()
+
+
 @st.composite
 def pairs(draw: st.DrawFn) -> tuple[str, str]:
     return random_pair(lambda low, high: draw(st.integers(low, high)))
+
+
+@st.composite
+def owned_pairs(draw: st.DrawFn) -> tuple[str, str]:
+    return random_owned_pair(lambda low, high: draw(st.integers(low, high)))
+
+
+def rendered(old: str, new: str) -> Element:
+    """The client's DOM after a render of ``new`` over the DOM of ``old``."""
+    dom = parse_root(old)
+    morph(dom, parse_root(new))
+    return dom
+
+
+def addressed(root: Element, op: Op) -> list[Element]:
+    """The elements whose children ``op`` reads or changes, found in ``root``
+    before it is applied: the ancestors of its target, and for ``insert``
+    and ``move`` the parent whose children they address."""
+    if isinstance(op, InsertOp | MoveOp):
+        path = op.path
+    elif op.path:
+        path = op.path[:-1]
+    else:
+        return []  # the root itself: nothing above it
+    found = [root]
+    for index in path:
+        child = found[-1].children[index]
+        assert isinstance(child, Element), f"{op!r} goes through a {type(child).__name__}"
+        found.append(child)
+    return found
+
+
+def check_patch_is_render(old: str, new: str, *, fallback: bool) -> list[Op]:
+    """Patching the DOM of ``old`` with ``diff(old, new)`` leaves the DOM a
+    render of ``new`` would, never reaching inside a live-update container."""
+    ops = diff(old, new, fallback=fallback)
+    assert [op_from_json(op) for op in json.loads(json.dumps(ops))] == ops
+    dom = parse_root(old)
+    for op in ops:
+        owners = [e.outer_html()[:60] for e in addressed(dom, op) if update_mode(e) is not None]
+        assert not owners, f"\nold: {old!r}\nnew: {new!r}\n{op!r} reaches inside {owners}"
+        apply_patches(dom, [op])
+    expected = rendered(old, new)
+    assert nodes_equal(dom, expected), (
+        f"\nold: {old!r}\nnew: {new!r}\nops: {ops!r}\n"
+        f"got:      {dom.outer_html()!r}\nexpected: {expected.outer_html()!r}"
+    )
+    return ops
 
 
 def check_round_trip(old: str, new: str, *, fallback: bool) -> None:
@@ -353,3 +442,40 @@ def test_cached_parses_give_the_same_ops(pair: tuple[str, str]) -> None:
     # new is cached now: the same ops with the new render's parse cached.
     assert new in cache
     assert diff(old, new, fallback=False, cache=cache) == expected
+
+
+@settings(QUICK, max_examples=1000)
+@given(owned_pairs())
+def test_patching_a_page_with_live_update_containers_is_rendering_it(
+    pair: tuple[str, str],
+) -> None:
+    check_patch_is_render(*pair, fallback=False)
+
+
+@settings(QUICK, max_examples=300)
+@given(owned_pairs())
+def test_with_size_fallback_patching_live_update_containers_is_rendering_them(
+    pair: tuple[str, str],
+) -> None:
+    check_patch_is_render(*pair, fallback=True)
+
+
+def test_owned_pairs_exercise_every_live_update_path() -> None:
+    """The generator is worth its cost: its containers take each path."""
+    import random
+
+    rng = random.Random(7)
+    kinds: dict[str, int] = {}
+    for _ in range(400):
+        old, new = random_owned_pair(rng.randint)
+        for op in diff(old, new, fallback=False):
+            kind: str = op.op
+            if isinstance(op, UpsertOp):
+                kind = f"upsert {op.mode}"
+            elif kind == "replace" and not op.path and "live-update" in new:
+                kind = "root replace"
+            kinds[kind] = kinds.get(kind, 0) + 1
+        if "live-update" in old and old.count("live-update") != new.count("live-update"):
+            kinds["mode change"] = kinds.get("mode change", 0) + 1
+    for kind in ("upsert append", "upsert prepend", "root replace", "mode change"):
+        assert kinds.get(kind, 0) >= 5, kinds

@@ -30,7 +30,7 @@ from livecomp.html import root_context
 from livecomp.ops import op_from_json
 
 VECTORS = Path(__file__).resolve().parent / "vectors"
-OP_KINDS = {"text", "attrs", "insert", "remove", "move", "replace"}
+OP_KINDS = {"text", "attrs", "insert", "remove", "move", "replace", "upsert"}
 
 
 def load_vectors() -> list[tuple[str, dict[str, Any]]]:

@@ -8,9 +8,12 @@ rather than on every keystroke; a submit still sends that change first. A
 checkbox completes an item, and the form re-sends its draft to the server
 after a reconnect (``live-auto-recover``: the form has an id).
 
-Hiding completed items belongs to the browser alone, with no round trip: a
-JS command will do it once livecomp has them (issue 7, the client's
-commands); this example leaves it out until then.
+Hiding completed items belongs to the browser alone, with no round trip:
+the "Hide completed" button runs a JS command (``js.add_class``) that puts
+``hide-done`` on the list, which the stylesheet reads to hide the items
+marked done, those completed later included; "Show completed" takes it off
+again. The class stays through every re-render of the list, as the server
+never renders one of its own there (docs/guide.md, "JS commands").
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ body { font-family: system-ui, sans-serif; max-width: 36rem; margin: 2rem auto; 
 form p.error { color: #b00020; margin: .25rem 0; }
 .items { list-style: none; padding: 0; }
 .items li.done label { text-decoration: line-through; color: #777; }
+.items.hide-done li.done { display: none; }
 .tag { color: #555; font-size: .85rem; margin-left: .5rem; }
 </style>"""
 
@@ -81,6 +85,12 @@ class Todo(Component[TodoState]):
   </form>
   <p class="summary">{{ state.items|rejectattr("done")|list|length }} of
     {{- " " ~ state.items|length }} left</p>
+  <p class="filters">
+    <button type="button"
+            live-click="{{ js.add_class('hide-done', to='.items') }}">Hide completed</button>
+    <button type="button"
+            live-click="{{ js.remove_class('hide-done', to='.items') }}">Show completed</button>
+  </p>
   <ul class="items">
     {%- for item in state.items %}
     <li live-id="{{ item.id }}"{% if item.done %} class="done"{% endif %}>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from examples.todo import create_app
+from livecomp.commands import parse_commands
 from livecomp.names import FEEDBACK_FOR
 from livecomp.testing import LiveTestClient
 
@@ -45,3 +46,21 @@ async def test_the_checkbox_completes_an_item_and_back() -> None:
         assert page.text(".summary") == "1 of 2 left"
         await page.click("li[live-id='2'] input[type=checkbox]")
         assert page.text(".summary") == "2 of 2 left"
+
+
+async def test_hiding_completed_items_is_a_js_command_that_sends_nothing() -> None:
+    async with LiveTestClient(create_app()) as page:
+        await page.submit("form", {"title": "Buy milk"})
+        hide = page.query("button[type=button]")[0]
+        assert hide.text() == "Hide completed"
+        assert parse_commands(hide.attributes["live-click"] or "") == [
+            ("add_class", {"names": "hide-done", "to": ".items"})
+        ]
+        show = page.query("button[type=button]")[1]
+        assert parse_commands(show.attributes["live-click"] or "") == [
+            ("remove_class", {"names": "hide-done", "to": ".items"})
+        ]
+        # No push among the commands: clicking sends the server nothing.
+        before = len(page.received)
+        reply = await page.click("button[type=button]")
+        assert reply.patches == [] and len(page.received) == before

@@ -6,6 +6,12 @@ For every pair ``(a, b)``: Chromium parses ``a`` in its context, the client's
 The pairs come from the same generator as the Python property test, driven by
 a seeded ``random.Random``, plus hand-picked cases; all of them run in one
 ``page.evaluate`` call.
+
+Pairs with ``live-update`` containers (the generator's ``containers``) have
+the client's render as their ground truth: the DOM of ``a`` patched with
+``diff(a, b)`` must equal the DOM of ``a`` after a ``replace`` of the root
+by ``b`` (the morph of a render), and both must equal what the Python DOM
+predicts (``livecomp.dom.morph``).
 """
 
 from __future__ import annotations
@@ -20,11 +26,12 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from livecomp.diff import diff
-from livecomp.dom import parse_root, root_context
+from livecomp.dom import morph, parse_root, root_context
 
 TESTS = Path(__file__).resolve().parents[1]
 BUNDLE = TESTS.parent / "livecomp" / "js" / "dist" / "live.js"
 RANDOM_PAIRS = 500
+OWNED_PAIRS = 400
 SEED = 20240601
 
 # Pairs that exercise the parsing corners a browser and Lexbor must agree on.
@@ -144,14 +151,16 @@ def client_page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def load_random_pair() -> Callable[[Callable[[int, int], int]], tuple[str, str]]:
-    """The Python property test's generator, loaded by file path because
+def load_random_pair(
+    name: str = "random_pair",
+) -> Callable[[Callable[[int, int], int]], tuple[str, str]]:
+    """A generator of the Python property test, loaded by file path because
     tests/ is not a package (a package import would confuse mypy)."""
     spec = importlib.util.spec_from_file_location("diff_trees", TESTS / "test_diff_properties.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return cast(Callable[[Callable[[int, int], int]], tuple[str, str]], module.random_pair)
+    return cast(Callable[[Callable[[int, int], int]], tuple[str, str]], getattr(module, name))
 
 
 def pairs() -> list[tuple[str, str]]:
@@ -187,3 +196,82 @@ def test_client_turns_dom_of_a_into_dom_of_b_with_fine_grained_ops(client_page: 
 
 def test_client_turns_dom_of_a_into_dom_of_b_with_size_fallback(client_page: Page) -> None:
     run_cases(client_page, fallback=True)
+
+
+APPLY_OWNED = """
+(cases) => {
+  const SVG = "http://www.w3.org/2000/svg";
+  const CHAINS = {
+    tbody: ["table", "tbody"],
+    tr: ["table", "tbody", "tr"],
+    table: ["table"],
+    select: ["select"],
+    div: ["div"],
+  };
+  function host(context, namespace, html) {
+    const box = document.createElement("div");
+    document.body.append(box);
+    let element = box;
+    if (namespace === "svg") {
+      element = box.appendChild(document.createElementNS(SVG, "svg"));
+    } else {
+      for (const tag of CHAINS[context]) element = element.appendChild(document.createElement(tag));
+    }
+    element.innerHTML = html;
+    return [box, element];
+  }
+  const failures = [];
+  let failed = 0;
+  for (const c of cases) {
+    const [patchedBox, patched] = host(c.context, c.namespace, c.a);
+    const [renderedBox, rendered] = host(c.context, c.namespace, c.a);
+    const [expectedBox, expected] = host(c.context, c.namespace, c.expected);
+    let error = null;
+    try {
+      window.livecomp.applyPatches(patched.firstChild, c.ops);
+      window.livecomp.applyPatches(rendered.firstChild, [["replace", [], c.tag, c.b]]);
+    } catch (e) {
+      error = `${e.name}: ${e.message}`;
+    }
+    if (error !== null || !patched.isEqualNode(expected) || !rendered.isEqualNode(expected)) {
+      failed++;
+      if (failures.length < 3) {
+        failures.push({ a: c.a, b: c.b, ops: c.ops, error, patched: patched.innerHTML,
+                        rendered: rendered.innerHTML, want: expected.innerHTML });
+      }
+    }
+    for (const box of [patchedBox, renderedBox, expectedBox]) box.remove();
+  }
+  return { failed, failures, resyncs: window.livecomp.resyncs };
+}
+"""
+
+
+def owned_case(old: str, new: str, *, fallback: bool) -> dict[str, Any]:
+    dom = parse_root(old)
+    context, namespace = root_context(dom.tag)
+    morph(dom, parse_root(new))
+    return {
+        "a": old,
+        "b": new,
+        "tag": parse_root(old).tag.lower(),
+        "ops": diff(old, new, fallback=fallback),
+        "expected": dom.outer_html(),
+        "context": context,
+        "namespace": namespace,
+    }
+
+
+@pytest.mark.parametrize("fallback", [False, True], ids=["fine-grained", "size-fallback"])
+def test_client_patches_live_update_containers_as_it_renders_them(
+    client_page: Page, fallback: bool
+) -> None:
+    random_owned_pair = load_random_pair("random_owned_pair")
+    rng = random.Random(SEED)
+    cases = [
+        owned_case(*random_owned_pair(rng.randint), fallback=fallback) for _ in range(OWNED_PAIRS)
+    ]
+    assert sum(1 for c in cases for op in c["ops"] if op[0] == "upsert") >= 25
+    result = client_page.evaluate(APPLY_OWNED, cases)
+    assert result["failed"] == 0, result["failures"]
+    assert result["resyncs"] == 0
