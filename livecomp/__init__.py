@@ -30,13 +30,16 @@ Example:
 
 from __future__ import annotations
 
+from livecomp.auth import Unauthorized
 from livecomp.commands import JS, js
 from livecomp.component import Component, PageContext
 from livecomp.events import HandlerDefinitionError, on, on_message
 from livecomp.forms import Form
+from livecomp.navigation import InvalidParams, UnsafeURL, check_url, on_params
 from livecomp.page import RenderError
 from livecomp.protocol import CloseCode, ErrorCode
 from livecomp.pubsub import Broker, LocalBroker, Subscription
+from livecomp.request import RequestInfo
 from livecomp.server import LiveApp, run, serve
 from livecomp.template import Markup, escape, raw
 
@@ -48,16 +51,22 @@ __all__ = [
     "ErrorCode",
     "Form",
     "HandlerDefinitionError",
+    "InvalidParams",
     "LiveApp",
     "LocalBroker",
     "Markup",
     "PageContext",
     "RenderError",
+    "RequestInfo",
     "Subscription",
+    "Unauthorized",
+    "UnsafeURL",
+    "check_url",
     "escape",
     "js",
     "on",
     "on_message",
+    "on_params",
     "raw",
     "run",
     "serve",

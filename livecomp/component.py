@@ -6,6 +6,8 @@ Lifecycle, as the page drives it:
    the parent passed (a root component gets no props).
 2. ``await mount()`` runs on the first HTTP render (``self.connected`` is
    False) and again when the websocket joins (``self.connected`` is True).
+   Then the root component's ``@on_params`` handler runs, and again on every
+   URL change within the page.
 3. ``render()`` is called whenever the component is dirty: after one of its
    handlers ran, or when its parent passed new props. It must be pure (state
    in, HTML out) and return exactly one root element.
@@ -30,7 +32,9 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from livecomp.events import EventHandler, collect_handlers, collect_messages
+from livecomp.navigation import Navigator, ParamsHandler, collect_params_handler
 from livecomp.protocol import Push
+from livecomp.request import RequestInfo
 from livecomp.runtime import Runtime, StaticRuntime, Timer
 from livecomp.splice import marker
 from livecomp.template import compile_template, template_names
@@ -40,12 +44,21 @@ StateT = TypeVar("StateT", bound=BaseModel)
 
 @dataclass(frozen=True)
 class PageContext:
-    """What a component may know about the page it lives in."""
+    """What a component may know about the page it lives in.
+
+    ``navigator`` holds the page's request and URL; ``params`` only seeds
+    its query for a page built by hand (``PageContext(params={"n": "3"})``).
+    """
 
     connected: bool
     params: Mapping[str, str] = field(default_factory=dict)
     session_id: str = ""
     runtime: Runtime = field(default_factory=StaticRuntime)
+    navigator: Navigator = field(default_factory=Navigator)
+
+    def __post_init__(self) -> None:
+        if self.params and not self.navigator.request.query:
+            self.navigator.request = RequestInfo.for_query(self.params)
 
 
 @dataclass(frozen=True)
@@ -89,6 +102,7 @@ class Component(Generic[StateT]):
     state_model: ClassVar[type[BaseModel]]
     handlers: ClassVar[Mapping[str, EventHandler]] = {}
     message_handlers: ClassVar[Mapping[str, tuple[str, bool]]] = {}
+    params_handler: ClassVar[ParamsHandler | None] = None
     _template_names: ClassVar[dict[str, Any] | None] = None
 
     state: StateT
@@ -102,6 +116,9 @@ class Component(Generic[StateT]):
         cls.handlers = collect_handlers(cls, cls.handlers, reserved=FRAMEWORK_MEMBERS)
         cls.message_handlers = collect_messages(
             cls, cls.message_handlers, reserved=FRAMEWORK_MEMBERS
+        )
+        cls.params_handler = collect_params_handler(
+            cls, cls.params_handler, reserved=FRAMEWORK_MEMBERS
         )
         if cls.template is not None:
             try:
@@ -139,9 +156,16 @@ class Component(Generic[StateT]):
         return self._context.connected
 
     @property
+    def request(self) -> RequestInfo:
+        """The request the page was opened with, at the page's current URL:
+        path and query parameters, cookies, session, exposed headers, user."""
+        return self._context.navigator.request
+
+    @property
     def params(self) -> Mapping[str, str]:
-        """The page URL's query parameters."""
-        return self._context.params
+        """The page URL's query parameters, the first value of each
+        (``self.request.query.getlist(name)`` has them all)."""
+        return self._context.navigator.request.query.to_dict()
 
     @property
     def session_id(self) -> str:
@@ -217,6 +241,41 @@ class Component(Generic[StateT]):
             ```
         """
         self._context.runtime.push(self.cid, Push.of(event, data))
+
+    # --- the URL --------------------------------------------------------------
+
+    async def patch_url(self, url: str, *, replace: bool = False) -> None:
+        """Put ``url``, a URL of this page, in the browser's address bar and
+        history (replacing the current entry with ``replace``), and run the
+        root's ``@on_params`` handler with its parameters.
+
+        ``url`` is relative: ``"?page=2"``, ``"/items?page=2"``. On the HTTP
+        render it becomes a redirect to ``url``.
+
+        Raises:
+            UnsafeURL: not a relative URL of this site.
+            ValueError: a URL of another page (use ``navigate``).
+            InvalidParams: its parameters do not fit the params handler.
+        """
+        await self._context.navigator.patch_url(url, replace=replace)
+
+    def navigate(self, url: str) -> None:
+        """Go to another page at ``url``; for now a full page load, as ``redirect``.
+
+        Raises:
+            UnsafeURL: not a URL of this site (or of ``LiveApp(redirect_origins=...)``).
+        """
+        self._context.navigator.redirect(url)
+
+    def redirect(self, url: str) -> None:
+        """Send the browser to ``url`` with a full page load; this page ends.
+
+        On the HTTP render the answer is a redirect (302).
+
+        Raises:
+            UnsafeURL: not a URL of this site (or of ``LiveApp(redirect_origins=...)``).
+        """
+        self._context.navigator.redirect(url)
 
     # --- lifecycle ----------------------------------------------------------
 

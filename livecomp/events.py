@@ -122,8 +122,12 @@ class EventHandler:
             self._binder = None
 
     def _build_binder(self) -> Callable[[dict[str, Any]], dict[str, Any]]:
+        # With their extras: Annotated[int, Field(ge=1)] keeps its constraint.
         hints = typing.get_type_hints(
-            self.function, globalns=self.function.__globals__, localns=dict(self.localns)
+            self.function,
+            globalns=self.function.__globals__,
+            localns=dict(self.localns),
+            include_extras=True,
         )
         if not self.params:
             return lambda payload: {}

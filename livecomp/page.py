@@ -20,6 +20,7 @@ from typing import Any
 from livecomp.component import ChildSpec, Component, PageContext, capture_render
 from livecomp.diff import RootError, diff
 from livecomp.html import lexbor_root, root_context
+from livecomp.navigation import InvalidParams
 from livecomp.protocol import Patch
 from livecomp.splice import expand, expand_ops, mark_root, place_children
 
@@ -57,13 +58,29 @@ class LivePage:
         # Child markers carry a per-page secret so no rendered text can forge one.
         self._nonce = secrets.token_hex(6)
         self.root_cid = ""
+        #: Why the root's params handler did not run at mount (its URL did not fit).
+        self.params_error: InvalidParams | None = None
 
     # --- lifecycle ----------------------------------------------------------
 
     async def mount(self) -> str:
-        """Mount and render the root component; return its full HTML."""
+        """Mount the root component, run its params handler, render it; return
+        its full HTML ('' when the page sent the browser elsewhere instead).
+
+        URL parameters that do not fit the params handler leave it unrun and
+        the reason in ``params_error``.
+        """
         root = await self._create(self._root_class, "root", {}, depth=0)
         self.root_cid = root.component.cid
+        navigator = self.context.navigator
+        if not navigator.leaving:
+            try:
+                await self.handle_params()
+            except InvalidParams as exc:
+                self.params_error = exc
+        if navigator.leaving:
+            return ""
+        navigator.run_params = self.handle_params
         await self._render(root)
         if root_context(root.tag)[0] != "div":
             # The page container is a <div>: a browser drops a <tr> or <td> there.
@@ -134,6 +151,18 @@ class LivePage:
         method = getattr(component, method_name)
         await (method(data) if takes_data else method())
         return True
+
+    async def handle_params(self) -> None:
+        """Run the root component's ``@on_params`` handler for the page's URL.
+
+        Raises InvalidParams, before it runs, when the URL does not fit it.
+        """
+        root = self.root
+        self._dirty.add(self.root_cid)
+        handler = type(root).params_handler
+        if handler is not None:
+            kwargs = handler.bind(self.context.navigator.request)
+            await getattr(root, handler.method_name)(**kwargs)
 
     def mark_dirty(self, cid: str) -> None:
         """Schedule component ``cid`` for re-render on the next flush."""

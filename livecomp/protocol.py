@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import from_json
 
 from livecomp.ops import Op, OpError, op_from_json
-from livecomp.security import MAX_TOKEN_CHARS
+from livecomp.security import MAX_TOKEN_CHARS, MAX_URL_CHARS
 
 #: The longest ``reason`` an ``err`` carries; longer ones are cut (they can echo input).
 MAX_REASON_CHARS = 300
@@ -30,6 +30,12 @@ class CloseCode(IntEnum):
     TOKEN_INVALID = 4001
     JOIN_EXPECTED = 4002
     ORIGIN_FORBIDDEN = 4003
+    #: The page needs a logged-in user (on the join, or at an event after a
+    #: logout): a ``redirect`` to the login page precedes the close.
+    UNAUTHORIZED = 4004
+    #: The page sent the browser elsewhere (``redirect``, ``navigate``): a
+    #: ``redirect`` message precedes the close.
+    REDIRECTED = 4005
     SLOW_CLIENT = 4008
     IDLE_TIMEOUT = 4009
     SERVER_ERROR = 1011
@@ -49,6 +55,10 @@ class ErrorCode(StrEnum):
     INVALID_PAYLOAD = "invalid_payload"
     HANDLER_ERROR = "handler_error"
     RATE_LIMITED = "rate_limited"
+    #: A ``url`` message whose parameters did not validate: the params handler did not run.
+    INVALID_PARAMS = "invalid_params"
+    #: The page's user is no longer logged in: a ``redirect`` to the login page came first.
+    UNAUTHORIZED = "unauthorized"
 
 
 class _Message(BaseModel):
@@ -63,6 +73,9 @@ class Join(_Message):
 
     t: Literal["join"] = "join"
     token: str = Field(max_length=MAX_TOKEN_CHARS)
+    #: The browser's URL (path and query): the page mounts for it, as long as
+    #: it is a URL of the page the token names. Absent: the URL the token carries.
+    url: str | None = Field(default=None, max_length=MAX_URL_CHARS)
 
 
 class Event(_Message):
@@ -73,6 +86,14 @@ class Event(_Message):
     cid: str = Field(max_length=64)
     event: str = Field(max_length=128)
     value: dict[str, Any] = Field(default_factory=dict)
+
+
+class UrlChange(_Message):
+    """The browser's URL changed within the page: a ``live-patch`` link, back or forward."""
+
+    t: Literal["url"] = "url"
+    ref: int
+    url: str = Field(max_length=MAX_URL_CHARS)
 
 
 class Ping(_Message):
@@ -89,9 +110,9 @@ class Resync(_Message):
     reason: str = Field(default="", max_length=2048)
 
 
-ClientMessage = Annotated[Join | Event | Resync | Ping, Field(discriminator="t")]
-CLIENT_TYPES = frozenset({"join", "event", "resync", "ping"})
-_client_adapter: TypeAdapter[Join | Event | Resync | Ping] = TypeAdapter(ClientMessage)
+ClientMessage = Annotated[Join | Event | UrlChange | Resync | Ping, Field(discriminator="t")]
+CLIENT_TYPES = frozenset({"join", "event", "url", "resync", "ping"})
+_client_adapter: TypeAdapter[Join | Event | UrlChange | Resync | Ping] = TypeAdapter(ClientMessage)
 
 
 # --- server to client -------------------------------------------------------
@@ -180,7 +201,26 @@ class Push:
         return json.loads(self.data_json)
 
 
-ServerMessage = Render | Patch | Ack | Err | Pong | Push
+@dataclass(frozen=True, slots=True)
+class PatchUrl:
+    """Put ``url`` in the browser's address bar and history, without loading it
+    (``Component.patch_url``): a new entry, or the current one when ``replace``."""
+
+    t: ClassVar[str] = "patch_url"
+    url: str
+    replace: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """Load ``url`` in the browser (a full navigation): ``redirect``, ``navigate``,
+    or the login page for a page whose user is not logged in."""
+
+    t: ClassVar[str] = "redirect"
+    url: str
+
+
+ServerMessage = Render | Patch | Ack | Err | Pong | Push | PatchUrl | Redirect
 
 
 class DecodeError(Exception):
@@ -192,7 +232,7 @@ class DecodeError(Exception):
         self.reason = reason
 
 
-def decode_client(frame: str | bytes, max_bytes: int) -> Join | Event | Resync | Ping:
+def decode_client(frame: str | bytes, max_bytes: int) -> Join | Event | UrlChange | Resync | Ping:
     """Decode one inbound frame, or raise DecodeError saying what is wrong.
 
     JSON is read strictly, by pydantic's parser: no ``NaN`` or ``Infinity``
@@ -276,6 +316,10 @@ def _wire(message: ServerMessage) -> dict[str, Any]:
             return {"t": "render", "cid": cid, "html": html}
         case Pong():
             return {"t": "pong"}
+        case PatchUrl(url=url, replace=replace):
+            return {"t": "patch_url", "url": url, "replace": replace}
+        case Redirect(url=url):
+            return {"t": "redirect", "url": url}
         case Err(code=code, reason=reason, ref=ref, event=event):
             reason = cap(reason)
             return {"t": "err", "ref": ref, "code": code.value, "event": event, "reason": reason}
@@ -322,6 +366,10 @@ def _server_message(item: Any) -> ServerMessage:
             return Render(cid=cid, html=html)
         case {"t": "pong"}:
             return Pong()
+        case {"t": "patch_url", "url": str() as url, "replace": bool() as replace}:
+            return PatchUrl(url=url, replace=replace)
+        case {"t": "redirect", "url": str() as url}:
+            return Redirect(url=url)
         case {"t": "push", "event": str() as event, "data": data}:
             return Push(event, _encode_strict(data))
         case {"t": "err", "code": str() as code, "reason": str() as reason}:

@@ -4,6 +4,10 @@
 server-side render that works without JavaScript, embedding the signed page
 token and the script tag) and ``/live.js`` served from the package with an
 ETag; it serves the websocket that joins pages itself, in front of Quart.
+A page's route is a Quart URL rule, so its converters type the path
+parameters; the render reads the request, the session and the user
+(``livecomp.request``, ``livecomp.auth``) and binds the token to the
+browser session.
 """
 
 from __future__ import annotations
@@ -13,20 +17,23 @@ import gc
 import hashlib
 import os
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Collection, Mapping
+from functools import cached_property, partial
 from importlib import resources
 from typing import Any
 
-from markupsafe import Markup, escape
-from quart import Quart, Response, request
+from quart import Quart, Response, redirect, request, session
+from werkzeug.wrappers import Response as BaseResponse
 
 from livecomp.asgi import AsgiTransport, Receive, Scope, Send
+from livecomp.auth import Auth, Unauthorized, UserLoader
 from livecomp.component import Component, PageContext
-from livecomp.names import HEARTBEAT, PAGE, SOCKET, TOKEN
+from livecomp.join import Site
+from livecomp.navigation import InvalidParams, Navigator, check_url
 from livecomp.page import LivePage
 from livecomp.pubsub import Broker, LocalBroker
+from livecomp.request import DEFAULT_EXPOSED_HEADERS, RequestInfo, page_url, request_info
+from livecomp.routes import PageRoute, PageRoutes
 from livecomp.runtime import StaticRuntime
 from livecomp.security import (
     DEFAULT_MAX_FRAME_BYTES,
@@ -34,52 +41,16 @@ from livecomp.security import (
     MAX_TOKEN_CHARS,
     PageClaims,
     TokenSigner,
+    bind_session,
     new_session_id,
 )
 from livecomp.session import LiveSession, SessionConfig
+from livecomp.shell import PAGE_HEADERS, PageRedirected, TokenTooLong, page_document
 
-#: Response headers of every live page unless the app overrides them (as
-#: Phoenix's default browser pipeline does): no framing by other sites, no
-#: MIME sniffing, no full URL in referrers, and no caching of a page that
-#: carries a token.
-PAGE_HEADERS: dict[str, str] = {
-    "Content-Security-Policy": "frame-ancestors 'self'",
-    "X-Frame-Options": "SAMEORIGIN",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "Cache-Control": "private, no-store",
-}
-
-
-class TokenTooLong(ValueError):
-    """A page whose token would be too long to join with (a huge query string)."""
-
+__all__ = ["PAGE_HEADERS", "LiveApp", "PageRedirected", "TokenTooLong", "run", "serve"]
 
 #: The key of the ``LiveSession`` in the ASGI scope of a live socket.
 SESSION_SCOPE_KEY = "livecomp.session"
-
-DEFAULT_LAYOUT = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<script defer src="{script}"></script>
-{head}
-</head>
-<body>
-{content}
-</body>
-</html>
-"""
-
-
-@dataclass(frozen=True)
-class _Route:
-    path: str
-    component: type[Component[Any]]
-    title: str
-    head: str
 
 
 class LiveApp:
@@ -117,6 +88,17 @@ class LiveApp:
         page_headers: response headers of the pages, over the defaults
             (``PAGE_HEADERS``: no framing by other sites, no sniffing, no
             caching of a token-bearing page); a value of None drops one.
+        user_loader: finds the user of a request (``RequestInfo`` in, the
+            user or None out; may be async): ``self.request.user``. Pages
+            with ``login_required`` call it again before every event.
+        login_url: where a page that needs a user sends the browser without
+            one (with ``?next=`` the page's URL).
+        expose_headers: the request headers components see (lower-case
+            names); by default those a browser sends alike with a page and
+            its websocket (``accept-language``, ``user-agent``).
+        redirect_origins: origins (``"https://accounts.example"``) that
+            ``redirect`` and ``navigate`` may send the browser to; by
+            default only URLs of this site.
         debug: tell the browser what a failing handler raised. Off by default:
             the browser then gets only which event failed and an error id,
             which the server's log line carries too. Never on in production:
@@ -142,6 +124,10 @@ class LiveApp:
         heartbeat: float = 30.0,
         idle_timeout: float = 60.0,
         page_headers: Mapping[str, str | None] | None = None,
+        user_loader: UserLoader | None = None,
+        login_url: str = "/login",
+        expose_headers: Collection[str] = DEFAULT_EXPOSED_HEADERS,
+        redirect_origins: Collection[str] = (),
         debug: bool = False,
     ) -> None:
         key = secret_key or os.environ.get("LIVECOMP_SECRET_KEY") or secrets.token_bytes(32)
@@ -163,7 +149,10 @@ class LiveApp:
         self.broker: Broker = broker or LocalBroker()
         self.socket_path = socket_path
         self.script_path = script_path
-        self._routes: dict[str, _Route] = {}
+        self.auth = Auth(user_loader, check_url(login_url, allowed_origins=redirect_origins))
+        self.expose_headers = frozenset(name.lower() for name in expose_headers)
+        self.redirect_origins = frozenset(redirect_origins)
+        self.routes = PageRoutes()
         self.sessions: set[LiveSession] = set()
         if app is not None:
             self.init_app(app)
@@ -172,8 +161,17 @@ class LiveApp:
         """Register the page and script routes on ``app`` and take its live socket."""
         self.app = app
         app.extensions["livecomp"] = self
+        self.routes.url_map = app.url_map
+        self.site = Site(
+            app,
+            self.signer,
+            self.routes,
+            self.auth,
+            self.expose_headers,
+            self.redirect_origins,
+        )
         app.add_url_rule(self.script_path, "livecomp_script", self._serve_script)
-        for route in self._routes.values():
+        for route in self.routes:
             self._add_page_rule(route)
         # The live socket is served as plain ASGI in front of Quart: Quart's
         # websocket layer adds a task, queues and ~13 KiB per connection, and
@@ -189,81 +187,121 @@ class LiveApp:
         app.asgi_app = asgi_app  # type: ignore[method-assign,assignment]
 
     def page(
-        self, path: str, component: type[Component[Any]], *, title: str = "", head: str = ""
+        self,
+        path: str,
+        component: type[Component[Any]],
+        *,
+        title: str = "",
+        head: str = "",
+        login_required: bool = False,
     ) -> None:
-        """Serve ``component`` as a live page at ``path``.
+        """Serve ``component`` as a live page at ``path``, a Quart URL rule.
 
-        ``head`` is trusted markup added to the document's ``<head>`` (styles).
+        The rule's converters (``/users/<int:uid>``) type the path
+        parameters (``self.request.path_params``, the params handler's
+        arguments); a URL that does not convert answers 404. ``head`` is
+        trusted markup added to the document's ``<head>`` (styles).
+        ``login_required``: only a user the app's ``user_loader`` finds may
+        open the page; anyone else is sent to ``login_url``.
         """
-        route = _Route(path, component, title or component.__name__, head)
-        self._routes[path] = route
+        if login_required and self.auth.user_loader is None:
+            raise TypeError(
+                f"the page {path!r} requires a login, but the app has no user loader: "
+                "pass LiveApp(user_loader=...)"
+            )
+        route = PageRoute(path, component, title or component.__name__, head, login_required)
+        self.routes.add(route)
         if hasattr(self, "app"):
             self._add_page_rule(route)
 
-    def resolve(self, claims: PageClaims) -> type[Component[Any]] | None:
-        """The root component a verified token names, if that page still exists."""
-        route = self._routes.get(claims.route)
-        if route is None or _qualname(route.component) != claims.component:
-            return None
-        return route.component
-
-    async def render_page(self, path: str, params: dict[str, str]) -> str:
-        """The full HTML document of the page at ``path``: a static first render.
+    async def render_page(
+        self,
+        path: str,
+        request: RequestInfo | Mapping[str, str] | None = None,
+        *,
+        binding: str = "",
+    ) -> str:
+        """The full HTML document of the page whose rule is ``path``: a static
+        first render for ``request`` (or for a query given as a mapping),
+        with a token bound to the browser session ``binding``.
 
         Raises:
-            TokenTooLong: the page's query makes a token no join would accept.
+            TokenTooLong: the page's URL makes a token no join would accept.
+            InvalidParams: the URL's parameters do not fit the params handler.
+            Unauthorized: ``mount`` or the params handler refused the user.
+            PageRedirected: the page sent the browser elsewhere.
         """
-        route = self._routes[path]
+        route = self.routes[path]
+        if not isinstance(request, RequestInfo):
+            request = RequestInfo.for_query(request or {})
         claims = PageClaims(
             route=path,
-            component=_qualname(route.component),
+            component=route.component_name,
             session_id=new_session_id(),
-            params=params,
+            url=request.url,
+            binding=binding,
         )
-        page = LivePage(
-            route.component,
-            PageContext(
-                connected=False,
-                params=params,
-                session_id=claims.session_id,
-                runtime=StaticRuntime(self.broker),
-            ),
-        )
-        try:
-            body = await page.mount()
-        finally:
-            await page.close()
         token = self.signer.issue(claims)
         if len(token) > MAX_TOKEN_CHARS:
-            # The query is signed into the token: a join could never carry it.
+            # The URL is signed into the token: a join could never carry it.
             raise TokenTooLong(
                 f"the page token would be {len(token)} characters, over {MAX_TOKEN_CHARS}: "
                 "the query string is too long"
             )
-        heartbeat = round(self.config.heartbeat * 1000)
-        content = (
-            f'<div {PAGE} {TOKEN}="{token}" {SOCKET}="{escape(self.socket_path)}" '
-            f'{HEARTBEAT}="{heartbeat}">{body}</div>'
+        navigator = Navigator(
+            request, match=partial(self.routes.match, route), allowed_origins=self.redirect_origins
         )
-        return DEFAULT_LAYOUT.format(
-            title=escape(route.title),
-            script=escape(f"{self.script_path}?v={self._script_etag}"),
-            head=Markup(route.head),
-            content=content,
+        context = PageContext(
+            connected=False,
+            session_id=claims.session_id,
+            runtime=StaticRuntime(self.broker),
+            navigator=navigator,
+        )
+        page = LivePage(route.component, context)
+        try:
+            body = await page.mount()
+        finally:
+            await page.close()
+        if context.navigator.location is not None:
+            raise PageRedirected(context.navigator.location)
+        if page.params_error is not None:
+            raise page.params_error
+        return page_document(
+            body,
+            token=token,
+            socket_path=self.socket_path,
+            heartbeat=self.config.heartbeat,
+            script=f"{self.script_path}?v={self._script_etag}",
+            title=route.title,
+            head=route.head,
         )
 
-    def _add_page_rule(self, route: _Route) -> None:
-        async def view() -> Response:
-            params = {key: value for key, value in request.args.items()}
-            try:
-                html = await self.render_page(route.path, params)
-            except TokenTooLong as exc:
-                return Response(str(exc), status=414, content_type="text/plain; charset=utf-8")
-            return Response(
-                html, content_type="text/html; charset=utf-8", headers=self.page_headers
-            )
+    def _add_page_rule(self, route: PageRoute) -> None:
+        async def view(**path_params: Any) -> Response | BaseResponse:
+            return await self._respond(route, path_params)
 
-        self.app.add_url_rule(route.path, f"livecomp_page_{route.path}", view)
+        self.app.add_url_rule(route.path, route.endpoint, view)
+
+    async def _respond(
+        self, route: PageRoute, path_params: Mapping[str, Any]
+    ) -> Response | BaseResponse:
+        url = page_url(request.path, request.query_string)
+        writable = not self.app.session_interface.is_null_session(session)
+        binding = bind_session(session, writable=writable)
+        info = request_info(
+            request, session, url=url, path_params=path_params, expose_headers=self.expose_headers
+        )
+        try:
+            info = await self.auth.admit(info, required=route.login_required)
+            html = await self.render_page(route.path, info, binding=binding)
+        except Unauthorized as exc:
+            return redirect(self.auth.login_location(url, exc))
+        except PageRedirected as exc:
+            return redirect(exc.location)
+        except (InvalidParams, TokenTooLong) as exc:
+            status = 414 if isinstance(exc, TokenTooLong) else 400
+            return Response(str(exc), status=status, content_type="text/plain; charset=utf-8")
+        return Response(html, content_type="text/html; charset=utf-8", headers=self.page_headers)
 
     @cached_property
     def _script(self) -> bytes:
@@ -286,33 +324,29 @@ class LiveApp:
     async def _serve_socket(self, scope: Scope, receive: Receive, send: Send) -> None:
         transport = AsgiTransport(receive, send)
         headers = {key.decode("latin-1").lower(): value for key, value in scope["headers"]}
-        session = LiveSession(
+        live_session = LiveSession(
             transport,
-            signer=self.signer,
-            resolve=self.resolve,
+            site=self.site,
+            scope=scope,
             origin=_header(headers, "origin"),
             host=_header(headers, "host"),
             config=self.config,
             broker=self.broker,
         )
         # Where whoever built the scope (a test client, a middleware) finds it.
-        scope[SESSION_SCOPE_KEY] = session
+        scope[SESSION_SCOPE_KEY] = live_session
         if not await transport.accept():
             return
-        self.sessions.add(session)
+        self.sessions.add(live_session)
         try:
-            await session.run()
+            await live_session.run()
         finally:
-            self.sessions.discard(session)
+            self.sessions.discard(live_session)
 
 
 def _header(headers: dict[str, bytes], name: str) -> str | None:
     value = headers.get(name)
     return value.decode("latin-1") if value is not None else None
-
-
-def _qualname(component: type[Component[Any]]) -> str:
-    return f"{component.__module__}.{component.__qualname__}"
 
 
 async def serve(

@@ -1,14 +1,17 @@
 """One connected page's socket: join, read frames, send replies, close.
 
 The key idea: the session is the page's transport side only. It checks the
-Origin and the join token, mounts the page, and then, for each client frame,
-asks the page's ``PageActor`` for a turn and answers in it (patches, the
-events pushed to the client's hooks, then the ack or the ``err``); the actor
-runs every other turn (timers, messages, broadcasts) itself and hands each
-turn's patches and pushes to the outbox. Client frames are handled by the task reading the
+Origin, has the join admitted and the page mounted (``livecomp.join``), and
+then, for each client frame, asks the page's ``PageActor`` for a turn and
+answers in it (``livecomp.dispatch``: patches, the events pushed to the
+client's hooks, then the ack or the ``err``); the actor runs every other
+turn (timers, messages, broadcasts) itself and hands each turn's patches and
+pushes to the outbox. Client frames are handled by the task reading the
 socket, without a queue hop. Replies go through a bounded outbox that the
 task which ran the turn sends as one frame; a client that cannot keep up is
-closed with ``SLOW_CLIENT`` instead of growing memory.
+closed with ``SLOW_CLIENT`` instead of growing memory. A page that sends the
+browser elsewhere (a redirect, a logout) ends the socket once its outbox
+has been sent.
 """
 
 from __future__ import annotations
@@ -17,44 +20,30 @@ import asyncio
 import contextlib
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from pydantic import ValidationError
-
 from livecomp.actor import PageActor
-from livecomp.component import Component, PageContext
-from livecomp.failures import failure_reason, logger, report_failure
-from livecomp.forms import PayloadError
-from livecomp.page import LivePage, UnknownComponent, UnknownEvent
+from livecomp.dispatch import FrameDispatcher
+from livecomp.join import JoinRefused, Site, admit
+from livecomp.page import LivePage
 from livecomp.protocol import (
-    Ack,
     CloseCode,
     DecodeError,
     Err,
     ErrorCode,
-    Event,
     Join,
-    Ping,
-    Pong,
+    Redirect,
     Render,
-    Resync,
     ServerMessage,
-    cap,
     decode_client,
-    describe_validation_error,
     encode,
 )
 from livecomp.pubsub import Broker, LocalBroker
-from livecomp.security import (
-    DEFAULT_MAX_FRAME_BYTES,
-    PageClaims,
-    TokenError,
-    TokenSigner,
-    origin_allowed,
-)
+from livecomp.security import SessionConfig, origin_allowed
 from livecomp.watches import idle_watch, send_watch
+
+__all__ = ["LiveSession", "SessionConfig", "Transport"]
 
 
 class Transport(Protocol):
@@ -73,58 +62,6 @@ class Transport(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class SessionConfig:
-    """Limits and policies of connected pages."""
-
-    max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES
-    outbox_size: int = 512
-    #: A send that has not completed after this many seconds marks a slow client.
-    send_timeout: float = 10.0
-    join_timeout: float = 15.0
-    #: Seconds between the client's heartbeats (0: it sends none).
-    heartbeat: float = 30.0
-    #: A joined socket silent this long (no frame, no heartbeat) is closed; 0: never.
-    idle_timeout: float = 60.0
-    #: Events one socket may send at once, and then per second (0: no limit).
-    event_burst: int = 3000
-    events_per_second: float = 1000.0
-    allowed_origins: frozenset[str] = frozenset()
-    #: When set, the only origins (with ``allowed_origins``) the socket accepts.
-    public_origins: frozenset[str] = frozenset()
-    #: Send exception text to the browser with ``handler_error`` (never in production).
-    debug: bool = False
-
-
-RouteResolver = Callable[[PageClaims], "type[Component[Any]] | None"]
-
-#: Resyncs a page may ask for at once, and then one per this many seconds.
-RESYNC_BURST = 10
-RESYNC_EVERY = 5.0
-
-
-class Budget:
-    """A token bucket: ``burst`` at once, then one more every ``every`` seconds."""
-
-    __slots__ = ("_at", "_every", "_tokens", "burst")
-
-    def __init__(self, burst: int, every: float) -> None:
-        self.burst = burst
-        self._every = every
-        self._tokens = float(burst)
-        self._at = time.monotonic()
-
-    def take(self) -> bool:
-        """Spend one token if there is one."""
-        now = time.monotonic()
-        self._tokens = min(self.burst, self._tokens + (now - self._at) / self._every)
-        self._at = now
-        if self._tokens < 1:
-            return False
-        self._tokens -= 1
-        return True
-
-
 class LiveSession:
     """Joins one socket to a page and answers its frames."""
 
@@ -132,8 +69,8 @@ class LiveSession:
         self,
         transport: Transport,
         *,
-        signer: TokenSigner,
-        resolve: RouteResolver,
+        site: Site,
+        scope: Mapping[str, Any],
         origin: str | None,
         host: str | None,
         config: SessionConfig,
@@ -141,14 +78,10 @@ class LiveSession:
     ) -> None:
         self.transport = transport
         self.actor: PageActor | None = None
-        #: Resyncs asked for, and how many of them were refused as too many.
-        self.resyncs = 0
-        self.resyncs_refused = 0
-        self._resync_budget = Budget(RESYNC_BURST, RESYNC_EVERY)
-        rate = config.events_per_second
-        self._event_budget = Budget(config.event_burst, 1 / rate) if rate > 0 else None
-        self._signer = signer
-        self._resolve = resolve
+        #: Answers the page's frames once it has joined.
+        self.dispatcher = FrameDispatcher(config, queue=self._queue, end=self._end)
+        self._site = site
+        self._scope = scope
         self._origin = origin
         self._host = host
         self._config = config
@@ -157,8 +90,21 @@ class LiveSession:
         self._sending = False
         self._sent_waiters: list[asyncio.Future[None]] = []
         self._closing: tuple[int, str] | None = None
+        # Set when the page ends on purpose (a redirect, a logout): the socket
+        # closes with it once what is queued has been sent.
+        self._ending: tuple[int, str] | None = None
         self._reader: asyncio.Task[Any] | None = None
         self.last_seen = time.monotonic()
+
+    @property
+    def resyncs(self) -> int:
+        """Resyncs the client asked for."""
+        return self.dispatcher.resyncs
+
+    @property
+    def resyncs_refused(self) -> int:
+        """Resyncs refused as too many."""
+        return self.dispatcher.resyncs_refused
 
     @property
     def page_id(self) -> str:
@@ -187,23 +133,29 @@ class LiveSession:
         watch = idle_watch()
         try:
             self._queue([Render(cid=page.root_cid, html=page.full_html(page.root_cid))])
+            if page.params_error is not None:
+                self._queue([Err(code=ErrorCode.INVALID_PARAMS, reason=str(page.params_error))])
             await self._send_pending()
             actor.start(page)
             self.last_seen = time.monotonic()
             watch.add(self)
             await self._read_loop(actor)
         except asyncio.CancelledError:
-            # Only our own wake-up for a slow client is swallowed.
+            # Only our own wake-up (a slow client, a page that ended) is swallowed.
             task = asyncio.current_task()
-            if self._closing is None or task is None or task.uncancel() > 0:
+            ours = self._closing is not None or self._ending is not None
+            if not ours or task is None or task.uncancel() > 0:
                 raise
         finally:
             watch.discard(self)
             actor.stop()
             await self._drain()
             await actor.close()
-            if self._closing is not None:
-                await self._close(*self._closing)
+            if self._ending is not None:
+                await self._drain()  # what the page's last turn queued
+            end = self._closing or self._ending
+            if end is not None:
+                await self._close(*end)
 
     async def _join(self) -> PageActor | None:
         try:
@@ -222,44 +174,33 @@ class LiveSession:
             )
             return None
         try:
-            claims = self._signer.verify(message.token)
-        except TokenError as exc:
-            await self._close(CloseCode.TOKEN_INVALID, str(exc))
-            return None
-        root_class = self._resolve(claims)
-        if root_class is None:
-            await self._close(
-                CloseCode.TOKEN_INVALID, f"token names no live page at {claims.route!r}"
+            actor, self.dispatcher.access = await admit(
+                message,
+                self._site,
+                self._scope,
+                self._host,
+                actor_for=self._new_actor,
+                send=lambda reply: self._queue([reply]),
+                leave=lambda url: self._end(CloseCode.REDIRECTED, "redirected"),
             )
+        except JoinRefused as refusal:
+            if refusal.location is not None:
+                self._queue([Redirect(refusal.location)])
+            await self._drain()
+            await self._close(refusal.code, refusal.reason)
             return None
-        actor = PageActor(
+        return actor
+
+    def _new_actor(self, page_id: str) -> PageActor:
+        self.actor = self.dispatcher.actor = PageActor(
             self._broker,
-            page_id=claims.session_id,
+            page_id=page_id,
             mailbox_limit=self._config.outbox_size,
             replies=self._queue,
             send=self._send_pending,
             overflow=self._slow_client,
         )
-        self.actor = actor
-        context = PageContext(
-            connected=True,
-            params=claims.params,
-            session_id=claims.session_id,
-            runtime=actor,
-        )
-        page = LivePage(root_class, context)
-        try:
-            await page.mount()
-        except Exception as exc:
-            report_failure(
-                exc, f"mounting {root_class.__name__} failed", page=actor.page_id, cid=None
-            )
-            actor.page = page
-            await actor.close()
-            await self._close(CloseCode.SERVER_ERROR, "the page failed to mount")
-            return None
-        actor.page = page
-        return actor
+        return self.actor
 
     async def _read_loop(self, actor: PageActor) -> None:
         receive = self.transport.receive
@@ -271,107 +212,13 @@ class LiveSession:
             self.last_seen = time.monotonic()
 
             async def handle(page: LivePage, frame: str | bytes = frame) -> None:
-                await self._handle_frame(page, frame)
+                await self.dispatcher.handle(page, frame)
 
             if not await actor.turn(handle):
                 return
             await self._send_pending()
-
-    async def _handle_frame(self, page: LivePage, frame: str | bytes) -> None:
-        try:
-            message = decode_client(frame, self._config.max_frame_bytes)
-        except DecodeError as exc:
-            self._queue([Err(code=exc.code, reason=exc.reason)])
-            return
-        match message:
-            case Event(ref=ref, cid=cid, event=event, value=value):
-                budget = self._event_budget
-                if budget is not None and not budget.take():
-                    # A flood (a key held down with no throttle, a script):
-                    # refused before any handler runs, so the page stays cheap.
-                    reason = (
-                        f"too many events: over {self._config.events_per_second:g} per second; "
-                        "throttle the binding (live-throttle) or slow down"
-                    )
-                    self._queue(
-                        [Err(ref=ref, code=ErrorCode.RATE_LIMITED, event=event, reason=reason)]
-                    )
-                    return
-                await self._handle_event(page, ref, cid, event, value)
-            case Resync(cid=cid, reason=reason):
-                self._handle_resync(page, cid, reason)
-            case Ping():
-                self._queue([Pong()])
-            case Join():
-                self._queue([Err(code=ErrorCode.MALFORMED, reason="this socket already joined")])
-
-    async def _handle_event(
-        self, page: LivePage, ref: int, cid: str, event: str, value: dict[str, Any]
-    ) -> None:
-        def refuse(code: ErrorCode, reason: str) -> None:
-            self._queue([Err(ref=ref, code=code, event=event, reason=reason)])
-
-        actor = self.actor
-        assert actor is not None
-        try:
-            await page.dispatch(cid, event, value)
-        except UnknownComponent as exc:
-            refuse(ErrorCode.UNKNOWN_COMPONENT, str(exc))
-            return
-        except UnknownEvent as exc:
-            refuse(ErrorCode.UNKNOWN_EVENT, str(exc))
-            return
-        except ValidationError as exc:
-            refuse(
-                ErrorCode.INVALID_PAYLOAD,
-                f"payload of event {event!r} is invalid: {describe_validation_error(exc)}",
-            )
-            return
-        except PayloadError as exc:
-            refuse(ErrorCode.INVALID_PAYLOAD, f"payload of event {event!r} is invalid: {exc}")
-            return
-        except Exception as exc:
-            what = f"handler of event {event!r} failed"
-            error_id = report_failure(exc, what, page=actor.page_id, cid=cid)
-            refuse(
-                ErrorCode.HANDLER_ERROR,
-                failure_reason(what, error_id, exc, debug=self._config.debug),
-            )
-            # State may have changed before the exception: render what it is now.
-            await actor.flush()
-            return
-        failure = await actor.flush()
-        if failure is None:
-            self._queue([Ack(ref=ref)])
-        else:
-            what = f"rendering after event {event!r} failed"
-            reason = failure_reason(what, failure.error_id, failure.exc, debug=self._config.debug)
-            refuse(ErrorCode.HANDLER_ERROR, reason)
-
-    def _handle_resync(self, page: LivePage, cid: str, reason: str) -> None:
-        try:
-            page.component(cid)
-        except UnknownComponent as exc:
-            self._queue([Err(code=ErrorCode.UNKNOWN_COMPONENT, reason=str(exc))])
-            return
-        # A resync means a patch did not fit the client's DOM: a bug to count.
-        self.resyncs += 1
-        if not self._resync_budget.take():
-            # A client asking again and again is broken or hostile: a render
-            # costs far more than the request, so the excess is only counted.
-            self.resyncs_refused += 1
-            self._queue(
-                [Err(code=ErrorCode.RATE_LIMITED, reason="too many resyncs; try again later")]
-            )
-            return
-        # Client text in a log line: repr() keeps it on one line, cap() short.
-        logger.warning(
-            "client asked to resync component %r: %r [page %s]",
-            cap(cid, 64),
-            cap(reason, 200),
-            self.page_id,
-        )
-        self._queue([Render(cid=cid, html=page.full_html(cid))])
+            if self._ending is not None:
+                return
 
     # --- asking the page, for apps and the test client ----------------------
 
@@ -474,6 +321,18 @@ class LiveSession:
     def idle_timeout(self) -> float:
         """Seconds a joined socket may stay silent before it is closed."""
         return self._config.idle_timeout
+
+    def _end(self, code: int, reason: str) -> None:
+        """End the socket with ``code`` once what is queued has been sent: the
+        page sent the browser elsewhere, or its user logged out."""
+        if self._closing is not None or self._ending is not None:
+            return
+        self._ending = (code, reason)
+        if self.actor is not None:
+            self.actor.stop()
+        # A turn of the mailbox (a timer) ended it: wake the reader.
+        if self._reader is not None and self._reader is not asyncio.current_task():
+            self._reader.cancel()
 
     def went_silent(self) -> None:
         """Close the socket: nothing, not even a heartbeat, arrived in time."""

@@ -6,7 +6,9 @@ import pytest
 
 from livecomp.security import PageClaims, TokenError, TokenSigner, origin_allowed
 
-CLAIMS = PageClaims(route="/", component="app.Thermostat", session_id="s1", params={"q": "1"})
+CLAIMS = PageClaims(
+    route="/", component="app.Thermostat", session_id="s1", url="/?q=1", binding="b1"
+)
 
 
 def test_a_token_verifies_to_its_claims() -> None:

@@ -159,7 +159,7 @@ async def test_script_in_state_arrives_escaped_in_first_render_and_patches() -> 
 
 async def test_a_forged_token_closes_with_token_invalid() -> None:
     forged = URLSafeTimedSerializer("not-the-key", salt="livecomp.page").dumps(
-        ["/", "tests.test_session.Thermo", "sid", {}]
+        ["/", "tests.test_session.Thermo", "sid", "/", ""]
     )
     client = LiveTestClient(Thermo)
     await client.connect()

@@ -101,7 +101,7 @@ async def test_headers_go_with_the_get_and_the_socket_handshake() -> None:
     app = counter_app()
     async with LiveTestClient(app, "/counter", headers=headers, origin="https://shop.example"):
         pass
-    client = LiveTestClient(app, "/counter", headers=headers)  # Origin: http://testserver
+    client = LiveTestClient(app, "/counter", headers=headers)  # Origin: http://localhost
     with pytest.raises(ConnectionError):
         await client.open()
     assert client.closed is not None and client.closed[0] == CloseCode.ORIGIN_FORBIDDEN

@@ -18,11 +18,13 @@ Example:
     ```
 
 Modules: ``client`` (``LiveTestClient``: reading and acting), ``bindings``
-(clicks, keys, focus: the element and window bindings), ``reply``
-(what the server answered), ``socket`` (the in-memory ASGI websocket),
-``document`` (the page as the browser has it), ``app`` (the app under test:
-resolving it, its lifespan, its failure log), ``formdata`` (the FormData
-rules), ``nodes`` (finding elements).
+(clicks, keys, focus: the element and window bindings), ``forms``
+(``change`` and ``submit``), ``history`` (the page's URL: ``live-patch``
+links, back and forward, ``navigate``), ``reply`` (what the server
+answered), ``socket`` (the in-memory ASGI websocket), ``document`` (the page
+as the browser has it), ``app`` (the app under test: resolving it, its
+lifespan, its GET with cookies and redirects, its failure log),
+``formdata`` (the FormData rules), ``nodes`` (finding elements).
 """
 
 from livecomp.testing.client import TEST_HOST, TEST_ORIGIN, LiveTestClient

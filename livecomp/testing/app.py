@@ -3,9 +3,10 @@
 The key idea: the client tests the app as it is served. What a test passes is
 resolved to the Quart app and its LiveApp (an app is built only for a bare
 LiveApp or a component class); the app's startup and shutdown run once for
-all the clients open on it; the page is fetched through the app's own routes;
-and what the server logs as a failure of the page is kept, to be re-raised in
-the test that caused it.
+all the clients open on it; the page is fetched through the app's own routes,
+with the browser's cookies, following redirects as a browser does; and what
+the server logs as a failure of the page is kept, to be re-raised in the
+test that caused it.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ import logging
 import weakref
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
+from urllib.parse import urljoin, urlsplit
 
 from quart import Quart
 from quart.signals import got_request_exception
+from quart.typing import TestClientProtocol
 
 from livecomp.component import Component
 from livecomp.server import LiveApp
@@ -48,26 +51,55 @@ def resolve(target: Quart | LiveApp | type[Component[Any]]) -> tuple[Quart, Live
     raise TypeError(f"expected a Quart app, a LiveApp or a component class, got {target!r}")
 
 
-async def get_page(app: Quart, path: str, headers: Mapping[str, str]) -> str:
-    """GET ``path`` through ``app`` and return the document.
+#: Redirects a GET follows before the client gives up, as browsers do.
+MAX_REDIRECTS = 10
+
+
+async def get_page(
+    http: TestClientProtocol, path: str, headers: Mapping[str, str]
+) -> tuple[str, str]:
+    """GET ``path`` through ``http``'s app with its cookies, following
+    redirects within the app; return the final URL and the document.
 
     Raises:
         Exception: whatever the view raised.
-        AssertionError: the answer was not 200.
+        AssertionError: the answer was not 200 (or a redirect left the app).
     """
+    app = http.app
     failures: list[BaseException] = []
 
     def failed(sender: Quart, exception: BaseException, **extra: Any) -> None:
         failures.append(exception)
 
+    url, seen = path, [path]
     with got_request_exception.connected_to(failed, app):
-        response = await app.test_client().get(path, headers=dict(headers))
+        for _ in range(MAX_REDIRECTS + 1):
+            response = await http.get(url, headers=dict(headers))
+            if response.status_code not in (301, 302, 303, 307, 308) or failures:
+                break
+            location = response.headers.get("Location", "")
+            parts = urlsplit(location)
+            if parts.netloc and parts.netloc != headers.get("host"):
+                raise AssertionError(f"GET {path} redirected off the app, to {location!r}")
+            url = urljoin(url, parts._replace(scheme="", netloc="").geturl())
+            seen.append(url)
     if failures:
         raise failures[0]
     body = await response.get_data(as_text=True)
+    where = path if url == path else f"{path} (redirected: {' -> '.join(seen)})"
     if response.status_code != 200:
-        raise AssertionError(f"GET {path} answered {response.status_code}, not 200: {body[:300]!r}")
-    return body
+        raise AssertionError(
+            f"GET {where} answered {response.status_code}, not 200: {body[:300]!r}"
+        )
+    return url, body
+
+
+def cookie_header(http: TestClientProtocol) -> str:
+    """The ``Cookie`` header ``http``'s cookie jar sends."""
+    jar = http.cookie_jar
+    if jar is None:
+        return ""
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
 class Lifespan:

@@ -11,35 +11,47 @@ server's own render of the page.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
 from quart import Quart
+from quart.typing import TestClientProtocol
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from livecomp.component import Component
 from livecomp.dom import Element
-from livecomp.names import BINDINGS
 from livecomp.ops import Op
-from livecomp.protocol import Ack, Err, ErrorCode, Patch, Push, Render, ServerMessage
+from livecomp.protocol import (
+    Ack,
+    Err,
+    ErrorCode,
+    Patch,
+    PatchUrl,
+    Push,
+    Redirect,
+    Render,
+    ServerMessage,
+)
 from livecomp.server import LiveApp
 from livecomp.session import LiveSession
-from livecomp.testing.app import Lifespan, get_page, resolve
-from livecomp.testing.bindings import BindingActions
+from livecomp.testing.app import Lifespan, cookie_header, get_page, resolve
 from livecomp.testing.document import apply_message, assert_rendered, read_document
-from livecomp.testing.formdata import check_submitter, find_form, serialize_form
+from livecomp.testing.forms import FormActions
+from livecomp.testing.history import NavigationActions
 from livecomp.testing.nodes import closest_cid, select
 from livecomp.testing.reply import LiveEventError, Reply
 from livecomp.testing.socket import MemorySocket, socket_scope
 
-#: The Host header the client presents, over HTTP and on the socket.
-TEST_HOST = "testserver"
+#: The Host header the client presents, over HTTP and on the socket: the one
+#: Quart's own test client presents, so cookies a test gets from it (a login)
+#: belong to the same site as the page's.
+TEST_HOST = "localhost"
 #: The Origin header the socket presents: the page's own host, as a browser's.
-TEST_ORIGIN = "http://testserver"
+TEST_ORIGIN = "http://localhost"
 
 
-class LiveTestClient(BindingActions):
+class LiveTestClient(NavigationActions, FormActions):
     """Open the live page at ``path`` of an app and drive it as a browser would.
 
     Args:
@@ -53,6 +65,10 @@ class LiveTestClient(BindingActions):
         lifespan: run the app's startup and shutdown (``before_serving``,
             ``after_serving``) around the client, once for all the clients
             open on one app at a time. Never for an app the client built.
+        http: the Quart test client whose cookies the page is opened with
+            (a logged-in session); the GET's cookies land in it, and the
+            socket's handshake carries them. Default: a fresh one. Tabs of
+            one browser share one.
 
     Raises:
         AssertionError: the GET did not answer 200 with a live page.
@@ -69,9 +85,16 @@ class LiveTestClient(BindingActions):
         headers: Mapping[str, str] | None = None,
         check_dom: bool = True,
         lifespan: bool = True,
+        http: TestClientProtocol | None = None,
     ) -> None:
         self.app, self.live, built = resolve(target)
         self.path = path
+        #: The browser's cookies: the GET's and the socket's.
+        self.http = http or self.app.test_client()
+        #: The page's URL as the browser shows it (after redirects, URL changes).
+        self.url = path
+        #: Where the server sent the browser (a ``redirect`` message), if it did.
+        self.redirected_to: str | None = None
         self.origin = origin
         self.headers = {name.lower(): value for name, value in (headers or {}).items()}
         self.headers.setdefault("host", TEST_HOST)
@@ -136,21 +159,40 @@ class LiveTestClient(BindingActions):
         if self._lifespan is not None:
             await self._lifespan.enter()
             self._in_lifespan = True
-        self.document = await get_page(self.app, self.path, self.headers)
-        live = read_document(self.document, self.path, self.live.signer)
+        self.url, self.document = await get_page(self.http, self.path, self.headers)
+        self.start_history(self.url)
+        live = read_document(self.document, self.url, self.live.signer)
         self.token, self.socket_path, self.dom = live.token, live.socket_path, live.dom
         self.page_id = live.page_id
         self._socket.failures.watch(self.page_id)
-        await self._socket.open(socket_scope(self.socket_path, self.headers, self.origin))
+        headers = dict(self.headers)
+        cookies = cookie_header(self.http)
+        if cookies:
+            headers["cookie"] = cookies
+        await self._socket.open(socket_scope(self.socket_path, headers, self.origin))
 
-    async def join(self, token: str | None = None) -> None:
-        """Send the join (the page's token, or ``token``) and wait for the render."""
-        await self.send_raw(
-            json.dumps({"t": "join", "token": self.token if token is None else token})
-        )
+    async def join(self, token: str | None = None, *, url: str | None = None) -> None:
+        """Send the join (the page's token, or ``token``; the browser's URL, or
+        ``url``) and wait for the render."""
+        frame = {"t": "join", "token": self.token if token is None else token}
+        frame["url"] = self.url if url is None else url
+        await self.send_raw(json.dumps(frame))
         await self._socket.read_until(lambda m: isinstance(m, Render))
         self._socket.raise_failures()
         self._check()
+
+    async def _load(self, url: str) -> None:
+        # Another document in this tab: a new socket, the same cookies.
+        await self._socket.close()
+        self._socket.failures.unwatch()
+        self._socket = MemorySocket(self.app, self._on_frame)
+        self.path, self.redirected_to, self.received, self.pushed = url, None, [], []
+        try:
+            await self._connect()
+            await self.join()
+        except BaseException:
+            await self.close()
+            raise
 
     async def close(self) -> None:
         """Close the socket, wait until the page has unmounted, run shutdown."""
@@ -232,45 +274,8 @@ class LiveTestClient(BindingActions):
 
     # --- acting -------------------------------------------------------------
     # (click, keydown, focus and the other element and window bindings:
-    # BindingActions, in bindings.py)
-
-    async def submit(
-        self,
-        selector: str,
-        data: Mapping[str, str | Sequence[str]] | None = None,
-        *,
-        submitter: str | None = None,
-        check: bool = True,
-    ) -> Reply:
-        """Submit the form ``selector`` matches (or the form around it).
-
-        Sends the form's ``live-submit`` event with the form serialised as the
-        browser client does, then ``data`` laid over it: what the user typed.
-        ``submitter`` selects the submit button clicked (its name and value
-        are sent); without it, the form is submitted as by Enter in a field.
-
-        Raises:
-            LookupError: no form, no ``live-submit``, or a key of ``data``
-                that names no field of the form.
-            ValueError: a value no user could give (a disabled field, an
-                option a select or radio does not have).
-        """
-        return await self._send_form(BINDINGS["submit"], selector, data, submitter, check)
-
-    async def change(
-        self,
-        selector: str,
-        data: Mapping[str, str | Sequence[str]] | None = None,
-        *,
-        check: bool = True,
-    ) -> Reply:
-        """Edit the form ``selector`` matches (or the form around it).
-
-        Sends the form's ``live-change`` event with the serialised form and
-        ``data`` laid over it, as the browser client does on every input.
-        Raises as ``submit`` does.
-        """
-        return await self._send_form(BINDINGS["change"], selector, data, None, check)
+    # BindingActions, in bindings.py; forms: FormActions, in forms.py; the
+    # URL: NavigationActions, in history.py)
 
     async def send_event(
         self,
@@ -286,14 +291,18 @@ class LiveTestClient(BindingActions):
         and LiveEventError if the server refused the event, unless ``check``
         is False.
         """
-        self._ref += 1
-        ref = self._ref
         if cid is None:
             page = self.session.page
             assert page is not None, "the page has not joined"
             cid = page.root_cid
-        frame = {"t": "event", "ref": ref, "cid": cid, "event": event, "value": dict(value or {})}
-        await self.send_raw(json.dumps(frame))
+        frame = {"t": "event", "cid": cid, "event": event, "value": dict(value or {})}
+        return await self._exchange(frame, check)
+
+    async def _exchange(self, frame: dict[str, Any], check: bool) -> Reply:
+        """Send ``frame`` with a new ``ref`` and wait for its ack or err."""
+        self._ref += 1
+        ref = self._ref
+        await self.send_raw(json.dumps({**frame, "ref": ref}))
         messages = await self._socket.read_until(
             lambda m: isinstance(m, Ack | Err) and m.ref == ref
         )
@@ -302,8 +311,8 @@ class LiveTestClient(BindingActions):
         end = messages[-1]
         if isinstance(end, Err):
             reply.error = end
-            if end.code is ErrorCode.HANDLER_ERROR:
-                self._socket.raise_failures(end.reason)
+            # What the server logged answering it (a handler, the user loader).
+            self._socket.raise_failures(end.reason if end.code is ErrorCode.HANDLER_ERROR else None)
             if check:
                 raise LiveEventError(end)
         self._socket.raise_failures()
@@ -358,21 +367,6 @@ class LiveTestClient(BindingActions):
 
     # --- internals ----------------------------------------------------------
 
-    async def _send_form(
-        self,
-        binding: str,
-        selector: str,
-        data: Mapping[str, str | Sequence[str]] | None,
-        submitter: str | None,
-        check: bool,
-    ) -> Reply:
-        form, event = find_form(select(self.html, selector), selector, binding)
-        button = None
-        if submitter is not None:
-            button = check_submitter(select(self.html, submitter), form, submitter)
-        value = serialize_form(form, data, submitter=button)
-        return await self.send_event(event, value, cid=closest_cid(form), check=check)
-
     def _on_frame(self, messages: list[ServerMessage]) -> None:
         """Apply a frame from the server to the DOM, as the browser client does."""
         assert self.dom is not None
@@ -380,6 +374,10 @@ class LiveTestClient(BindingActions):
             apply_message(self.dom, message)
             if isinstance(message, Push):
                 self.pushed.append((message.event, message.data))
+            elif isinstance(message, PatchUrl):
+                self.url_patched(message.url, replace=message.replace)
+            elif isinstance(message, Redirect) and self.redirected_to is None:
+                self.redirected_to = message.url
         self.received.extend(messages)
 
     def _check(self) -> None:
@@ -387,7 +385,7 @@ class LiveTestClient(BindingActions):
         if not self.check_dom or session is None or self.dom is None:
             return
         page = session.page
-        if page is None or self._socket.closed is not None:
+        if page is None or self._socket.closed is not None or self.redirected_to is not None:
             return
         if session.sending or self._socket.pending:
             # Timers moved the page on and their patches are still on the way.

@@ -1,0 +1,232 @@
+"""Answering a joined page's frames, each inside one of its turns.
+
+The key idea: every client frame is decoded and answered in the page's turn,
+one at a time: an event runs its ``@on`` handler, a URL change the params
+handler (``livecomp.navigation``); the page renders and the answer follows
+its patches (an ``ack``, or an ``err`` saying why not). Before a handler
+runs, the frame must be within the socket's event budget and, on a page
+that needs a user, the user must still be logged in: the app's loader is
+asked again, so a logout in another tab ends the page at its next event.
+A resync is answered with the component's full render, within a budget of
+its own; each one is counted, as it means a patch did not fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+
+from pydantic import ValidationError
+
+from livecomp.actor import PageActor
+from livecomp.auth import Unauthorized
+from livecomp.failures import failure_reason, logger, report_failure
+from livecomp.forms import PayloadError
+from livecomp.join import Access
+from livecomp.navigation import InvalidParams, UnsafeURL, client_url
+from livecomp.page import LivePage, UnknownComponent, UnknownEvent
+from livecomp.protocol import (
+    Ack,
+    CloseCode,
+    DecodeError,
+    Err,
+    ErrorCode,
+    Event,
+    Join,
+    Ping,
+    Pong,
+    Redirect,
+    Render,
+    Resync,
+    ServerMessage,
+    UrlChange,
+    cap,
+    decode_client,
+    describe_validation_error,
+)
+from livecomp.security import Budget, SessionConfig
+
+#: Resyncs a page may ask for at once, and then one per this many seconds.
+RESYNC_BURST = 10
+RESYNC_EVERY = 5.0
+
+
+class FrameDispatcher:
+    """Answers the frames of one joined socket.
+
+    Args:
+        config: the socket's limits and policies.
+        queue: puts replies in the socket's outbox, in order.
+        end: closes the socket with a code once the outbox is sent.
+    """
+
+    def __init__(
+        self,
+        config: SessionConfig,
+        *,
+        queue: Callable[[Sequence[ServerMessage]], None],
+        end: Callable[[int, str], None],
+    ) -> None:
+        #: The page's actor and who may go on using the page (set by the join).
+        self.actor: PageActor | None = None
+        self.access: Access | None = None
+        #: Resyncs asked for, and how many of them were refused as too many.
+        self.resyncs = 0
+        self.resyncs_refused = 0
+        self._config = config
+        self._queue = queue
+        self._end_socket = end
+        self._resync_budget = Budget(RESYNC_BURST, RESYNC_EVERY)
+        rate = config.events_per_second
+        self._event_budget = Budget(config.event_burst, 1 / rate) if rate > 0 else None
+
+    @property
+    def _page_id(self) -> str:
+        return self.actor.page_id if self.actor is not None else ""
+
+    async def handle(self, page: LivePage, frame: str | bytes) -> None:
+        """Decode ``frame`` and answer it; runs inside a turn of the page's actor."""
+        try:
+            message = decode_client(frame, self._config.max_frame_bytes)
+        except DecodeError as exc:
+            self._queue([Err(code=exc.code, reason=exc.reason)])
+            return
+        match message:
+            case Event(ref=ref, cid=cid, event=event, value=value):
+                if await self._admitted(ref, event):
+                    await self._answer(ref, event, cid, lambda: page.dispatch(cid, event, value))
+            case UrlChange(ref=ref, url=url):
+                try:
+                    client_url(url)
+                except UnsafeURL as exc:
+                    self._queue([Err(ref=ref, code=ErrorCode.INVALID_PARAMS, reason=str(exc))])
+                    return
+                if await self._admitted(ref, None):
+                    moved = page.context.navigator.moved
+                    await self._answer(ref, None, page.root_cid, lambda: moved(url))
+            case Resync(cid=cid, reason=reason):
+                self._resync(page, cid, reason)
+            case Ping():
+                self._queue([Pong()])
+            case Join():
+                self._queue([Err(code=ErrorCode.MALFORMED, reason="this socket already joined")])
+
+    async def _admitted(self, ref: int, event: str | None) -> bool:
+        """Whether an event (or URL change) may run: within the socket's rate,
+        and from a user still logged in (checked again each time, so a logout
+        in another tab ends the page here)."""
+        budget = self._event_budget
+        if budget is not None and not budget.take():
+            # A flood (a key held down with no throttle, a script): refused
+            # before any handler runs, so the page stays cheap.
+            reason = (
+                f"too many events: over {self._config.events_per_second:g} per second; "
+                "throttle the binding (live-throttle) or slow down"
+            )
+            self._queue([Err(ref=ref, code=ErrorCode.RATE_LIMITED, event=event, reason=reason)])
+            return False
+        access = self.access
+        if access is None:
+            return True
+        try:
+            allowed = await access.allowed()
+        except Exception as exc:
+            # A loader that fails lets no one in.
+            report_failure(exc, "the user loader failed", page=self._page_id, cid=None)
+            allowed = False
+        if not allowed:
+            self._log_out(ref, event, None)
+        return allowed
+
+    def _log_out(self, ref: int, event: str | None, refusal: Unauthorized | None) -> None:
+        assert self.access is not None
+        reason = refusal.reason if refusal is not None else "login required: the session has ended"
+        self._queue(
+            [
+                Redirect(self.access.login(refusal)),
+                Err(ref=ref, code=ErrorCode.UNAUTHORIZED, event=event, reason=reason),
+            ]
+        )
+        self._end_socket(CloseCode.UNAUTHORIZED, "login required")
+
+    async def _answer(
+        self,
+        ref: int,
+        event: str | None,
+        cid: str,
+        work: Callable[[], Awaitable[None]],
+    ) -> None:
+        """Run ``work`` (an event's handler, or the params handler after a URL
+        change), render, and answer ``ref``: its patches, then ack or err."""
+
+        def refuse(code: ErrorCode, reason: str) -> None:
+            self._queue([Err(ref=ref, code=code, event=event, reason=reason)])
+
+        actor = self.actor
+        assert actor is not None
+        what = "params handler failed" if event is None else f"handler of event {event!r} failed"
+        try:
+            await work()
+        except UnknownComponent as exc:
+            refuse(ErrorCode.UNKNOWN_COMPONENT, str(exc))
+            return
+        except UnknownEvent as exc:
+            refuse(ErrorCode.UNKNOWN_EVENT, str(exc))
+            return
+        except ValidationError as exc:
+            refuse(
+                ErrorCode.INVALID_PAYLOAD,
+                f"payload of event {event!r} is invalid: {describe_validation_error(exc)}",
+            )
+            return
+        except PayloadError as exc:
+            refuse(ErrorCode.INVALID_PAYLOAD, f"payload of event {event!r} is invalid: {exc}")
+            return
+        except InvalidParams as exc:
+            refuse(ErrorCode.INVALID_PARAMS, str(exc))
+            # The URL moved all the same: render what the page is now.
+            await actor.flush()
+            return
+        except Unauthorized as exc:
+            self._log_out(ref, event, exc)
+            return
+        except Exception as exc:
+            error_id = report_failure(exc, what, page=actor.page_id, cid=cid)
+            refuse(
+                ErrorCode.HANDLER_ERROR,
+                failure_reason(what, error_id, exc, debug=self._config.debug),
+            )
+            # State may have changed before the exception: render what it is now.
+            await actor.flush()
+            return
+        failure = await actor.flush()
+        if failure is None:
+            self._queue([Ack(ref=ref)])
+        else:
+            what = f"rendering after event {event!r} failed" if event else "rendering failed"
+            reason = failure_reason(what, failure.error_id, failure.exc, debug=self._config.debug)
+            refuse(ErrorCode.HANDLER_ERROR, reason)
+
+    def _resync(self, page: LivePage, cid: str, reason: str) -> None:
+        try:
+            page.component(cid)
+        except UnknownComponent as exc:
+            self._queue([Err(code=ErrorCode.UNKNOWN_COMPONENT, reason=str(exc))])
+            return
+        # A resync means a patch did not fit the client's DOM: a bug to count.
+        self.resyncs += 1
+        if not self._resync_budget.take():
+            # A client asking again and again is broken or hostile: a render
+            # costs far more than the request, so the excess is only counted.
+            self.resyncs_refused += 1
+            self._queue(
+                [Err(code=ErrorCode.RATE_LIMITED, reason="too many resyncs; try again later")]
+            )
+            return
+        # Client text in a log line: repr() keeps it on one line, cap() short.
+        logger.warning(
+            "client asked to resync component %r: %r [page %s]",
+            cap(cid, 64),
+            cap(reason, 200),
+            self._page_id,
+        )
+        self._queue([Render(cid=cid, html=page.full_html(cid))])

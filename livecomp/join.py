@@ -1,0 +1,159 @@
+"""Joining a socket to a page: which page, at which URL, for whom.
+
+The key idea: a join is admitted only when each thing it claims checks out
+against what the server knows, and what the page learns of the request
+comes from the websocket handshake. The token must verify and name a page
+the app still serves; the URL the browser is at must be a URL of that page
+(its parameters are read from it, as on a GET); the handshake's cookies
+must carry the browser session the token was rendered for, so a token
+replayed with another user's cookies is refused; a page that needs a user
+must find one. Then the page mounts with the socket as its way to the
+browser. Each refusal is a close code and a reason, after a ``redirect``
+when the browser should go elsewhere (the login page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from quart import Quart
+
+from livecomp.actor import PageActor
+from livecomp.auth import Auth, Unauthorized
+from livecomp.component import PageContext
+from livecomp.failures import report_failure
+from livecomp.navigation import Navigator, UnsafeURL, client_url
+from livecomp.page import LivePage
+from livecomp.protocol import CloseCode, Join, ServerMessage
+from livecomp.request import request_info, socket_session
+from livecomp.routes import PageRoute, PageRoutes
+from livecomp.security import TokenError, TokenSigner, session_binding
+
+
+class JoinRefused(Exception):
+    """A join the server refuses: the close code, its reason, and where the
+    browser should go instead (``location``), if anywhere."""
+
+    def __init__(self, code: int, reason: str, location: str | None = None) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+        self.location = location
+
+
+@dataclass(frozen=True)
+class Site:
+    """What an app brings to every page it serves: its routes and rules."""
+
+    app: Quart
+    signer: TokenSigner
+    routes: PageRoutes
+    auth: Auth
+    expose_headers: frozenset[str]
+    redirect_origins: frozenset[str]
+
+    def navigator(self, route: PageRoute, request: Any, host: str | None) -> Navigator:
+        """The navigator of a page of ``route`` opened with ``request``."""
+
+        def match(url: str) -> Mapping[str, Any] | None:
+            return self.routes.match(route, url, host)
+
+        return Navigator(request, match=match, allowed_origins=self.redirect_origins)
+
+
+@dataclass
+class Access:
+    """Who may go on using a joined page: checked again before each event."""
+
+    auth: Auth
+    required: bool
+    navigator: Navigator
+
+    async def allowed(self) -> bool:
+        """Whether the page's user is still logged in (always, for a public page)."""
+        if not self.required:
+            return True
+        return await self.auth.load_user(self.navigator.request) is not None
+
+    def login(self, refusal: Unauthorized | None = None) -> str:
+        """Where to log in, coming back to this page's URL."""
+        return self.auth.login_location(self.navigator.request.url, refusal)
+
+
+async def admit(
+    message: Join,
+    site: Site,
+    scope: Mapping[str, Any],
+    host: str | None,
+    *,
+    actor_for: Callable[[str], PageActor],
+    send: Callable[[ServerMessage], None],
+    leave: Callable[[str], None],
+) -> tuple[PageActor, Access]:
+    """Check the join ``message`` of the socket ``scope`` and mount its page.
+
+    ``actor_for`` makes the page's actor (given the page id); ``send`` and
+    ``leave`` are the socket's, for the page's navigator.
+
+    Raises:
+        JoinRefused: the join is refused; nothing is left running.
+    """
+    try:
+        claims = site.signer.verify(message.token)
+    except TokenError as exc:
+        raise JoinRefused(CloseCode.TOKEN_INVALID, str(exc)) from None
+    route = site.routes.resolve(claims)
+    if route is None:
+        raise JoinRefused(CloseCode.TOKEN_INVALID, f"token names no live page at {claims.route!r}")
+    url = claims.url if message.url is None else message.url
+    try:
+        client_url(url)
+    except UnsafeURL as exc:
+        raise JoinRefused(CloseCode.JOIN_EXPECTED, str(exc)) from None
+    path_params = site.routes.match(route, url, host)
+    if path_params is None:
+        # The browser is at another page than the token's: a reload fixes it.
+        raise JoinRefused(CloseCode.TOKEN_INVALID, "page token is for another page than the URL")
+    websocket, session = await socket_session(site.app, scope)
+    if session_binding(session) != claims.binding:
+        raise JoinRefused(CloseCode.TOKEN_INVALID, "page token belongs to another session")
+    request = request_info(
+        websocket, session, url=url, path_params=path_params, expose_headers=site.expose_headers
+    )
+    try:
+        request = await site.auth.admit(request, required=route.login_required)
+    except Unauthorized as exc:
+        raise JoinRefused(
+            CloseCode.UNAUTHORIZED, exc.reason, site.auth.login_location(url, exc)
+        ) from None
+    navigator = site.navigator(route, request, host)
+    navigator.send, navigator.leave = send, leave
+    actor = actor_for(claims.session_id)
+    context = PageContext(
+        connected=True, session_id=claims.session_id, runtime=actor, navigator=navigator
+    )
+    page = LivePage(route.component, context)
+    try:
+        await page.mount()
+    except Unauthorized as exc:
+        actor.page = page
+        await actor.close()
+        raise JoinRefused(
+            CloseCode.UNAUTHORIZED, exc.reason, site.auth.login_location(url, exc)
+        ) from None
+    except Exception as exc:
+        report_failure(
+            exc, f"mounting {route.component.__name__} failed", page=actor.page_id, cid=None
+        )
+        actor.page = page
+        await actor.close()
+        raise JoinRefused(CloseCode.SERVER_ERROR, "the page failed to mount") from None
+    # Set once mounted: the actor's turns start with the page (``start``).
+    actor.page = page
+    if navigator.leaving:
+        # The redirect went out through ``send``; the page is over.
+        await actor.close()
+        raise JoinRefused(CloseCode.REDIRECTED, "redirected")
+    return actor, Access(site.auth, route.login_required, navigator)

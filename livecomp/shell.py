@@ -1,0 +1,77 @@
+"""The document around a live page: its shell, the page's container, its headers.
+
+The key idea: a live page's first render is a whole HTML document that
+works without JavaScript. The root component's HTML sits in the page's
+container, which carries what the client needs to join: the signed token,
+the socket's path and the heartbeat. The shell around it holds the title,
+the app's head markup and the client script.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from livecomp.names import HEARTBEAT, PAGE, SOCKET, TOKEN
+
+#: Response headers of every live page unless the app overrides them (as
+#: Phoenix's default browser pipeline does): no framing by other sites, no
+#: MIME sniffing, no full URL in referrers, and no caching of a page that
+#: carries a token.
+PAGE_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": "frame-ancestors 'self'",
+    "X-Frame-Options": "SAMEORIGIN",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cache-Control": "private, no-store",
+}
+
+
+class TokenTooLong(ValueError):
+    """A page whose token would be too long to join with (a huge query string)."""
+
+
+class PageRedirected(Exception):
+    """The page's first render sent the browser elsewhere (``redirect``, ``patch_url``)."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
+
+
+DEFAULT_LAYOUT = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<script defer src="{script}"></script>
+{head}
+</head>
+<body>
+{content}
+</body>
+</html>
+"""
+
+
+def page_document(
+    body: str,
+    *,
+    token: str,
+    socket_path: str,
+    heartbeat: float,
+    script: str,
+    title: str,
+    head: str,
+) -> str:
+    """The HTML document of a page whose root component rendered ``body``.
+
+    ``head`` is the app's trusted markup; everything else is escaped.
+    """
+    content = (
+        f'<div {PAGE} {TOKEN}="{escape(token)}" {SOCKET}="{escape(socket_path)}" '
+        f'{HEARTBEAT}="{round(heartbeat * 1000)}">{body}</div>'
+    )
+    return DEFAULT_LAYOUT.format(
+        title=escape(title), script=escape(script), head=Markup(head), content=content
+    )
