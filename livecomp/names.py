@@ -85,8 +85,15 @@ AUTO_RECOVER: Final = "live-auto-recover"
 TRIGGER_ACTION: Final = "live-trigger-action"
 #: On a container: ``replace`` (default), ``ignore``, ``append`` or ``prepend``.
 UPDATE: Final = "live-update"
+#: The values of ``UPDATE`` under which the client, not the server's render,
+#: owns the container's children (docs/protocol.md, "live-update"). Any other
+#: value, or none, is ``replace``: the children follow the server's render.
+KEPT_UPDATES: Final = ("ignore", "append", "prepend")
 #: On an element: the name of the client hook (``window.Hooks[name]``) it runs.
 HOOK: Final = "live-hook"
+#: On a link: following it changes the page's URL (``pushState``) and runs the
+#: params handler over the socket, instead of loading the page again.
+PATCH: Final = "live-patch"
 
 #: Added to an element while an event it raised waits for its ack.
 LOADING_SUFFIX: Final = "-loading"
@@ -207,7 +214,13 @@ def typescript() -> str:
         const("AUTO_RECOVER", AUTO_RECOVER, "On a form: what it re-sends after a reconnect."),
         const("TRIGGER_ACTION", TRIGGER_ACTION, "On a form: submit for real once acked."),
         const("UPDATE", UPDATE, "On a container: replace, ignore, append or prepend."),
+        const(
+            "KEPT_UPDATES",
+            list(KEPT_UPDATES),
+            "Values of UPDATE under which the client owns the container's children.",
+        ),
         const("HOOK", HOOK, "On an element: the name of its client hook."),
+        const("PATCH", PATCH, "On a link: change the URL over the socket, without a reload."),
         const("JOINED_EVENT", JOINED_EVENT, "Dispatched on document after every join."),
         const("ERROR_EVENT", ERROR_EVENT, "Dispatched on document for every err."),
         const("LOADING_SUFFIX", LOADING_SUFFIX, "Added to a binding while its event is pending."),

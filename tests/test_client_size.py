@@ -9,7 +9,7 @@ from pathlib import Path
 from bench.client_size import BUNDLE, TARGET_GZIP_BYTES, client_size, describe_client_size
 
 # A guard against regressions, above issue 7's target of 12,000 bytes
-# (13,161 bytes min+gzip on 2026-11-30): the target itself is the bench's.
+# (14,260 bytes min+gzip on 2026-11-30): the target itself is the bench's.
 MAX_GZIP_BYTES = 16_000
 
 

@@ -1,26 +1,106 @@
-// Build dist/live.js: one minified IIFE, byte-for-byte reproducible.
+// Build the client from src/, byte for byte reproducibly:
 //
-// Usage: node build.mjs [outfile]   (or LIVECOMP_JS_OUT=outfile)
-// The default outfile is dist/live.js beside this script.
+//   dist/live.js               the self-starting script served at /live.js
+//                              (src/index.ts): one minified IIFE, in the wheel
+//   dist/esm/live.js           the npm package's ES module (src/live.ts),
+//                              morphdom bundled in, not minified
+//   dist/esm/*.d.ts            its declarations, from tsc (tsconfig.build.json):
+//                              the files live.d.ts reaches, with relative
+//                              imports ending in ".js" (node16/nodenext need it)
+//   dist/esm/morphdom.LICENSE  the licence of the bundled morphdom
+//
+// Usage: node build.mjs [OUTDIR]   (default: dist beside this script)
+// OUTDIR/esm is emptied first, so no file outlives the module it came from.
+// A type error in the package's sources fails the build before it writes anything.
 import { build } from "esbuild";
-import { dirname, resolve } from "node:path";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, posix, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outfile = resolve(process.argv[2] ?? process.env.LIVECOMP_JS_OUT ?? resolve(here, "dist/live.js"));
+const outdir = resolve(process.argv[2] ?? resolve(here, "dist"));
+const esm = join(outdir, "esm");
+const NOTICE = "built from livecomp/js/src by `npm run build`; do not edit.";
 
-await build({
+const common = {
   absWorkingDir: here,
-  entryPoints: ["src/index.ts"],
-  outfile,
   bundle: true,
-  format: "iife",
   platform: "browser",
   target: ["es2020"],
-  minify: true,
   sourcemap: false,
-  legalComments: "none",
   charset: "ascii",
-  banner: { js: "/* livecomp client: built from livecomp/js/src by `npm run build`; do not edit. */" },
   logLevel: "warning",
-});
+};
+
+const scratch = mkdtempSync(join(tmpdir(), "livecomp-dts-"));
+try {
+  if (emitDeclarations(scratch)) {
+    rmSync(esm, { recursive: true, force: true });
+    mkdirSync(esm, { recursive: true });
+    await buildBundles();
+    copyDeclarations(scratch);
+  } else {
+    console.error("build: `tsc -p tsconfig.build.json` failed (its errors are above); nothing written");
+    process.exitCode = 1;
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+/** tsc's declarations for src/live.ts and what it imports, into `scratch`; false on a type error. */
+function emitDeclarations(scratch) {
+  const tsc = join(here, "node_modules", "typescript", "bin", "tsc");
+  const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--declarationDir", scratch], {
+    cwd: here,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (result.error) throw result.error;
+  return result.status === 0;
+}
+
+/** The IIFE served at /live.js and the package's ES module. */
+async function buildBundles() {
+  await build({
+    ...common,
+    entryPoints: ["src/index.ts"],
+    outfile: join(outdir, "live.js"),
+    format: "iife",
+    minify: true,
+    legalComments: "none",
+    banner: { js: `/* livecomp client: ${NOTICE} */` },
+  });
+  await build({
+    ...common,
+    entryPoints: ["src/live.ts"],
+    outfile: join(esm, "live.js"),
+    format: "esm",
+    minify: false,
+    legalComments: "eof",
+    banner: { js: `/* livecomp-client: ${NOTICE} Bundles morphdom (MIT License, see morphdom.LICENSE). */` },
+  });
+  copyFileSync(join(here, "node_modules", "morphdom", "LICENSE"), join(esm, "morphdom.LICENSE"));
+}
+
+/** Copy the declarations live.d.ts reaches from `scratch`, relative imports ending in ".js". */
+function copyDeclarations(scratch) {
+  // A relative module specifier in an import, an export ... from, or an import() type.
+  const RELATIVE = /(\bfrom\s*|\bimport\s*\(\s*)"(\.{1,2}\/[^"]+)"/g;
+  const queue = ["live"];
+  const done = new Set();
+  while (queue.length > 0) {
+    const name = queue.shift();
+    if (done.has(name)) continue;
+    done.add(name);
+    const text = readFileSync(join(scratch, `${name}.d.ts`), "utf8");
+    const rewritten = text.replace(RELATIVE, (_, lead, specifier) => {
+      const bare = specifier.replace(/\.js$/, "");
+      queue.push(posix.normalize(posix.join(posix.dirname(name), bare)));
+      return `${lead}"${bare}.js"`;
+    });
+    const target = join(esm, `${name}.d.ts`);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, rewritten);
+  }
+}

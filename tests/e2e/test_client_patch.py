@@ -572,7 +572,7 @@ def test_join_sends_the_token_to_the_socket_path(live: Page) -> None:
     assert live.evaluate("window.sockets[0].url") == "ws://livecomp.test/live/ws"
     assert body_classes(live) == ["live-disconnected"]
     live.evaluate("window.sockets[0].open()")
-    assert sent(live) == [{"t": "join", "token": "TOKEN"}]
+    assert sent(live) == [{"t": "join", "token": "TOKEN", "url": "/"}]
 
 
 def test_join_render_morphs_the_root_keeping_typed_input(live: Page) -> None:
@@ -671,7 +671,7 @@ def test_click_sends_event_with_values_and_loads_until_ack(live: Page) -> None:
 def test_no_events_before_join(live: Page) -> None:
     live.evaluate("window.sockets[0].open()")
     live.click("#inc")
-    assert sent(live) == [{"t": "join", "token": "TOKEN"}]
+    assert sent(live) == [{"t": "join", "token": "TOKEN", "url": "/"}]
     assert live.get_attribute("#inc", "class") is None
 
 
@@ -773,7 +773,7 @@ def test_reconnect_after_close_and_rejoin_keeps_typing(live: Page) -> None:
     live.keyboard.type("offline")
     live.wait_for_function("window.sockets.length === 2", timeout=2000)
     join(live)
-    assert sent(live)[0] == {"t": "join", "token": "TOKEN"}
+    assert sent(live)[0] == {"t": "join", "token": "TOKEN", "url": "/"}
     assert body_classes(live) == ["live-connected"]
     assert live.input_value("input[name=title]") == "offline"
     assert live.evaluate("document.activeElement.name") == "title"

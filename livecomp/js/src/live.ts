@@ -11,12 +11,14 @@ import { installBindings } from "./bindings";
 import { installForms } from "./forms";
 import { installTyping } from "./inputs";
 import { PAGE } from "./names";
+import { installNavigation } from "./navigation";
 import { LiveSocket, type SocketOptions } from "./socket";
 
 export { type CommandPush, runBinding } from "./commands";
 export type { Hook, HookContext, Hooks, HookThis } from "./hooks";
+export type { PatchObserver } from "./morph";
 export { applyPatches, PatchMismatch } from "./patch";
-export type { Payload } from "./protocol";
+export type { ErrMessage, Op, Payload } from "./protocol";
 export { EventRefused, LiveSocket, type SocketOptions, type SocketState } from "./socket";
 
 let typing = false;
@@ -45,6 +47,7 @@ export function startLive(
   const socket = new LiveSocket(container, options);
   installBindings(socket);
   installForms(socket);
+  installNavigation(socket);
   socket.connect();
   return socket;
 }

@@ -10,11 +10,17 @@
  * carried over here. Every change is reported to a PatchObserver (the
  * DOMPatch around the message being applied), so hooks and JS commands see
  * each element that is added, changed or removed.
+ *
+ * A `live-update` container whose children the client owns (`ignore`,
+ * `append`, `prepend`) keeps them through a morph: they are taken out before
+ * morphdom runs and put back into whatever element stands for the container
+ * afterwards (docs/protocol.md, "live-update"); `upsert` adds or updates its
+ * items by key. livecomp/dom.py `morph` is the same rule in Python.
  */
 
 import morphdom from "morphdom";
 import { type Control, hasLiveValue, keepFocus, syncFromMarkup } from "./inputs";
-import { CID, KEY_ATTRS } from "./names";
+import { CID, KEPT_UPDATES, KEY_ATTRS, UPDATE } from "./names";
 
 const HTML_NS = "http://www.w3.org/1999/xhtml";
 
@@ -182,6 +188,23 @@ export function morph(
   keep: (control: Control) => boolean,
   observer: PatchObserver = NO_OBSERVER,
 ): Element {
+  return keepFocus(() => {
+    const owned = takeOwned([from], [to], keep, observer);
+    // The element each element of `to` was morphed into.
+    const paired = new Map<Element, Element>();
+    const result = morphTree(from, to, keep, observer, paired);
+    restoreOwned(owned, (fresh, old) => paired.get(fresh) ?? (result.contains(fresh) ? fresh : old));
+    return result;
+  });
+}
+
+function morphTree(
+  from: Element,
+  to: Element,
+  keep: (control: Control) => boolean,
+  observer: PatchObserver,
+  paired: Map<Element, Element>,
+): Element {
   const selects: HTMLSelectElement[] = [];
   const keptSelections = new Map<HTMLSelectElement, Set<string>>();
   // Sloppy markup repeats ids; then nodes are matched by position alone.
@@ -199,6 +222,7 @@ export function morph(
     return node;
   };
   const onBeforeElUpdated = (fromEl: HTMLElement, toEl: HTMLElement): boolean => {
+    paired.set(toEl, fromEl);
     observer.morphing(fromEl, toEl);
     if (sameTree(fromEl, toEl)) return false;
     observer.changing(fromEl);
@@ -241,14 +265,121 @@ export function morph(
     if (from.parentNode) observer.changing(from.parentNode);
     observer.removing(from, () => true);
   }
-  return keepFocus(() => {
-    const result = morphdom(from, to, { getNodeKey, onBeforeElUpdated, onBeforeNodeDiscarded, onNodeAdded });
-    if (result !== from) observer.added(result, false);
-    for (const select of selects) {
-      const kept = keptSelections.get(select);
-      if (kept) for (const option of select.options) option.selected = kept.has(option.value);
-      else syncFromMarkup(select);
-    }
-    return result as Element;
-  });
+  const result = morphdom(from, to, { getNodeKey, onBeforeElUpdated, onBeforeNodeDiscarded, onNodeAdded });
+  if (result !== from) observer.added(result, false);
+  for (const select of selects) {
+    const kept = keptSelections.get(select);
+    if (kept) for (const option of select.options) option.selected = kept.has(option.value);
+    else syncFromMarkup(select);
+  }
+  return result as Element;
+}
+
+// --- live-update containers ---------------------------------------------------
+
+const KEPT = `[${UPDATE}]`;
+
+/**
+ * `ignore`, `append` or `prepend` when the client owns `el`'s children: its
+ * `live-update` says so and it has a key to be found again by; else null.
+ */
+export function updateMode(el: Element): string | null {
+  const mode = el.getAttribute(UPDATE);
+  return mode !== null && (KEPT_UPDATES as readonly string[]).includes(mode) && keyOf(el) !== undefined ? mode : null;
+}
+
+/**
+ * Keyed elements at and below `roots`, by key, in document order; a key
+ * found twice maps to null. Nothing inside a container the client owns is
+ * looked at. `outermost`: only those containers themselves.
+ */
+function keyed(roots: Node[], outermost: boolean): Map<string, Element | null> {
+  const found = new Map<string, Element | null>();
+  const stack: Element[] = [];
+  for (let i = roots.length - 1; i >= 0; i--) {
+    const root = roots[i];
+    if (root instanceof Element) stack.push(root);
+  }
+  for (let el = stack.pop(); el; el = stack.pop()) {
+    const mode = updateMode(el);
+    const key = keyOf(el);
+    if (key !== undefined && (mode !== null || !outermost)) found.set(key, found.has(key) ? null : el);
+    if (mode === null) for (let child = el.lastElementChild; child; child = child.previousElementSibling) stack.push(child);
+  }
+  return found;
+}
+
+/** The items of a container's server markup: its keyed elements. */
+export function itemsOf(parent: ParentNode): Element[] {
+  return Array.from(parent.children).filter((el) => keyOf(el) !== undefined);
+}
+
+/** A container's children, out of the DOM while server markup replaces it: [new container, old one, children]. */
+type Owned = Array<[Element, Element, DocumentFragment]>;
+
+/**
+ * Before `to` (server markup) replaces `from` (DOM): every container of
+ * `to` the client owns (the outermost ones, with a key) that names an
+ * element of `from` by its key takes that element's children out, after
+ * upserting its items into them (`append`, `prepend`); the server's own
+ * children of the container are dropped. `restoreOwned` puts them back.
+ */
+export function takeOwned(from: Node[], to: Node[], keep: (control: Control) => boolean, observer: PatchObserver): Owned {
+  const owned: Owned = [];
+  if (!to.some((node) => node instanceof Element && (node.matches(KEPT) || node.querySelector(KEPT)))) return owned;
+  const found = keyed(from, false);
+  for (const [key, fresh] of keyed(to, true)) {
+    const old = found.get(key);
+    if (!fresh || !old || old.localName !== fresh.localName) continue;
+    const mode = updateMode(fresh);
+    if (mode !== "ignore") upsert(old, itemsOf(fresh), mode === "prepend", keep, observer);
+    const children = old.ownerDocument.createDocumentFragment();
+    children.append(...old.childNodes);
+    fresh.replaceChildren();
+    owned.push([fresh, old, children]);
+  }
+  return owned;
+}
+
+/** Put the children `takeOwned` took into the element `home` says stands for each container now. */
+export function restoreOwned(owned: Owned, home: (fresh: Element, old: Element) => Element): void {
+  for (const [fresh, old, children] of owned) home(fresh, old).append(children);
+}
+
+/**
+ * Morph each of `items` into the child of `container` with the same key
+ * (the n-th item of a key into the n-th child of that key), and add the
+ * others, in order, at the end, or with `prepend` at the start. Nothing is
+ * removed.
+ */
+export function upsert(
+  container: Element,
+  items: Element[],
+  prepend: boolean,
+  keep: (control: Control) => boolean,
+  observer: PatchObserver,
+): void {
+  const existing = new Map<string, Element[]>();
+  for (const child of Array.from(container.children)) {
+    const key = keyOf(child);
+    if (key === undefined) continue;
+    const same = existing.get(key);
+    if (same) same.push(child);
+    else existing.set(key, [child]);
+  }
+  const seen = new Map<string, number>();
+  const added: Element[] = [];
+  for (const item of items) {
+    const key = keyOf(item) ?? "";
+    const nth = (seen.get(key) ?? -1) + 1;
+    seen.set(key, nth);
+    const match = existing.get(key)?.[nth];
+    if (match) morph(match, item, keep, observer);
+    else added.push(item);
+  }
+  if (added.length === 0) return;
+  observer.changing(container);
+  const before = prepend ? container.firstChild : null;
+  for (const item of added) container.insertBefore(item, before);
+  for (const item of added) observer.added(item, true);
 }

@@ -67,8 +67,14 @@ export const TRIGGER_ACTION = "live-trigger-action";
 /** On a container: replace, ignore, append or prepend. */
 export const UPDATE = "live-update";
 
+/** Values of UPDATE under which the client owns the container's children. */
+export const KEPT_UPDATES = ["ignore", "append", "prepend"] as const;
+
 /** On an element: the name of its client hook. */
 export const HOOK = "live-hook";
+
+/** On a link: change the URL over the socket, without a reload. */
+export const PATCH = "live-patch";
 
 /** Dispatched on document after every join. */
 export const JOINED_EVENT = "live:joined";
@@ -97,6 +103,8 @@ export const CloseCode = {
   TOKEN_INVALID: 4001,
   JOIN_EXPECTED: 4002,
   ORIGIN_FORBIDDEN: 4003,
+  UNAUTHORIZED: 4004,
+  REDIRECTED: 4005,
   SLOW_CLIENT: 4008,
   IDLE_TIMEOUT: 4009,
   SERVER_ERROR: 1011,
@@ -114,4 +122,6 @@ export const ErrorCode = {
   INVALID_PAYLOAD: "invalid_payload",
   HANDLER_ERROR: "handler_error",
   RATE_LIMITED: "rate_limited",
+  INVALID_PARAMS: "invalid_params",
+  UNAUTHORIZED: "unauthorized",
 } as const;

@@ -7,10 +7,24 @@
  * socket answers with a resync. Nothing here guesses its way around a
  * mismatch: a resync is a bug to be counted, not hidden. Each change is
  * reported to the PatchObserver given (see morph.ts) before it is made.
+ *
+ * No op addresses a node inside a `live-update` container the client owns:
+ * `upsert` adds or updates its items by key, and a `replace` keeps its
+ * children (morph.ts `takeOwned`), whether it morphs or swaps the node.
  */
 
 import { type Control, defer, guarded, hasLiveValue, isControl, keepFocus, updateControl } from "./inputs";
-import { morph, NO_OBSERVER, type PatchObserver, parseIn, soleElement } from "./morph";
+import {
+  itemsOf,
+  morph,
+  NO_OBSERVER,
+  type PatchObserver,
+  parseIn,
+  restoreOwned,
+  soleElement,
+  takeOwned,
+  upsert,
+} from "./morph";
 import { OPAQUE_ELEMENTS } from "./names";
 import type { Check, Op, Path } from "./protocol";
 
@@ -196,12 +210,24 @@ function applyOp(step: Step): Element {
         morph(node, only, holdGuarded, observer);
       } else if (parent) {
         const nodes = Array.from(fragment.childNodes);
-        observer.changing(parent);
-        observer.removing(node);
-        parent.replaceChild(fragment, node);
-        for (const added of nodes) observer.added(added, true);
+        keepFocus(() => {
+          const owned = takeOwned([node], nodes, holdGuarded, observer);
+          observer.changing(parent);
+          observer.removing(node);
+          parent.replaceChild(fragment, node);
+          for (const added of nodes) observer.added(added, true);
+          restoreOwned(owned, (fresh) => fresh);
+        });
         syncTextarea(parent);
       }
+      break;
+    }
+    case "upsert": {
+      const [, path, tag, mode, html] = op;
+      const container = step.element(path, tag);
+      if (mode !== "append" && mode !== "prepend") return step.fail(`unknown mode ${JSON.stringify(mode)}`);
+      const items = itemsOf(parseIn(container, html));
+      keepFocus(() => upsert(container, items, mode === "prepend", holdGuarded, observer));
       break;
     }
     default:

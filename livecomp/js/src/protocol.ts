@@ -18,8 +18,10 @@ export type InsertOp = ["insert", Path, Check, number, string];
 export type RemoveOp = ["remove", Path, Check];
 export type MoveOp = ["move", Path, Check, number, number, Check];
 export type ReplaceOp = ["replace", Path, Check, string];
+/** Add or update keyed items in a `live-update` container (docs/protocol.md, "live-update"). */
+export type UpsertOp = ["upsert", Path, Check, "append" | "prepend", string];
 
-export type Op = TextOp | AttrsOp | InsertOp | RemoveOp | MoveOp | ReplaceOp;
+export type Op = TextOp | AttrsOp | InsertOp | RemoveOp | MoveOp | ReplaceOp | UpsertOp;
 
 /** An event's payload: `live-value-*` attributes, or a serialised form. */
 export type EventValue = Record<string, string | string[]>;
@@ -32,6 +34,8 @@ export type Payload = Record<string, unknown>;
 export interface JoinMessage {
   t: "join";
   token: string;
+  /** The browser's URL, path and query: the page mounts for it. */
+  url: string;
 }
 
 export interface EventMessage {
@@ -40,6 +44,13 @@ export interface EventMessage {
   cid: string;
   event: string;
   value: Payload;
+}
+
+/** The browser's URL changed within the page: a `live-patch` link, back or forward. */
+export interface UrlMessage {
+  t: "url";
+  ref: number;
+  url: string;
 }
 
 export interface ResyncMessage {
@@ -53,7 +64,7 @@ export interface PingMessage {
   t: "ping";
 }
 
-export type ClientMessage = JoinMessage | EventMessage | ResyncMessage | PingMessage;
+export type ClientMessage = JoinMessage | EventMessage | UrlMessage | ResyncMessage | PingMessage;
 
 // Server to client.
 
@@ -93,7 +104,28 @@ export interface PushMessage {
   data: unknown;
 }
 
-export type ServerMessage = RenderMessage | PatchMessage | AckMessage | ErrMessage | PongMessage | PushMessage;
+/** Put `url` in the address bar and history without loading it (`patch_url`). */
+export interface PatchUrlMessage {
+  t: "patch_url";
+  url: string;
+  replace: boolean;
+}
+
+/** Load `url`: a full navigation (`redirect`, `navigate`, the login page). */
+export interface RedirectMessage {
+  t: "redirect";
+  url: string;
+}
+
+export type ServerMessage =
+  | RenderMessage
+  | PatchMessage
+  | AckMessage
+  | ErrMessage
+  | PongMessage
+  | PushMessage
+  | PatchUrlMessage
+  | RedirectMessage;
 
 /**
  * Websocket close codes the server uses (livecomp/protocol.py, generated into
@@ -101,6 +133,8 @@ export type ServerMessage = RenderMessage | PatchMessage | AckMessage | ErrMessa
  * - TOKEN_INVALID: join token forged, malformed or expired: reload once for a fresh one.
  * - JOIN_EXPECTED: the first message was not a valid join: reconnect with backoff.
  * - ORIGIN_FORBIDDEN: the socket's Origin is not allowed: stop for good.
+ * - UNAUTHORIZED: the page needs a logged-in user: follow the `redirect` that came first.
+ * - REDIRECTED: the page sent the browser elsewhere: follow the `redirect` that came first.
  * - SLOW_CLIENT: the client did not read fast enough: reconnect with backoff.
  * - SERVER_ERROR: unexpected server failure: reconnect with backoff.
  */

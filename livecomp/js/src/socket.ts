@@ -16,6 +16,11 @@
  * document, and ERROR_EVENT for every `err`. An `err` that only answers
  * one event (its payload was invalid, or it came too fast) leaves the page
  * as it is; any other shows `live-error` on <body> until the next ack.
+ *
+ * The join names the browser's URL, and so does every URL change within the
+ * page (navigation.ts); the server's `patch_url` puts a URL in the history
+ * and its `redirect` loads one, after which the socket no longer reconnects:
+ * the page is leaving.
  */
 
 import { type CommandPush, runBinding } from "./commands";
@@ -24,6 +29,7 @@ import { componentOf } from "./events";
 import { type HookInstance, HookRegistry, type Hooks } from "./hooks";
 import { flushDeferred, noteLost, noteSent, noteSettled, userOwned } from "./inputs";
 import { morph, parseIn, soleElement } from "./morph";
+import { assignUrl, currentUrl, pushUrl } from "./navigation";
 import { CID, ERROR_EVENT, ErrorCode, HEARTBEAT, JOINED_EVENT, SOCKET, STATE_CLASSES, TOKEN } from "./names";
 import { applyPatches } from "./patch";
 import {
@@ -44,7 +50,7 @@ const BACKOFF_CAP_MS = 10_000;
 const RELOAD_KEY = "livecomp:token-reload-at";
 const RELOAD_INTERVAL_MS = 30_000;
 /** Error codes that answer one event and say nothing about the page's health. */
-const ANSWERS: readonly string[] = [ErrorCode.INVALID_PAYLOAD, ErrorCode.RATE_LIMITED];
+const ANSWERS: readonly string[] = [ErrorCode.INVALID_PAYLOAD, ErrorCode.RATE_LIMITED, ErrorCode.INVALID_PARAMS];
 
 /** How an event ended: its ack, its err, or null when the socket dropped first. */
 export type Settled = (reply: AckMessage | ErrMessage | null) => void;
@@ -84,6 +90,10 @@ export class LiveSocket {
   private awaitingPong = false;
   /** The close code of the last refused join, until a join succeeds. */
   private refusedWith: number | null = null;
+  /** The URL the server last knew the page at. */
+  private url = currentUrl();
+  /** Set once the server sent the browser elsewhere: no reconnecting. */
+  private leaving = false;
 
   constructor(
     readonly container: Element,
@@ -102,7 +112,10 @@ export class LiveSocket {
     const ws = new WebSocket(url);
     this.ws = ws;
     this.state = "connecting";
-    ws.onopen = () => this.send({ t: "join", token: this.container.getAttribute(TOKEN) ?? "" });
+    ws.onopen = () => {
+      this.url = currentUrl();
+      this.send({ t: "join", token: this.container.getAttribute(TOKEN) ?? "", url: this.url });
+    };
     ws.onmessage = (event: MessageEvent<unknown>) => {
       if (ws === this.ws && typeof event.data === "string") this.receive(event.data);
     };
@@ -130,6 +143,24 @@ export class LiveSocket {
     noteSent(ref, sources);
     this.send({ t: "event", ref, cid, event, value });
     return true;
+  }
+
+  /** Whether the page is joined: events and URL changes can be sent. */
+  get isJoined(): boolean {
+    return this.joined;
+  }
+
+  /**
+   * The browser is now at `url` (path and query), within the page: tell the
+   * server, which runs the params handler. Unless `always`, a URL the
+   * server already knows (a move within the document) sends nothing.
+   */
+  moved(url: string, always = false): void {
+    if (!this.joined || (url === this.url && !always)) return;
+    this.url = url;
+    const ref = this.nextRef++;
+    this.pending.set(ref, () => {});
+    this.send({ t: "url", ref, url });
   }
 
   /**
@@ -205,6 +236,14 @@ export class LiveSocket {
       }
       case "push":
         this.hooks.dispatch(message.event, message.data);
+        break;
+      case "patch_url":
+        this.url = message.url;
+        pushUrl(message.url, message.replace);
+        break;
+      case "redirect":
+        this.leaving = true;
+        assignUrl(message.url);
         break;
       case "ack":
         this.settle(message.ref, message);
@@ -316,6 +355,14 @@ export class LiveSocket {
     this.pending.clear();
     for (const done of dropped) done(null);
     if (wasJoined) this.hooks.each("disconnected");
+    // The server sent the browser elsewhere (a redirect, the login page).
+    if (this.leaving) return;
+    if (code === CloseCode.UNAUTHORIZED || code === CloseCode.REDIRECTED) {
+      // No redirect came first: the page's own GET knows where to go.
+      if (reloadOnce()) return;
+      this.show("error");
+      return;
+    }
     if (code === CloseCode.ORIGIN_FORBIDDEN) {
       console.error("livecomp: this page's origin may not open the live socket");
       this.show("error");
