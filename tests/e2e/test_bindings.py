@@ -96,6 +96,15 @@ def names(page: Page) -> list[str]:
     return [e["event"] for e in events(page)]
 
 
+def wait_for_events(page: Page, count: int) -> None:
+    """Wait (generously: the machine may be busy) until ``count`` events went out."""
+    page.wait_for_function(
+        "n => window.sockets.at(-1).sent.filter(m => m.t === 'event').length >= n",
+        arg=count,
+        timeout=5000,
+    )
+
+
 def ack(page: Page, *refs: int) -> None:
     deliver(page, [{"t": "ack", "ref": ref} for ref in refs])
 
@@ -339,12 +348,13 @@ def test_loading_class_stays_until_every_event_in_flight_is_acked(open_page: Ope
 def test_debounce_coalesces_typing_into_one_change(open_page: Open) -> None:
     page = open_page(
         '<div live-cid="c0"><form live-change="validate">'
-        '<input id="q" name="q" live-debounce="150"></form></div>'
+        '<input id="q" name="q" live-debounce="1000"></form></div>'
     )
     page.focus("#q")
-    page.keyboard.type("milk", delay=20)
+    page.keyboard.type("milk")
     assert events(page) == []
-    page.wait_for_timeout(300)
+    wait_for_events(page, 1)
+    page.wait_for_timeout(200)
     assert [e["value"] for e in events(page)] == [{"q": "milk"}]
 
 
@@ -353,9 +363,17 @@ def test_debounce_is_per_element(open_page: Open) -> None:
         '<div live-cid="c0"><button id="a" live-click="a" live-debounce="200">a</button>'
         '<button id="b" live-click="b" live-debounce="200">b</button></div>'
     )
-    # Clicks that move no focus: a blur would send what the button holds back.
-    for button in ["#a", "#b", "#a", "#b", "#a"]:
-        page.dispatch_event(button, "click")
+    # Clicks that move no focus (a blur would send what the button holds
+    # back), all in one turn of the page, so no test round trip lies between.
+    page.evaluate(
+        """() => {
+            for (const id of ["a", "b", "a", "b", "a"]) {
+                const click = new MouseEvent("click", {bubbles: true});
+                document.getElementById(id).dispatchEvent(click);
+            }
+        }"""
+    )
+    wait_for_events(page, 2)
     page.wait_for_timeout(400)
     assert sorted(names(page)) == ["a", "b"]
     # Each element is marked only once its own event goes out.
@@ -399,9 +417,10 @@ def test_throttle_sends_at_once_then_once_per_period_ending_with_the_last(
     )
     page.wait_for_timeout(250)
     sent = events(page)
-    assert 990 <= elapsed <= 1100
+    assert elapsed >= 990
     # At once, then at most one per 100 ms; the last one held back ends it.
-    assert 6 <= len(sent) <= 12
+    # (A busy machine stretches the second: the bound follows the real time.)
+    assert 6 <= len(sent) <= elapsed // 100 + 2
     assert sent[0]["value"]["key"] == "0"
     assert sent[-1]["value"]["key"] == "9"
 
@@ -464,7 +483,7 @@ def test_a_bad_rate_limit_warns_once_and_sends_without_limit(
     page.click("#x")
     page.click("#x")
     page.click("#y")
-    page.wait_for_timeout(150)
+    wait_for_events(page, 3)
     assert names(page) == ["x", "x", "y"]
     assert len(warnings) == 1
     assert attr in warnings[0]
