@@ -85,6 +85,8 @@ _LIVECOMP = {
     "html.py": "cache",
     "reconcile.py": "cache",
     "dom.py": "cache",
+    "treecache.py": "cache",
+    "patching.py": "cache",
     "hypercorn_hardening.py": "connection",
 }
 

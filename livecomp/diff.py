@@ -3,9 +3,8 @@
 The key idea: cost follows the size of the change, not of the page.
 
 - Parsing: a render is parsed once. ``diff(old, new)`` keeps the parse of
-  ``new`` in a small cache bounded by memory (``TREE_CACHE``), so the next
-  diff, whose ``old`` it is, finds it there instead of parsing it again.
-  Cached trees are only read, so the ops are the same with or without it.
+  ``new`` in ``livecomp.treecache`` (``TREE_CACHE``), so the next diff,
+  whose ``old`` it is, finds it there instead of parsing it again.
 - Walking: each sibling list is first trimmed of its equal leading and
   trailing children, compared by serialised HTML (one C call per child in
   Lexbor), so Python only walks the part that differs. A child list's HTML
@@ -33,120 +32,23 @@ Example:
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from itertools import compress, count, islice
 from operator import ne
 from typing import Final, Literal
 
 from selectolax.lexbor import LexborNode
 
-from livecomp.html import WHITESPACE, RootError, comment_data, lexbor_root
+from livecomp.html import WHITESPACE, RootError, comment_data
 from livecomp.names import CID, KEPT_UPDATES, OPAQUE_ELEMENTS, UPDATE
 from livecomp.ops import AttrsOp, InsertOp, Op, RemoveOp, ReplaceOp, TextOp, UpsertOp
 from livecomp.reconcile import COMMENT, TEXT, Key, Pair, check_of, key_of, markup, reconcile
+from livecomp.treecache import TREE_CACHE, Tree, TreeCache
 
 __all__ = ["TREE_CACHE", "Op", "RootError", "TreeCache", "diff"]
 
-# The memory a parsed render holds, estimated from its HTML: Lexbor takes
-# about 100 KiB for any document plus 17 bytes per character of HTML, and the
-# child lists and their HTML that the diff keeps with a tree add about 3.
-_TREE_BYTES: Final = 100 * 1024
-_BYTES_PER_CHAR: Final = 20
 # Ops lists at most this long have their JSON size bounded before measured.
 _FEW_OPS: Final = 8
 _encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-class _Tree:
-    """One parsed render: its root, and the child lists and child HTML the
-    diffs read, by node, so that each is read from Lexbor once."""
-
-    __slots__ = ("_html", "_lists", "root")
-
-    def __init__(self, html: str) -> None:
-        self.root: LexborNode = lexbor_root(html)[0]
-        self._lists: dict[int, list[LexborNode]] = {}
-        self._html: dict[int, list[str]] = {}
-
-    def children(self, node: LexborNode) -> list[LexborNode]:
-        key = node.mem_id
-        found = self._lists.get(key)
-        if found is None:
-            found = self._lists[key] = []
-            child = node.first_child
-            while child is not None:
-                found.append(child)
-                child = child.next
-        return found
-
-    def read(self, node: LexborNode) -> bool:
-        """Whether the HTML of ``node``'s children has been read already."""
-        return node.mem_id in self._html
-
-    def child_html(self, node: LexborNode, children: list[LexborNode]) -> list[str]:
-        key = node.mem_id
-        found = self._html.get(key)
-        if found is None:
-            found = self._html[key] = [child.html or "" for child in children]
-        return found
-
-
-class TreeCache:
-    """Parsed renders by their HTML, least recently stored evicted first.
-
-    ``limit`` bounds the memory the trees are estimated to hold (about
-    100 KiB for any render, plus 20 bytes per character of HTML: 3.3 MB for
-    a 1,000-row table); a render bigger than that is not kept at all. So
-    pages that went idle pin at most ``limit`` bytes between them, whatever
-    their number.
-
-    Example:
-        >>> cache = TreeCache(limit=1_000_000)
-        >>> diff("<p>a</p>", "<p>b</p>", cache=cache)
-        [ReplaceOp(op='replace', path=[], check='p', html='<p>b</p>')]
-        >>> "<p>b</p>" in cache, "<p>a</p>" in cache
-        (True, False)
-    """
-
-    def __init__(self, limit: int = 32 * 2**20) -> None:
-        self.limit = limit
-        self.size = 0  # the estimated bytes held
-        self._trees: OrderedDict[str, tuple[_Tree, int]] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._trees)
-
-    def __contains__(self, html: str) -> bool:
-        return html in self._trees
-
-    def clear(self) -> None:
-        self._trees.clear()
-        self.size = 0
-
-    def get(self, html: str) -> _Tree | None:
-        entry = self._trees.get(html)
-        return None if entry is None else entry[0]
-
-    def discard(self, html: str) -> None:
-        entry = self._trees.pop(html, None)
-        if entry is not None:
-            self.size -= entry[1]
-
-    def put(self, html: str, tree: _Tree) -> None:
-        """Keep ``tree``, the parse of ``html``, as the most recent entry."""
-        self.discard(html)
-        cost = _TREE_BYTES + _BYTES_PER_CHAR * len(html)
-        if cost > self.limit:
-            return
-        self._trees[html] = (tree, cost)
-        self.size += cost
-        while self.size > self.limit:
-            _, (_, evicted) = self._trees.popitem(last=False)
-            self.size -= evicted
-
-
-TREE_CACHE: Final = TreeCache()
-"""The cache ``diff`` uses unless given another."""
 
 
 def diff(
@@ -171,9 +73,9 @@ def diff(
     # Only a render naming live-update can keep a container the ops must not drop.
     owned = UPDATE in new_html
     if cache is None:
-        return _Walk(_Tree(old_html), _Tree(new_html), owned).run(new_html, fallback)
-    old = cache.get(old_html) or _Tree(old_html)
-    new = cache.get(new_html) or _Tree(new_html)
+        return _Walk(Tree(old_html), Tree(new_html), owned).run(new_html, fallback)
+    old = cache.get(old_html) or Tree(old_html)
+    new = cache.get(new_html) or Tree(new_html)
     ops = _Walk(old, new, owned).run(new_html, fallback)
     cache.discard(old_html)
     cache.put(new_html, new)
@@ -185,7 +87,7 @@ class _Walk:
     children's, with an explicit stack so deep markup cannot hit the
     recursion limit."""
 
-    def __init__(self, old: _Tree, new: _Tree, owned: bool = False) -> None:
+    def __init__(self, old: Tree, new: Tree, owned: bool = False) -> None:
         self.old, self.new = old, new
         self.ops: list[Op] = []
         self.later: list[Pair] = []  # pairs to diff after the current one

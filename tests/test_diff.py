@@ -15,8 +15,9 @@ from itertools import pairwise
 import pytest
 
 from livecomp.diff import TREE_CACHE, Op, RootError, TreeCache, diff
-from livecomp.dom import apply_patches, nodes_equal, parse_root
+from livecomp.dom import nodes_equal, parse_root
 from livecomp.ops import op_from_json
+from livecomp.patching import apply_patches
 from tests.wire import wire
 
 

@@ -10,7 +10,7 @@ Chromium test drives the same generator from a seeded ``random.Random``.
 With ``containers``, the generator also makes ``live-update`` containers
 (``ignore``, ``append``, ``prepend``, keyed by a unique ``id``), edits their
 items, and switches their mode. Their children belong to the client, so the
-ground truth is then the client's render: ``livecomp.dom.morph`` of the DOM
+ground truth is then the client's render: ``livecomp.patching.morph`` of the DOM
 of ``a`` into the parse of ``b``. Patching and rendering must leave the same
 DOM, and no op may address a node inside such a container.
 """
@@ -25,19 +25,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from livecomp.diff import TreeCache, diff
-from livecomp.dom import (
-    Comment,
-    Element,
-    Node,
-    Text,
-    apply_patches,
-    morph,
-    nodes_equal,
-    parse_root,
-    root_context,
-    update_mode,
-)
+from livecomp.dom import Comment, Element, Node, Text, nodes_equal, parse_root, root_context
 from livecomp.ops import InsertOp, MoveOp, Op, UpsertOp, op_from_json
+from livecomp.patching import apply_patches, morph, update_mode
 from tests.wire import wire
 
 Pick = Callable[[int, int], int]

@@ -8,15 +8,14 @@ from livecomp.dom import (
     SVG_NS,
     Comment,
     Element,
-    PatchMismatch,
     RootError,
     Text,
-    apply_patches,
     find_by_cid,
     nodes_equal,
     parse_fragment,
     parse_root,
 )
+from livecomp.patching import PatchMismatch, apply_patches
 
 # --- parsing -----------------------------------------------------------------
 

@@ -19,17 +19,9 @@ from pydantic import BaseModel
 
 from livecomp import Component, on, on_message
 from livecomp.diff import diff
-from livecomp.dom import (
-    Element,
-    PatchMismatch,
-    Text,
-    apply_patches,
-    element_key,
-    morph,
-    parse_root,
-    update_mode,
-)
+from livecomp.dom import Element, Text, parse_root
 from livecomp.ops import OpError, ReplaceOp, UpsertOp, op_from_json
+from livecomp.patching import PatchMismatch, apply_patches, element_key, morph, update_mode
 from livecomp.protocol import Patch, decode_server, encode
 from livecomp.testing import LiveTestClient
 from livecomp.testing.document import assert_rendered

@@ -2,7 +2,7 @@
 
 The key idea: one set of hand-written vectors pins down the patch op contract
 of docs/protocol.md, and both appliers must pass every one of them:
-``livecomp.dom.apply_patches`` here, the browser client's ``applyPatches`` in
+``livecomp.patching.apply_patches`` here, the browser client's ``applyPatches`` in
 tests/e2e/test_op_vectors_chromium.py. When the two disagree, a vector shows
 exactly where.
 
@@ -25,9 +25,10 @@ from typing import Any
 
 import pytest
 
-from livecomp.dom import PatchMismatch, apply_patches, nodes_equal, parse_root
+from livecomp.dom import nodes_equal, parse_root
 from livecomp.html import root_context
 from livecomp.ops import op_from_json
+from livecomp.patching import PatchMismatch, apply_patches
 
 VECTORS = Path(__file__).resolve().parent / "vectors"
 OP_KINDS = {"text", "attrs", "insert", "remove", "move", "replace", "upsert"}

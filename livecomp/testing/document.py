@@ -30,18 +30,10 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
-from livecomp.dom import (
-    Element,
-    Node,
-    apply_patches,
-    element_key,
-    find_by_cid,
-    morph,
-    parse_root,
-    update_mode,
-)
+from livecomp.dom import Element, Node, find_by_cid, parse_root
 from livecomp.names import KEPT_UPDATES, PAGE, SOCKET, TOKEN, UPDATE
 from livecomp.page import LivePage
+from livecomp.patching import apply_patches, element_key, morph, update_mode
 from livecomp.protocol import Patch, Render, ServerMessage
 from livecomp.security import TokenError, TokenSigner
 from livecomp.testing.nodes import first_element

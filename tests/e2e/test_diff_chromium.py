@@ -11,7 +11,7 @@ Pairs with ``live-update`` containers (the generator's ``containers``) have
 the client's render as their ground truth: the DOM of ``a`` patched with
 ``diff(a, b)`` must equal the DOM of ``a`` after a ``replace`` of the root
 by ``b`` (the morph of a render), and both must equal what the Python DOM
-predicts (``livecomp.dom.morph``).
+predicts (``livecomp.patching.morph``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from livecomp.diff import diff
-from livecomp.dom import morph, parse_root, root_context
+from livecomp.dom import parse_root, root_context
+from livecomp.patching import morph
 
 TESTS = Path(__file__).resolve().parents[1]
 BUNDLE = TESTS.parent / "livecomp" / "js" / "dist" / "live.js"
