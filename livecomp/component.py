@@ -37,9 +37,20 @@ from livecomp.protocol import Push
 from livecomp.request import RequestInfo
 from livecomp.runtime import Runtime, StaticRuntime, Timer
 from livecomp.splice import marker
-from livecomp.template import compile_template, template_names
+from livecomp.template import compile_template, current_templates, template_names
 
 StateT = TypeVar("StateT", bound=BaseModel)
+
+#: The pushed event that sets the browser's ``document.title`` (``set_title``).
+TITLE_EVENT = "livecomp:title"
+
+
+@dataclass
+class Document:
+    """What the page's components set on its document: its title (None: the
+    page's own)."""
+
+    title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,7 @@ class PageContext:
     session_id: str = ""
     runtime: Runtime = field(default_factory=StaticRuntime)
     navigator: Navigator = field(default_factory=Navigator)
+    document: Document = field(default_factory=Document)
 
     def __post_init__(self) -> None:
         if self.params and not self.navigator.request.query:
@@ -74,7 +86,8 @@ class Component(Generic[StateT]):
     """A live component whose state is the pydantic model ``StateT``.
 
     Subclass it with the state model as type argument, give it a Jinja2
-    ``template`` (or override ``render``) and decorate handlers with ``@on``.
+    ``template`` (or a ``template_file`` the app's Jinja loader finds, or
+    override ``render``) and decorate handlers with ``@on``.
 
     Example:
         ```python
@@ -97,6 +110,9 @@ class Component(Generic[StateT]):
     """
 
     template: ClassVar[str | None] = None
+    #: A template file instead of ``template``, found through the app's Jinja
+    #: loader (its ``templates/`` folder and its blueprints') when it renders.
+    template_file: ClassVar[str | None] = None
     #: Component classes the template embeds besides those of its module.
     components: ClassVar[Sequence[type[Component[Any]]]] = ()
     state_model: ClassVar[type[BaseModel]]
@@ -120,6 +136,8 @@ class Component(Generic[StateT]):
         cls.params_handler = collect_params_handler(
             cls, cls.params_handler, reserved=FRAMEWORK_MEMBERS
         )
+        if cls.template is not None and cls.template_file is not None:
+            raise TypeError(f"{cls.__name__} sets both `template` and `template_file`: keep one")
         if cls.template is not None:
             try:
                 compile_template(cls.template)
@@ -242,6 +260,14 @@ class Component(Generic[StateT]):
         """
         self._context.runtime.push(self.cid, Push.of(event, data))
 
+    def set_title(self, title: str) -> None:
+        """Set the page's title (``document.title``): on the HTTP render the
+        shell's ``<title>``, on a live page a push the client applies."""
+        if not isinstance(title, str):
+            raise TypeError(f"a page title is a string, got {title!r}")
+        self._context.document.title = title
+        self._context.runtime.push(self.cid, Push.of(TITLE_EVENT, title))
+
     # --- the URL --------------------------------------------------------------
 
     async def patch_url(self, url: str, *, replace: bool = False) -> None:
@@ -293,19 +319,23 @@ class Component(Generic[StateT]):
     def render(self) -> str:
         """Return this component's HTML: exactly one root element.
 
-        The default renders the class's ``template`` with ``state``,
-        ``component`` and ``live`` in scope, autoescaped.
+        The default renders the class's ``template`` (or ``template_file``)
+        with ``state``, ``component`` and ``live`` in scope, autoescaped.
         """
-        if self.template is None:
+        templates = current_templates()
+        if self.template_file is not None:
+            template = templates.file(self.template_file)
+        elif self.template is not None:
+            template = templates.inline(self.template)
+        else:
             raise TypeError(
-                f"{type(self).__name__} has neither a `template` nor a `render()` method"
+                f"{type(self).__name__} has neither a `template`, a `template_file` "
+                "nor a `render()` method"
             )
         names = type(self)._template_names
         if names is None:
             names = type(self)._collect_template_names()
-        return compile_template(self.template).render(
-            names, state=self.state, component=self, live=self.live
-        )
+        return template.render(names, state=self.state, component=self, live=self.live)
 
     @classmethod
     def _collect_template_names(cls) -> dict[str, Any]:

@@ -45,7 +45,14 @@ from livecomp.security import (
     new_session_id,
 )
 from livecomp.session import LiveSession, SessionConfig
-from livecomp.shell import PAGE_HEADERS, PageRedirected, TokenTooLong, page_document
+from livecomp.shell import (
+    DEFAULT_SHELL,
+    PAGE_HEADERS,
+    PageRedirected,
+    TokenTooLong,
+    page_document,
+)
+from livecomp.template import Templates, use_templates
 
 __all__ = ["PAGE_HEADERS", "LiveApp", "PageRedirected", "TokenTooLong", "run", "serve"]
 
@@ -102,7 +109,11 @@ class LiveApp:
         debug: tell the browser what a failing handler raised. Off by default:
             the browser then gets only which event failed and an error id,
             which the server's log line carries too. Never on in production:
-            exception text can hold paths, SQL and secrets.
+            exception text can hold paths, SQL and secrets. Also (as does the
+            Quart app's ``debug``) makes a changed template file take effect
+            at its next render; otherwise template files are compiled once.
+        shell: the template of every page's document (a page may name its
+            own); the default, ``livecomp/page.html``, ships with livecomp.
     """
 
     def __init__(
@@ -129,6 +140,7 @@ class LiveApp:
         expose_headers: Collection[str] = DEFAULT_EXPOSED_HEADERS,
         redirect_origins: Collection[str] = (),
         debug: bool = False,
+        shell: str = DEFAULT_SHELL,
     ) -> None:
         key = secret_key or os.environ.get("LIVECOMP_SECRET_KEY") or secrets.token_bytes(32)
         self.signer = TokenSigner(key, max_age=token_max_age)
@@ -153,6 +165,9 @@ class LiveApp:
         self.expose_headers = frozenset(name.lower() for name in expose_headers)
         self.redirect_origins = frozenset(redirect_origins)
         self.routes = PageRoutes()
+        self.shell = shell
+        self._shells: dict[str, str] = {}
+        self.templates = Templates(debug=self._debug)
         self.sessions: set[LiveSession] = set()
         if app is not None:
             self.init_app(app)
@@ -161,6 +176,7 @@ class LiveApp:
         """Register the page and script routes on ``app`` and take its live socket."""
         self.app = app
         app.extensions["livecomp"] = self
+        self.templates = Templates(app, debug=self._debug)
         self.routes.url_map = app.url_map
         self.site = Site(
             app,
@@ -194,6 +210,7 @@ class LiveApp:
         title: str = "",
         head: str = "",
         login_required: bool = False,
+        shell: str | None = None,
     ) -> None:
         """Serve ``component`` as a live page at ``path``, a Quart URL rule.
 
@@ -202,7 +219,8 @@ class LiveApp:
         arguments); a URL that does not convert answers 404. ``head`` is
         trusted markup added to the document's ``<head>`` (styles).
         ``login_required``: only a user the app's ``user_loader`` finds may
-        open the page; anyone else is sent to ``login_url``.
+        open the page; anyone else is sent to ``login_url``. ``shell``: the
+        template of the page's document, over the app's ``shell``.
         """
         if login_required and self.auth.user_loader is None:
             raise TypeError(
@@ -211,6 +229,10 @@ class LiveApp:
             )
         route = PageRoute(path, component, title or component.__name__, head, login_required)
         self.routes.add(route)
+        if shell is not None:
+            self._shells[path] = shell
+        else:
+            self._shells.pop(path, None)
         if hasattr(self, "app"):
             self._add_page_rule(route)
 
@@ -257,11 +279,12 @@ class LiveApp:
             runtime=StaticRuntime(self.broker),
             navigator=navigator,
         )
-        page = LivePage(route.component, context)
-        try:
-            body = await page.mount()
-        finally:
-            await page.close()
+        with use_templates(self.templates):
+            page = LivePage(route.component, context)
+            try:
+                body = await page.mount()
+            finally:
+                await page.close()
         if context.navigator.location is not None:
             raise PageRedirected(context.navigator.location)
         if page.params_error is not None:
@@ -272,9 +295,15 @@ class LiveApp:
             socket_path=self.socket_path,
             heartbeat=self.config.heartbeat,
             script=f"{self.script_path}?v={self._script_etag}",
-            title=route.title,
+            title=context.document.title or route.title,
             head=route.head,
+            templates=self.templates,
+            shell=self._shells.get(path, self.shell),
         )
+
+    def _debug(self) -> bool:
+        app = getattr(self, "app", None)
+        return self.config.debug or bool(app is not None and app.debug)
 
     def _add_page_rule(self, route: PageRoute) -> None:
         async def view(**path_params: Any) -> Response | BaseResponse:
@@ -339,7 +368,9 @@ class LiveApp:
             return
         self.sessions.add(live_session)
         try:
-            await live_session.run()
+            # Every task the session starts inherits the app's templates.
+            with use_templates(self.templates):
+                await live_session.run()
         finally:
             self.sessions.discard(live_session)
 

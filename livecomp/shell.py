@@ -4,7 +4,8 @@ The key idea: a live page's first render is a whole HTML document that
 works without JavaScript. The root component's HTML sits in the page's
 container, which carries what the client needs to join: the signed token,
 the socket's path and the heartbeat. The shell around it holds the title,
-the app's head markup and the client script.
+the app's head markup and the client script; it is a Jinja template the
+app can replace or extend (``DEFAULT_SHELL``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from livecomp.names import HEARTBEAT, PAGE, SOCKET, TOKEN
+from livecomp.template import Templates, current_templates
 
 #: Response headers of every live page unless the app overrides them (as
 #: Phoenix's default browser pipeline does): no framing by other sites, no
@@ -38,20 +40,11 @@ class PageRedirected(Exception):
         self.location = location
 
 
-DEFAULT_LAYOUT = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<script defer src="{script}"></script>
-{head}
-</head>
-<body>
-{content}
-</body>
-</html>
-"""
+#: The default page shell, shipped in ``livecomp/templates``. An app's own
+#: shell (``LiveApp(shell=...)``, ``page(shell=...)``) usually extends it and
+#: overrides its blocks: ``head`` (``{{ super() }}`` keeps the defaults),
+#: ``title``, ``body`` and ``live``, where the live root goes.
+DEFAULT_SHELL = "livecomp/page.html"
 
 
 def page_document(
@@ -63,15 +56,27 @@ def page_document(
     script: str,
     title: str,
     head: str,
+    templates: Templates | None = None,
+    shell: str = DEFAULT_SHELL,
 ) -> str:
-    """The HTML document of a page whose root component rendered ``body``.
+    """The HTML document of a page whose root component rendered ``body``,
+    rendered from the shell template ``shell``.
 
-    ``head`` is the app's trusted markup; everything else is escaped.
+    ``head`` is the app's trusted markup; everything else is escaped. The
+    shell sees ``title``, ``head``, ``script``, ``token``, ``socket_path``,
+    ``heartbeat`` and ``live_root``: the page's container with ``body``.
     """
-    content = (
+    live_root = Markup(
         f'<div {PAGE} {TOKEN}="{escape(token)}" {SOCKET}="{escape(socket_path)}" '
         f'{HEARTBEAT}="{round(heartbeat * 1000)}">{body}</div>'
     )
-    return DEFAULT_LAYOUT.format(
-        title=escape(title), script=escape(script), head=Markup(head), content=content
+    template = (templates or current_templates()).file(shell)
+    return template.render(
+        title=title,
+        head=Markup(head),
+        script=script,
+        token=token,
+        socket_path=socket_path,
+        heartbeat=heartbeat,
+        live_root=live_root,
     )

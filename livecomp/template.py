@@ -1,20 +1,56 @@
-"""The Jinja2 environment components render with, and the safe-HTML helpers.
+"""The Jinja2 environments components render with, and the safe-HTML helpers.
 
 Autoescape is always on: state rendered into a template is escaped unless the
 code marks it raw, visibly, with ``raw()`` or Jinja's ``|safe``. Every
 template sees ``js``, the JS command builder (``livecomp.commands``).
+
+Template files (``template_file = "todo.html"``), ``{% include %}`` and
+``{% extends %}`` are found through the Quart app's Jinja loader (its
+``templates/`` folder and its blueprints' folders), then livecomp's own
+templates (the page shell, ``livecomp/page.html``). A component class has
+no app, so the app's ``Templates`` is found when the page renders: the
+``LiveApp`` sets it, as a context variable, around the HTTP render and
+around each live socket, and every task the socket starts inherits it.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from jinja2 import Environment, StrictUndefined, Template, meta
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    Template,
+    TemplateNotFound,
+    meta,
+)
 from markupsafe import Markup, escape
 
 from livecomp.commands import js
 
-__all__ = ["Markup", "compile_template", "escape", "raw", "template_names"]
+if TYPE_CHECKING:
+    from quart import Quart
+
+__all__ = [
+    "Markup",
+    "TemplateFileNotFound",
+    "Templates",
+    "compile_template",
+    "current_templates",
+    "escape",
+    "raw",
+    "template_names",
+    "use_templates",
+]
 
 _environment = Environment(
     autoescape=True,
@@ -47,3 +83,91 @@ def raw(html: str) -> Markup:
     live HTML in the browser.
     """
     return Markup(html)
+
+
+class TemplateFileNotFound(LookupError):
+    """A template file no folder of the app (or of livecomp) holds."""
+
+    def __init__(self, name: str, folders: list[str]) -> None:
+        searched = ", ".join(folders) if folders else "no folder (the app has no templates folder)"
+        super().__init__(f"template file {name!r} not found; searched {searched}")
+        self.name = name
+        self.folders = folders
+
+
+class Templates:
+    """The templates of one app: its Jinja loader, then livecomp's own.
+
+    Rendered with livecomp's settings (autoescape, strict undefined, ``js``),
+    not the app's ``jinja_env``. Files are compiled once; when ``debug()``
+    is true, a changed file is compiled again at its next render.
+    """
+
+    def __init__(self, app: Quart | None = None, *, debug: Callable[[], bool] = bool) -> None:
+        self.app = app
+        self._debug = debug
+        loaders: list[BaseLoader] = []
+        if app is not None and app.jinja_env.loader is not None:
+            loaders.append(app.jinja_env.loader)
+        loaders.append(PackageLoader("livecomp", "templates"))
+        self.environment = Environment(
+            loader=ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=StrictUndefined,
+            auto_reload=False,
+            cache_size=-1,
+        )
+        self.environment.globals["js"] = js
+        self._inline: dict[str, Template] = {}
+
+    def inline(self, source: str) -> Template:
+        """An inline template, compiled once; its includes go through the loader."""
+        template = self._inline.get(source)
+        if template is None:
+            template = self._inline[source] = self.environment.from_string(source)
+        return template
+
+    def file(self, name: str) -> Template:
+        """The template file ``name``.
+
+        Raises:
+            TemplateFileNotFound: no folder holds it (the folders are named).
+        """
+        self.environment.auto_reload = self._debug()
+        try:
+            return self.environment.get_template(name)
+        except TemplateNotFound as exc:
+            if exc.name != name:
+                raise  # a file it includes is missing: Jinja names that one.
+            raise TemplateFileNotFound(name, self.folders()) from None
+
+    def folders(self) -> list[str]:
+        """The folders searched for a template file, in order."""
+        found: list[str] = []
+        if self.app is not None:
+            for scaffold in [self.app, *self.app.iter_blueprints()]:
+                loader = scaffold.jinja_loader
+                if isinstance(loader, FileSystemLoader):
+                    found.extend(os.fspath(path) for path in loader.searchpath)
+        found.append(os.path.join(os.path.dirname(__file__), "templates"))
+        return found
+
+
+_default = Templates()
+_current: ContextVar[Templates | None] = ContextVar("livecomp_templates", default=None)
+
+
+def current_templates() -> Templates:
+    """The templates of the app rendering now (livecomp's alone outside any app)."""
+    templates = _current.get()
+    return _default if templates is None else templates
+
+
+@contextmanager
+def use_templates(templates: Templates) -> Iterator[None]:
+    """Render with ``templates`` inside the block (and in tasks it starts)."""
+    token = _current.set(templates)
+    try:
+        yield
+    finally:
+        _current.reset(token)

@@ -3,7 +3,8 @@
 A form validated on every keystroke adds clock components at run time; each
 clock ticks on its own server-side timer, aligned to the second, and removes
 itself through its parent. Only the ticking clock re-renders on a tick, and
-the patch is one text op.
+the patch is one text op. The page's shell and styles are a template file,
+templates/clocks_page.html.
 """
 
 from __future__ import annotations
@@ -16,14 +17,6 @@ from pydantic import BaseModel, field_validator
 from quart import Quart
 
 from livecomp import Component, Form, LiveApp, on, on_message
-
-STYLE = """<style>
-body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; }
-.error { color: #b00020; margin-left: .5rem; }
-.clocks { list-style: none; padding: 0; }
-.clock { display: flex; gap: 1rem; align-items: baseline; padding: .25rem 0; }
-.clock time { font-variant-numeric: tabular-nums; font-size: 1.4rem; }
-</style>"""
 
 
 @cache
@@ -119,14 +112,23 @@ class WorldClocks(Component[ClocksState]):
         self.state.clocks[key] = form.value.zone
         self.state.zone = ""
         self.state.valid = False
+        self.show_count()
 
     @on_message("remove_clock")
     async def remove_clock(self, key: str) -> None:
         self.state.clocks.pop(key, None)
+        self.show_count()
+
+    def show_count(self) -> None:
+        """Put the number of clocks in the page's title (the browser's tab)."""
+        count = len(self.state.clocks)
+        self.set_title(f"World Clocks ({count})" if count else "World Clocks")
 
 
 def create_app() -> Quart:
     """The Quart app serving the world clocks at ``/``."""
     app = Quart(__name__)
-    LiveApp(app).page("/", WorldClocks, title="World Clocks", head=STYLE)
+    # The page shell (its styles) is templates/clocks_page.html, which extends
+    # livecomp's own; Quart finds it in this package's templates folder.
+    LiveApp(app, shell="clocks_page.html").page("/", WorldClocks, title="World Clocks")
     return app

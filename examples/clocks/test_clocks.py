@@ -122,3 +122,11 @@ async def test_removing_a_clock_that_does_not_exist_is_refused() -> None:
         assert client.query(".clock") == []
         reply = await client.send_event("remove", cid="c1", check=False)
         assert reply.error is not None and reply.error.code is ErrorCode.UNKNOWN_COMPONENT
+
+
+async def test_the_page_shell_is_a_template_file() -> None:
+    live = create_app().extensions["livecomp"]
+    html = await live.render_page("/")
+    assert "<title>World Clocks</title>" in html
+    assert ".clock time { font-variant-numeric: tabular-nums;" in html
+    assert html.index("<style>") < html.index("</head>") < html.index("live-page")

@@ -39,6 +39,7 @@ def test_add_tick_and_remove_clocks_in_the_browser(
         expect(page.locator(".clock .zone").last).to_have_text(zone)
     clocks = page.locator(".clock")
     expect(clocks).to_have_count(3)
+    expect(page).to_have_title("World Clocks (3)")
     zones = clocks.locator(".zone")
     expect(zones).to_have_text(["Europe/London", "America/New_York", "Asia/Tokyo"])
 
@@ -54,6 +55,7 @@ def test_add_tick_and_remove_clocks_in_the_browser(
     )
     clocks.nth(1).get_by_role("button", name="Remove").click()
     expect(clocks).to_have_count(2)
+    expect(page).to_have_title("World Clocks (2)")
     expect(clocks.locator(".zone")).to_have_text(["Europe/London", "Asia/Tokyo"])
     assert page.evaluate(
         "() => [...document.querySelectorAll('.clock')].map(el => el.__original === true)"

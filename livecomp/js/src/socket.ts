@@ -42,6 +42,9 @@ import {
   type ServerMessage,
 } from "./protocol";
 
+/** The pushed event whose string data is the page's new title (`Component.set_title`). */
+const TITLE_EVENT = "livecomp:title";
+
 /** The socket's state; each but "connecting" shows as a class on <body>. */
 export type SocketState = keyof typeof STATE_CLASSES | "connecting";
 
@@ -235,6 +238,8 @@ export class LiveSocket {
         break;
       }
       case "push":
+        // The server's set_title(): the page's title, then the hooks as any push.
+        if (message.event === TITLE_EVENT && typeof message.data === "string") document.title = message.data;
         this.hooks.dispatch(message.event, message.data);
         break;
       case "patch_url":

@@ -1984,6 +1984,7 @@ function decodeFrame(data) {
 }
 
 // src/socket.ts
+var TITLE_EVENT = "livecomp:title";
 var BACKOFF_BASE_MS = 250;
 var BACKOFF_CAP_MS = 1e4;
 var RELOAD_KEY = "livecomp:token-reload-at";
@@ -2137,6 +2138,7 @@ var LiveSocket = class {
         break;
       }
       case "push":
+        if (message.event === TITLE_EVENT && typeof message.data === "string") document.title = message.data;
         this.hooks.dispatch(message.event, message.data);
         break;
       case "patch_url":
