@@ -41,7 +41,7 @@ from livecomp.protocol import CloseCode, ErrorCode
 from livecomp.pubsub import Broker, LocalBroker, Subscription
 from livecomp.request import RequestInfo
 from livecomp.server import LiveApp, run, serve
-from livecomp.template import Markup, escape, raw
+from livecomp.template import Markup, TemplateFileNotFound, escape, raw
 
 __all__ = [
     "JS",
@@ -59,6 +59,7 @@ __all__ = [
     "RenderError",
     "RequestInfo",
     "Subscription",
+    "TemplateFileNotFound",
     "Unauthorized",
     "UnsafeURL",
     "check_url",
