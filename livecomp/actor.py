@@ -29,6 +29,11 @@ from livecomp.timers import Interval, Once
 # A handler chain posting more than this many messages in one turn is a loop.
 MAX_MESSAGES_PER_TURN = 1000
 
+# Shared stand-ins, never appended to, until a page needs its own: an idle
+# page keeps no mailbox and no waiter list of its own.
+_NO_MAIL: deque[Any] = deque(maxlen=0)
+_NO_WAITERS: list[Any] = []
+
 
 class Delivery:
     """A server-side message for one component, waiting for its turn."""
@@ -68,6 +73,27 @@ class PageActor:
         overflow: called with a reason when the mailbox overflows.
     """
 
+    __slots__ = (
+        "_broker",
+        "_bursting",
+        "_lock",
+        "_mail",
+        "_mailbox",
+        "_mailbox_limit",
+        "_mailman",
+        "_overflow",
+        "_posted",
+        "_pushes",
+        "_quiet_waiters",
+        "_replies",
+        "_send",
+        "_stopped",
+        "_subscriptions",
+        "_timers",
+        "page",
+        "page_id",
+    )
+
     def __init__(
         self,
         broker: Broker,
@@ -86,8 +112,9 @@ class PageActor:
         self._send = send
         self._overflow = overflow
         self._lock = asyncio.Lock()
-        self._mailbox: deque[Delivery] = deque()
-        self._mail = asyncio.Event()
+        # Made by the first message from outside a turn: most idle pages get none.
+        self._mailbox: deque[Delivery] = _NO_MAIL
+        self._mail: asyncio.Event | None = None
         self._mailman: asyncio.Task[None] | None = None
         # Set while a turn runs: posts then join that turn instead of the mailbox.
         self._posted: deque[Delivery] | None = None
@@ -95,7 +122,7 @@ class PageActor:
         self._pushes: list[Push] | None = None
         self._bursting = False
         self._stopped = False
-        self._quiet_waiters: list[asyncio.Future[None]] = []
+        self._quiet_waiters: list[asyncio.Future[None]] = _NO_WAITERS
         self._timers: dict[str, set[Once | Interval]] = {}
         self._subscriptions: dict[str, dict[str, Subscription]] = {}
 
@@ -170,6 +197,8 @@ class PageActor:
         loop = asyncio.get_running_loop()
         while not self._stopped and (self._mailbox or self._lock.locked() or self._bursting):
             waiter: asyncio.Future[None] = loop.create_future()
+            if self._quiet_waiters is _NO_WAITERS:
+                self._quiet_waiters = []
             self._quiet_waiters.append(waiter)
             await waiter
 
@@ -244,6 +273,8 @@ class PageActor:
     def _enqueue(self, delivery: Delivery) -> None:
         if self._stopped:
             return
+        if self._mailbox is _NO_MAIL:
+            self._mailbox = deque()
         self._mailbox.append(delivery)
         if len(self._mailbox) > self._mailbox_limit:
             # Broadcasts pile up while this client's socket does not drain.
@@ -252,15 +283,19 @@ class PageActor:
             self._wake_mailman()
 
     def _wake_mailman(self) -> None:
+        if self._mail is None:
+            self._mail = asyncio.Event()
         self._mail.set()
         if self._mailman is None and not self._stopped:
             self._mailman = asyncio.create_task(self._mail_loop())
 
     async def _mail_loop(self) -> None:
-        mailbox = self._mailbox
+        # Woken by the first message: the mailbox and its event exist by now.
+        mailbox, mail = self._mailbox, self._mail
+        assert mail is not None
         while not self._stopped:
-            await self._mail.wait()
-            self._mail.clear()
+            await mail.wait()
+            mail.clear()
             self._bursting = True
             try:
                 while mailbox:
@@ -320,7 +355,10 @@ class PageActor:
         return report_failure(exc, what, page=self.page_id, cid=cid)
 
     def _wake_quiet(self) -> None:
-        waiters, self._quiet_waiters = self._quiet_waiters, []
+        waiters = self._quiet_waiters
+        if not waiters:
+            return
+        self._quiet_waiters = _NO_WAITERS
         for waiter in waiters:
             if not waiter.done():
                 waiter.set_result(None)

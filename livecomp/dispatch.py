@@ -59,6 +59,18 @@ class FrameDispatcher:
         end: closes the socket with a code once the outbox is sent.
     """
 
+    __slots__ = (
+        "_config",
+        "_end_socket",
+        "_event_budget",
+        "_queue",
+        "_resync_budget",
+        "access",
+        "actor",
+        "resyncs",
+        "resyncs_refused",
+    )
+
     def __init__(
         self,
         config: SessionConfig,
@@ -75,9 +87,10 @@ class FrameDispatcher:
         self._config = config
         self._queue = queue
         self._end_socket = end
-        self._resync_budget = Budget(RESYNC_BURST, RESYNC_EVERY)
-        rate = config.events_per_second
-        self._event_budget = Budget(config.event_burst, 1 / rate) if rate > 0 else None
+        # Made on the first event and the first resync: a full bucket then is
+        # what one made at the join would hold by then.
+        self._resync_budget: Budget | None = None
+        self._event_budget: Budget | None = None
 
     @property
     def _page_id(self) -> str:
@@ -115,6 +128,10 @@ class FrameDispatcher:
         and from a user still logged in (checked again each time, so a logout
         in another tab ends the page here)."""
         budget = self._event_budget
+        if budget is None:
+            rate = self._config.events_per_second
+            if rate > 0:
+                budget = self._event_budget = Budget(self._config.event_burst, 1 / rate)
         if budget is not None and not budget.take():
             # A flood (a key held down with no throttle, a script): refused
             # before any handler runs, so the page stays cheap.
@@ -214,6 +231,8 @@ class FrameDispatcher:
             return
         # A resync means a patch did not fit the client's DOM: a bug to count.
         self.resyncs += 1
+        if self._resync_budget is None:
+            self._resync_budget = Budget(RESYNC_BURST, RESYNC_EVERY)
         if not self._resync_budget.take():
             # A client asking again and again is broken or hostile: a render
             # costs far more than the request, so the excess is only counted.

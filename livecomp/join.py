@@ -56,14 +56,24 @@ class Site:
 
     def navigator(self, route: PageRoute, request: Any, host: str | None) -> Navigator:
         """The navigator of a page of ``route`` opened with ``request``."""
-
-        def match(url: str) -> Mapping[str, Any] | None:
-            return self.routes.match(route, url, host)
-
+        match = _PageMatch(self.routes, route, host)
         return Navigator(request, match=match, allowed_origins=self.redirect_origins)
 
 
-@dataclass
+class _PageMatch:
+    """The path parameters of a URL of one page (None for another page's):
+    what a page's navigator keeps, smaller than a closure."""
+
+    __slots__ = ("host", "route", "routes")
+
+    def __init__(self, routes: PageRoutes, route: PageRoute, host: str | None) -> None:
+        self.routes, self.route, self.host = routes, route, host
+
+    def __call__(self, url: str) -> Mapping[str, Any] | None:
+        return self.routes.match(self.route, url, self.host)
+
+
+@dataclass(slots=True)
 class Access:
     """Who may go on using a joined page: checked again before each event."""
 

@@ -37,7 +37,7 @@ class UnknownEvent(LookupError):
     """An event named no ``@on`` handler of its component."""
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Mounted:
     component: Component[Any]
     depth: int
@@ -92,8 +92,16 @@ class LivePage:
 
     async def close(self) -> None:
         """Unmount every component, children before parents."""
-        if self.root_cid in self._mounted:
-            await self._unmount(self.root_cid)
+        try:
+            if self.root_cid in self._mounted:
+                await self._unmount(self.root_cid)
+        finally:
+            # The navigator's way back to this page is a cycle (page, context,
+            # navigator, page): cut it, so a closed page (every HTTP render's)
+            # is freed at once rather than by a rare full collection.
+            navigator = self.context.navigator
+            if navigator.run_params == self.handle_params:
+                navigator.run_params = None
 
     # --- lookup -------------------------------------------------------------
 

@@ -41,7 +41,20 @@ def _nothing() -> Mapping[str, Any]:
     return _NOTHING
 
 
-@dataclass(frozen=True)
+#: The query of every URL that has none: immutable, so all pages share it.
+_NO_QUERY: ImmutableMultiDict[str, str] = ImmutableMultiDict()
+
+
+def _no_query() -> ImmutableMultiDict[str, str]:
+    return _NO_QUERY
+
+
+def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A read-only copy of ``mapping``; the shared empty one when it is empty."""
+    return MappingProxyType(dict(mapping)) if mapping else _NOTHING
+
+
+@dataclass(frozen=True, slots=True)
 class RequestInfo:
     """The request a page was opened with, as its components see it.
 
@@ -72,7 +85,7 @@ class RequestInfo:
 
     url: str = "/"
     path_params: Mapping[str, Any] = field(default_factory=_nothing)
-    query: ImmutableMultiDict[str, str] = field(default_factory=ImmutableMultiDict)
+    query: ImmutableMultiDict[str, str] = field(default_factory=_no_query)
     headers: Mapping[str, str] = field(default_factory=_nothing)
     cookies: Mapping[str, str] = field(default_factory=_nothing)
     session: Mapping[str, Any] = field(default_factory=_nothing)
@@ -85,9 +98,7 @@ class RequestInfo:
 
     def at(self, url: str, path_params: Mapping[str, Any]) -> RequestInfo:
         """This request moved to ``url`` within the page: same cookies, session, user."""
-        return replace(
-            self, url=url, path_params=MappingProxyType(dict(path_params)), query=parse_query(url)
-        )
+        return replace(self, url=url, path_params=_frozen(path_params), query=parse_query(url))
 
     @classmethod
     def for_query(cls, params: Mapping[str, str]) -> RequestInfo:
@@ -100,7 +111,8 @@ class RequestInfo:
 
 def parse_query(url: str) -> ImmutableMultiDict[str, str]:
     """The query parameters of ``url``, repeated keys kept in order."""
-    return ImmutableMultiDict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+    pairs = parse_qsl(urlsplit(url).query, keep_blank_values=True)
+    return ImmutableMultiDict(pairs) if pairs else _NO_QUERY
 
 
 def page_url(path: str, query_string: bytes | str) -> str:
@@ -125,11 +137,11 @@ def request_info(
     }
     return RequestInfo(
         url=url,
-        path_params=MappingProxyType(dict(path_params)),
+        path_params=_frozen(path_params),
         query=parse_query(url),
-        headers=MappingProxyType(headers),
-        cookies=MappingProxyType(source.cookies.to_dict()),
-        session=MappingProxyType(dict(session)),
+        headers=_frozen(headers),
+        cookies=_frozen(source.cookies.to_dict()),
+        session=_frozen(session),
     )
 
 

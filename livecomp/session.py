@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections import deque
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
@@ -65,6 +64,25 @@ class Transport(Protocol):
 class LiveSession:
     """Joins one socket to a page and answers its frames."""
 
+    __slots__ = (
+        "_broker",
+        "_closing",
+        "_config",
+        "_ending",
+        "_host",
+        "_origin",
+        "_outbox",
+        "_reader",
+        "_scope",
+        "_sending",
+        "_sent_waiters",
+        "_site",
+        "actor",
+        "dispatcher",
+        "last_seen",
+        "transport",
+    )
+
     def __init__(
         self,
         transport: Transport,
@@ -86,7 +104,8 @@ class LiveSession:
         self._host = host
         self._config = config
         self._broker = broker or LocalBroker()
-        self._outbox: deque[ServerMessage] = deque()
+        # A list, emptied by swapping: an idle page's outbox holds no buffer.
+        self._outbox: list[ServerMessage] = []
         self._sending = False
         self._sent_waiters: list[asyncio.Future[None]] = []
         self._closing: tuple[int, str] | None = None
@@ -180,8 +199,8 @@ class LiveSession:
                 self._scope,
                 self._host,
                 actor_for=self._new_actor,
-                send=lambda reply: self._queue([reply]),
-                leave=lambda url: self._end(CloseCode.REDIRECTED, "redirected"),
+                send=self._queue_one,
+                leave=self._redirected,
             )
         except JoinRefused as refusal:
             if refusal.location is not None:
@@ -190,6 +209,12 @@ class LiveSession:
             await self._close(refusal.code, refusal.reason)
             return None
         return actor
+
+    def _queue_one(self, reply: ServerMessage) -> None:
+        self._queue([reply])
+
+    def _redirected(self, url: str) -> None:
+        self._end(CloseCode.REDIRECTED, "redirected")
 
     def _new_actor(self, page_id: str) -> PageActor:
         self.actor = self.dispatcher.actor = PageActor(
@@ -280,16 +305,14 @@ class LiveSession:
             self._reader.cancel()
 
     async def _send_loop(self) -> None:
-        outbox = self._outbox
         send = self.transport.send
         try:
-            while outbox:
-                batch = list(outbox)
-                outbox.clear()
+            while self._outbox:
+                batch, self._outbox = self._outbox, []
                 await send(encode(batch))
         except ConnectionError:
             # The reader sees the disconnect and ends the session.
-            outbox.clear()
+            self._outbox = []
 
     async def _send_pending(self) -> None:
         # Each turn sends its own replies before the task moves on: when many
