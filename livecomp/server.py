@@ -20,7 +20,7 @@ import secrets
 from collections.abc import Collection, Mapping
 from functools import cached_property, partial
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quart import Quart, Response, redirect, request, session
 from werkzeug.wrappers import Response as BaseResponse
@@ -53,6 +53,9 @@ from livecomp.shell import (
     page_document,
 )
 from livecomp.template import Templates, use_templates
+
+if TYPE_CHECKING:
+    from hypercorn.config import Config
 
 __all__ = ["PAGE_HEADERS", "LiveApp", "PageRedirected", "TokenTooLong", "run", "serve"]
 
@@ -397,8 +400,25 @@ async def serve(
     costs nothing extra.
     """
     from hypercorn.asyncio import serve as hypercorn_serve
+
+    config = hypercorn_config(host, port, log_level)
+    prepare_process(app, config, compression)
+    await hypercorn_serve(app, config)
+
+
+def hypercorn_config(host: str, port: int | None, log_level: str) -> Config:
+    """The Hypercorn settings ``serve`` and the workers of ``run`` share."""
     from hypercorn.config import Config
 
+    config = Config()
+    config.bind = [f"{host}:{port or int(os.environ.get('PORT', '8000'))}"]
+    config.accesslog = None
+    config.loglevel = log_level
+    return config
+
+
+def prepare_process(app: Quart, config: Config, compression: bool) -> None:
+    """Harden Hypercorn and tune the collector of a process about to serve ``app``."""
     from livecomp.hypercorn_hardening import harden_hypercorn
 
     _configure_websocket_compression(compression)
@@ -406,10 +426,6 @@ async def serve(
     # it (slow client, idle, frame too large), whatever the peer does; and a
     # frame over the limit is dropped as it arrives, not buffered whole.
     harden_hypercorn()
-    config = Config()
-    config.bind = [f"{host}:{port or int(os.environ.get('PORT', '8000'))}"]
-    config.accesslog = None
-    config.loglevel = log_level
     live = app.extensions.get("livecomp")
     if isinstance(live, LiveApp):
         # Hypercorn refuses a bigger frame as it arrives (close 1009), instead
@@ -429,14 +445,52 @@ async def serve(
     # collections, CPU per event -12% on the 1,000-row page.)
     threshold0, threshold1, _ = gc.get_threshold()
     gc.set_threshold(threshold0, threshold1, 100)
-    await hypercorn_serve(app, config)
 
 
 def run(
-    app: Quart, *, host: str = "127.0.0.1", port: int | None = None, compression: bool = False
+    app: Quart | str,
+    *,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    compression: bool = False,
+    workers: int = 1,
+    reload: bool = False,
 ) -> None:
-    """Run ``serve`` in a new event loop until interrupted."""
-    asyncio.run(serve(app, host=host, port=port, compression=compression))
+    """Serve ``app`` until interrupted.
+
+    With one worker and no reload, ``app`` may be the Quart app itself and
+    ``serve`` runs in this process. ``workers=N`` serves with N worker
+    processes sharing the listening socket; ``reload=True`` restarts the
+    worker when a Python file changes and re-renders open pages when a
+    template file changes (development only). Both need ``app`` as an
+    import string, ``"package.module:app"`` or ``"package.module:create_app()"``,
+    which each worker imports for itself (see ``livecomp.workers``).
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    if workers == 1 and not reload:
+        if isinstance(app, str):
+            from livecomp.workers import load_app
+
+            app = load_app(app)
+        asyncio.run(serve(app, host=host, port=port, compression=compression))
+        return
+    if not isinstance(app, str):
+        what = f"workers={workers}" if workers > 1 else "reload=True"
+        raise TypeError(
+            f"run(app, {what}) needs the app as an import string each worker process "
+            'imports, e.g. run("myapp:create_app()", ...) or run("myapp:app", ...), '
+            "not an app object"
+        )
+    from livecomp.workers import supervise
+
+    supervise(
+        app,
+        config=hypercorn_config(host, port, "INFO"),
+        workers=workers,
+        reload=reload,
+        compression=compression,
+    )
 
 
 def _configure_websocket_compression(enabled: bool) -> None:
