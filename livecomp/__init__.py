@@ -40,7 +40,8 @@ from livecomp.page import RenderError
 from livecomp.protocol import CloseCode, ErrorCode
 from livecomp.pubsub import Broker, LocalBroker, Subscription
 from livecomp.request import RequestInfo
-from livecomp.server import LiveApp, run, serve
+from livecomp.server import LiveApp
+from livecomp.serving import run, serve
 from livecomp.template import Markup, TemplateFileNotFound, escape, raw
 
 __all__ = [

@@ -179,7 +179,8 @@ def _worker(
     from hypercorn.utils import check_multiprocess_shutdown_event, wrap_app
 
     from livecomp.devreload import watch_templates
-    from livecomp.server import LiveApp, prepare_process
+    from livecomp.server import LiveApp
+    from livecomp.serving import prepare_process
 
     _log_to_stderr()
     app = load_app(target)
