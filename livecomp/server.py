@@ -26,6 +26,13 @@ from werkzeug.wrappers import Response as BaseResponse
 from livecomp.asgi import AsgiTransport, Receive, Scope, Send
 from livecomp.auth import Auth, Unauthorized, UserLoader
 from livecomp.component import Component, PageContext
+from livecomp.compression import (
+    MIN_BYTES,
+    PAGE_LEVEL,
+    SCRIPT_LEVEL,
+    accepts_gzip,
+    gzip_bytes,
+)
 from livecomp.join import Site
 from livecomp.navigation import InvalidParams, Navigator, check_url
 from livecomp.page import LivePage
@@ -328,7 +335,12 @@ class LiveApp:
         except (InvalidParams, TokenTooLong) as exc:
             status = 414 if isinstance(exc, TokenTooLong) else 400
             return Response(str(exc), status=status, content_type="text/plain; charset=utf-8")
-        return Response(html, content_type="text/html; charset=utf-8", headers=self.page_headers)
+        headers = {**self.page_headers, "Vary": "Accept-Encoding"}
+        body = html.encode()
+        if len(body) >= MIN_BYTES and accepts_gzip(request.headers.get("Accept-Encoding")):
+            body = gzip_bytes(body, PAGE_LEVEL)
+            headers["Content-Encoding"] = "gzip"
+        return Response(body, content_type="text/html; charset=utf-8", headers=headers)
 
     @cached_property
     def _script(self) -> bytes:
@@ -338,14 +350,23 @@ class LiveApp:
     def _script_etag(self) -> str:
         return hashlib.sha256(self._script).hexdigest()[:16]
 
+    @cached_property
+    def _script_gzip(self) -> bytes:
+        return gzip_bytes(self._script, SCRIPT_LEVEL)
+
     async def _serve_script(self) -> Response:
-        etag = f'"{self._script_etag}"'
+        compressed = accepts_gzip(request.headers.get("Accept-Encoding"))
+        # Each encoding is its own representation, with its own strong ETag.
+        etag = f'"{self._script_etag}{"-gz" if compressed else ""}"'
+        headers = {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
         if request.headers.get("If-None-Match") == etag:
-            return Response(b"", status=304, headers={"ETag": etag})
+            return Response(b"", status=304, headers=headers)
+        if compressed:
+            headers["Content-Encoding"] = "gzip"
         return Response(
-            self._script,
+            self._script_gzip if compressed else self._script,
             content_type="text/javascript; charset=utf-8",
-            headers={"ETag": etag, "Cache-Control": "no-cache"},
+            headers=headers,
         )
 
     async def _serve_socket(self, scope: Scope, receive: Receive, send: Send) -> None:
