@@ -221,35 +221,47 @@ def collect_handlers(
     ``reserved`` names the framework's members, which may not be handlers.
     """
     handlers = dict(inherited)
-    localns = dict(vars(cls))
-    local = "<locals>" in cls.__qualname__
     for event, name, member in _tagged(cls, EVENT_TAG, "event", reserved):
-        where = f"{cls.__name__}.{name}"
         if getattr(member, MESSAGE_TAG, None) is not None:
             raise HandlerDefinitionError(
-                f"{where} is both an event and a message handler; a browser could then "
-                "reach it: use two methods"
+                f"{cls.__name__}.{name} is both an event and a message handler; a browser "
+                "could then reach it: use two methods"
             )
-        params = list(inspect.signature(member).parameters.values())[1:]
-        for param in params:
-            if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
-                raise HandlerDefinitionError(
-                    f"event handler {where} takes *{param.name}; declare each payload "
-                    "field as a named, annotated parameter instead"
-                )
-            if param.annotation is inspect.Parameter.empty:
-                raise HandlerDefinitionError(
-                    f"parameter {param.name!r} of event handler {where} has no annotation; "
-                    f"annotate it so the payload can be validated, e.g. `{param.name}: str`"
-                )
-        handler = EventHandler(
-            event=event,
-            method_name=name,
-            owner=cls.__name__,
-            params=params,
-            function=member,
-            localns=localns,
+        handlers[event] = checked_handler(
+            cls, name, member, event=event, role="event handler", source="payload", example="str"
         )
-        handler.resolve(local=local)
-        handlers[event] = handler
     return handlers
+
+
+def checked_handler(
+    cls: type, name: str, method: Any, *, event: str, role: str, source: str, example: str
+) -> EventHandler:
+    """``cls.name`` as a handler whose parameters are bound from ``source`` (a
+    payload, a URL) by pydantic; each parameter must be named and annotated.
+
+    ``role`` and ``example`` word the errors (``"event handler"``, ``"str"``).
+    """
+    where = f"{cls.__name__}.{name}"
+    params = list(inspect.signature(method).parameters.values())[1:]
+    for param in params:
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            raise HandlerDefinitionError(
+                f"{role} {where} takes *{param.name}; declare each {source} field as a "
+                "named, annotated parameter instead"
+            )
+        if param.annotation is inspect.Parameter.empty:
+            raise HandlerDefinitionError(
+                f"parameter {param.name!r} of {role} {where} has no annotation; annotate it "
+                f"so the {source} can be validated, e.g. `{param.name}: {example}`"
+            )
+    handler = EventHandler(
+        event=event,
+        method_name=name,
+        owner=cls.__name__,
+        params=params,
+        function=method,
+        localns=dict(vars(cls)),
+    )
+    # A class defined in a function cannot resolve names later: fail now.
+    handler.resolve(local="<locals>" in cls.__qualname__)
+    return handler

@@ -28,7 +28,7 @@ from urllib.parse import urljoin, urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from livecomp.events import EventHandler, HandlerDefinitionError
+from livecomp.events import EventHandler, HandlerDefinitionError, checked_handler
 from livecomp.protocol import PatchUrl, Redirect, ServerMessage, cap, describe_validation_error
 from livecomp.request import RequestInfo
 
@@ -216,27 +216,9 @@ def collect_params_handler(
             f"{cls.__name__}.{name} is a framework member and cannot be the params "
             "handler; decorate a method of your own, e.g. `@on_params async def paginate(...)`"
         )
-    params = list(inspect.signature(method).parameters.values())[1:]
-    for param in params:
-        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
-            raise HandlerDefinitionError(
-                f"the params handler {cls.__name__}.{name} takes *{param.name}; declare each "
-                "parameter as a named, annotated parameter instead"
-            )
-        if param.annotation is inspect.Parameter.empty:
-            raise HandlerDefinitionError(
-                f"parameter {param.name!r} of the params handler {cls.__name__}.{name} has no "
-                f"annotation; annotate it so the URL can be validated, e.g. `{param.name}: int`"
-            )
-    handler = EventHandler(
-        event="params",
-        method_name=name,
-        owner=cls.__name__,
-        params=params,
-        function=method,
-        localns=dict(vars(cls)),
+    handler = checked_handler(
+        cls, name, method, event="params", role="the params handler", source="URL", example="int"
     )
-    handler.resolve(local="<locals>" in cls.__qualname__)
     return ParamsHandler(name, handler)
 
 

@@ -16,14 +16,14 @@ not simulated: every action sends at once.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+from typing import Any, TypedDict, Unpack
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from livecomp.commands import parse_commands
 from livecomp.names import BINDINGS, KEY_FILTER, VALUE_PREFIX
 from livecomp.testing.nodes import closest, closest_cid, select
-from livecomp.testing.reply import Reply
+from livecomp.testing.reply import Actions, Reply
 
 
 class KeyState(TypedDict, total=False):
@@ -78,22 +78,8 @@ def key_matches(node: LexborNode, key: str) -> bool:
     return KEY_FILTER not in node.attributes or (wanted or "").lower() == key.lower()
 
 
-class BindingActions:
+class BindingActions(Actions):
     """The actions of ``LiveTestClient`` that go through an element's binding."""
-
-    if TYPE_CHECKING:
-
-        @property
-        def html(self) -> str: ...
-
-        async def send_event(
-            self,
-            event: str,
-            value: Mapping[str, Any] | None = None,
-            *,
-            cid: str | None = None,
-            check: bool = True,
-        ) -> Reply: ...
 
     async def click(self, selector: str, *, check: bool = True) -> Reply:
         """Click the element ``selector`` matches, as the browser client would.

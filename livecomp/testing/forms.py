@@ -10,30 +10,15 @@ component the form is in.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
 
 from livecomp.names import BINDINGS
 from livecomp.testing.formdata import check_submitter, find_form, serialize_form
 from livecomp.testing.nodes import closest_cid, select
-from livecomp.testing.reply import Reply
+from livecomp.testing.reply import Actions, Reply
 
 
-class FormActions:
+class FormActions(Actions):
     """The actions of ``LiveTestClient`` that send a form."""
-
-    if TYPE_CHECKING:
-
-        @property
-        def html(self) -> str: ...
-
-        async def send_event(
-            self,
-            event: str,
-            value: Mapping[str, Any] | None = None,
-            *,
-            cid: str | None = None,
-            check: bool = True,
-        ) -> Reply: ...
 
     async def submit(
         self,

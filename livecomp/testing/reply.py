@@ -8,7 +8,9 @@ the ``err`` if the server refused the event, which the client raises as a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from livecomp.ops import Op
 from livecomp.protocol import Err, Patch, encode
@@ -37,3 +39,22 @@ class Reply:
     def frame_bytes(self) -> int:
         """Bytes these messages take on the wire (UTF-8 JSON)."""
         return sum(len(encode([p]).encode()) for p in self.patches)
+
+
+class Actions:
+    """What the action mixins of ``LiveTestClient`` (bindings, forms, the
+    URL) need of the client itself."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def html(self) -> str: ...
+
+        async def send_event(
+            self,
+            event: str,
+            value: Mapping[str, Any] | None = None,
+            *,
+            cid: str | None = None,
+            check: bool = True,
+        ) -> Reply: ...
