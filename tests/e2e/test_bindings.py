@@ -17,9 +17,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Route
 
 from livecomp.names import BINDINGS, JOINED_EVENT, NO_FEEDBACK_CLASS, loading_class
-from tests.e2e.test_client_patch import BUNDLE, FAKE_SOCKET, ORIGIN, chromium, live_page_html
-
-__all__ = ["chromium"]
+from tests.e2e.harness import ORIGIN, deliver, join, live_page_html, serve_site
 
 Open = Callable[[str], Page]
 
@@ -33,21 +31,18 @@ _paths = itertools.count()
 @pytest.fixture(scope="module")
 def context(chromium: Browser) -> Iterator[BrowserContext]:
     context = chromium.new_context()
-    context.add_init_script(FAKE_SOCKET)
 
-    def serve(route: Route) -> None:
-        path = route.request.url.removeprefix(ORIGIN)
-        if path == "/live.js":
-            route.fulfill(path=str(BUNDLE), content_type="text/javascript")
-        elif path in PAGES:
-            route.fulfill(body=live_page_html(PAGES[path]), content_type="text/html; charset=utf-8")
-        elif route.request.method == "POST":
-            POSTS.append(route.request)
-            route.fulfill(body="<p id=posted>posted</p>", content_type="text/html")
-        else:
-            route.fulfill(status=404, body="not found")
+    def page_at(path: str) -> str | None:
+        return live_page_html(PAGES[path]) if path in PAGES else None
 
-    context.route(f"{ORIGIN}/**", serve)
+    def post(route: Route, path: str) -> bool:
+        if route.request.method != "POST":
+            return False
+        POSTS.append(route.request)
+        route.fulfill(body="<p id=posted>posted</p>", content_type="text/html")
+        return True
+
+    serve_site(context, page_at, post)
     yield context
     context.close()
 
@@ -70,18 +65,6 @@ def open_page(context: BrowserContext) -> Iterator[Open]:
     for tab in tabs:
         tab.close()
     POSTS.clear()
-
-
-def join(page: Page, html: str | None = None) -> None:
-    """Open the newest socket and answer its join with ``html`` (default: the page's root)."""
-    page.evaluate("window.sockets.at(-1).open()")
-    if html is None:
-        html = page.evaluate("document.querySelector('[live-cid=c0]').outerHTML")
-    deliver(page, {"t": "render", "cid": "c0", "html": html})
-
-
-def deliver(page: Page, frame: object) -> None:
-    page.evaluate("frame => window.sockets.at(-1).deliver(frame)", frame)
 
 
 def events(page: Page) -> list[dict[str, Any]]:

@@ -10,65 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from livecomp.names import ERROR_EVENT, JOINED_EVENT
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
-
-BUNDLE = Path(__file__).resolve().parents[2] / "livecomp" / "js" / "dist" / "live.js"
-ORIGIN = "http://livecomp.test"
-
-# A WebSocket stand-in: records what the client sends; the test drives it.
-FAKE_SOCKET = """
-window.sockets = [];
-class FakeSocket {
-  constructor(url) {
-    this.url = String(url);
-    this.sent = [];
-    this.readyState = 0;
-    window.sockets.push(this);
-  }
-  send(data) { this.sent.push(JSON.parse(data)); }
-  close() {}
-  open() { this.readyState = 1; this.onopen && this.onopen(new Event("open")); }
-  deliver(frame) {
-    this.onmessage && this.onmessage(new MessageEvent("message", { data: JSON.stringify(frame) }));
-  }
-  shut(code) {
-    this.readyState = 3;
-    this.onclose && this.onclose(new CloseEvent("close", { code }));
-  }
-}
-FakeSocket.CONNECTING = 0; FakeSocket.OPEN = 1; FakeSocket.CLOSING = 2; FakeSocket.CLOSED = 3;
-window.WebSocket = FakeSocket;
-window.loads = Number(sessionStorage.getItem("test:loads") || 0) + 1;
-sessionStorage.setItem("test:loads", String(window.loads));
-"""
-
-
-def live_page_html(root: str) -> str:
-    return (
-        "<!doctype html><html><head><script src='/live.js'></script></head><body>"
-        "<div live-page live-token='TOKEN' live-socket='/live/ws'>"
-        f"{root}</div></body></html>"
-    )
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    """One Chromium for the whole module rather than one per test.
-
-    Every test here is sync, so holding Playwright's sync event loop until the
-    module ends keeps no async test (in other modules) from running.
-    """
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+from tests.e2e.harness import BUNDLE, ORIGIN, deliver, join, live_page_html, sent, serve_site
 
 
 @pytest.fixture(scope="module")
@@ -505,18 +453,7 @@ LIVE_ROOT = (
 def live_context(chromium: Browser) -> Iterator[BrowserContext]:
     """Serves a live page at ORIGIN; every page's WebSocket is FAKE_SOCKET."""
     context = chromium.new_context()
-    context.add_init_script(FAKE_SOCKET)
-
-    def serve(route: Route) -> None:
-        path = route.request.url.removeprefix(ORIGIN)
-        if path == "/live.js":
-            route.fulfill(path=str(BUNDLE), content_type="text/javascript")
-        elif path == "/":
-            route.fulfill(body=live_page_html(LIVE_ROOT), content_type="text/html")
-        else:
-            route.fulfill(status=404, body="not found")
-
-    context.route(f"{ORIGIN}/**", serve)
+    serve_site(context, {"/": live_page_html(LIVE_ROOT)}.get)
     yield context
     context.close()
 
@@ -535,16 +472,6 @@ def sockets(page: Page) -> int:
     return count
 
 
-def sent(page: Page) -> list[dict[str, Any]]:
-    """Every message the newest socket sent, decoded."""
-    messages: list[dict[str, Any]] = page.evaluate("window.sockets.at(-1).sent")
-    return messages
-
-
-def deliver(page: Page, frame: object) -> None:
-    page.evaluate("frame => window.sockets.at(-1).deliver(frame)", frame)
-
-
 def shut(page: Page, code: int) -> None:
     page.evaluate("code => window.sockets.at(-1).shut(code)", code)
 
@@ -559,13 +486,6 @@ def body_classes(page: Page) -> list[str]:
 def root_html(page: Page) -> str:
     html: str = page.evaluate("document.querySelector('[live-page]').innerHTML")
     return html
-
-
-def join(page: Page) -> None:
-    """Open the newest socket and answer its join with the page's own root."""
-    page.evaluate("window.sockets.at(-1).open()")
-    html = page.evaluate("document.querySelector('[live-cid=c0]').outerHTML")
-    deliver(page, {"t": "render", "cid": "c0", "html": html})
 
 
 def test_join_sends_the_token_to_the_socket_path(live: Page) -> None:

@@ -15,14 +15,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
 
 from livecomp import js
 from livecomp.names import BINDINGS
 from livecomp.template import compile_template
-from tests.e2e.test_client_patch import BUNDLE, FAKE_SOCKET, ORIGIN, chromium, live_page_html
-
-__all__ = ["chromium"]
+from tests.e2e.harness import ORIGIN, deliver, live_page_html, serve_site
 
 ROOT = (
     '<div live-cid="c0">'
@@ -42,18 +40,7 @@ Open = Callable[..., Page]
 @pytest.fixture(scope="module")
 def context(chromium: Browser) -> Iterator[BrowserContext]:
     context = chromium.new_context()
-    context.add_init_script(FAKE_SOCKET)
-
-    def serve(route: Route) -> None:
-        path = route.request.url.removeprefix(ORIGIN)
-        if path == "/live.js":
-            route.fulfill(path=str(BUNDLE), content_type="text/javascript")
-        elif path in PAGES:
-            route.fulfill(body=STYLE + live_page_html(PAGES[path]), content_type="text/html")
-        else:
-            route.fulfill(status=404, body="not found")
-
-    context.route(f"{ORIGIN}/**", serve)
+    serve_site(context, lambda path: live_page_html(PAGES[path], STYLE) if path in PAGES else None)
     yield context
     context.close()
 
@@ -76,10 +63,6 @@ def open_page(context: BrowserContext) -> Iterator[Open]:
     yield open_
     for tab in tabs:
         tab.close()
-
-
-def deliver(page: Page, frame: object) -> None:
-    page.evaluate("frame => window.sockets.at(-1).deliver(frame)", frame)
 
 
 def render(page: Page, html: str) -> None:

@@ -28,9 +28,9 @@ from playwright.sync_api import Browser, Page
 from livecomp.diff import diff
 from livecomp.dom import parse_root, root_context
 from livecomp.patching import morph
+from tests.e2e.harness import bundle_page
 
 TESTS = Path(__file__).resolve().parents[1]
-BUNDLE = TESTS.parent / "livecomp" / "js" / "dist" / "live.js"
 RANDOM_PAIRS = 500
 OWNED_PAIRS = 400
 SEED = 20240601
@@ -141,15 +141,9 @@ APPLY_ALL = """
 @pytest.fixture
 def client_page(browser: Browser) -> Iterator[Page]:
     """A blank page with the client bundle loaded (no [live-page], so idle)."""
-    if not BUNDLE.exists():
-        pytest.fail(f"{BUNDLE} is missing: build the client (livecomp/js) first")
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_content("<!doctype html><html><head></head><body></body></html>")
-    page.add_script_tag(path=str(BUNDLE))
-    page.wait_for_function("() => window.livecomp !== undefined")
+    page = bundle_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 def load_random_pair(

@@ -20,9 +20,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route
 
 from livecomp.names import HOOK
-from tests.e2e.test_client_patch import BUNDLE, FAKE_SOCKET, ORIGIN, chromium
-
-__all__ = ["chromium"]
+from tests.e2e.harness import BUNDLE, ORIGIN, deliver, join, sent, serve_site
 
 JS = BUNDLE.parents[1]
 
@@ -104,20 +102,14 @@ def module_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def context(chromium: Browser, module_bundle: Path) -> Iterator[BrowserContext]:
     context = chromium.new_context()
-    context.add_init_script(FAKE_SOCKET)
 
-    def serve(route: Route) -> None:
-        path = route.request.url.removeprefix(ORIGIN)
-        if path == "/live.js":
-            route.fulfill(path=str(BUNDLE), content_type="text/javascript")
-        elif path == "/live.mjs":
-            route.fulfill(path=str(module_bundle), content_type="text/javascript")
-        elif path in PAGES:
-            route.fulfill(body=page_html(*PAGES[path]), content_type="text/html")
-        else:
-            route.fulfill(status=404, body="not found")
+    def module(route: Route, path: str) -> bool:
+        if path != "/live.mjs":
+            return False
+        route.fulfill(path=str(module_bundle), content_type="text/javascript")
+        return True
 
-    context.route(f"{ORIGIN}/**", serve)
+    serve_site(context, lambda path: page_html(*PAGES[path]) if path in PAGES else None, module)
     yield context
     context.close()
 
@@ -140,18 +132,6 @@ def open_page(context: BrowserContext) -> Iterator[Open]:
         tab.close()
 
 
-def join(page: Page) -> None:
-    """Open the newest socket and answer its join with the page's own root."""
-    page.wait_for_function("window.sockets.length > 0")
-    page.evaluate("window.sockets.at(-1).open()")
-    html = page.evaluate("document.querySelector('[live-cid=c0]').outerHTML")
-    deliver(page, {"t": "render", "cid": "c0", "html": html})
-
-
-def deliver(page: Page, frame: object) -> None:
-    page.evaluate("frame => window.sockets.at(-1).deliver(frame)", frame)
-
-
 def patch(page: Page, *ops: list[Any], cid: str = "c0") -> None:
     deliver(page, {"t": "patch", "cid": cid, "ops": list(ops)})
 
@@ -160,11 +140,6 @@ def log(page: Page) -> list[str]:
     """The callbacks logged since the last call."""
     entries: list[str] = page.evaluate("window.log.splice(0)")
     return entries
-
-
-def sent(page: Page) -> list[dict[str, Any]]:
-    messages: list[dict[str, Any]] = page.evaluate("window.sockets.at(-1).sent")
-    return messages
 
 
 def console(page: Page, kind: str) -> list[str]:

@@ -5,16 +5,13 @@ the close codes that send the browser elsewhere."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 from livecomp.names import PATCH
 from livecomp.protocol import CloseCode
-from tests.e2e.test_client_patch import BUNDLE, FAKE_SOCKET, ORIGIN, chromium, live_page_html
-
-__all__ = ["chromium"]
+from tests.e2e.harness import ORIGIN, deliver, join, live_page_html, sent, serve_site
 
 ROOT = (
     '<div live-cid="c0"><p id="where">items</p>'
@@ -29,18 +26,14 @@ ROOT = (
 @pytest.fixture(scope="module")
 def context(chromium: Browser) -> Iterator[BrowserContext]:
     context = chromium.new_context()
-    context.add_init_script(FAKE_SOCKET)
 
-    def serve(route: Route) -> None:
-        path = route.request.url.removeprefix(ORIGIN)
-        if path.startswith("/live.js"):
-            route.fulfill(path=str(BUNDLE), content_type="text/javascript")
-        elif path.startswith("/items"):
-            route.fulfill(body=live_page_html(ROOT), content_type="text/html; charset=utf-8")
-        else:
-            route.fulfill(body=f"<p id=plain-page>{path}</p>", content_type="text/html")
+    def plain(route: Route, path: str) -> bool:
+        route.fulfill(body=f"<p id=plain-page>{path}</p>", content_type="text/html")
+        return True
 
-    context.route(f"{ORIGIN}/**", serve)
+    serve_site(
+        context, lambda path: live_page_html(ROOT) if path.startswith("/items") else None, plain
+    )
     context.route(
         "https://other.example/**",
         lambda route: route.fulfill(body="<p id=other>other</p>", content_type="text/html"),
@@ -55,21 +48,6 @@ def page(context: BrowserContext) -> Iterator[Page]:
     tab.goto(f"{ORIGIN}/items?page=1")
     yield tab
     tab.close()
-
-
-def join(page: Page) -> None:
-    page.evaluate("window.sockets.at(-1).open()")
-    html = page.evaluate("document.querySelector('[live-cid=c0]').outerHTML")
-    deliver(page, {"t": "render", "cid": "c0", "html": html})
-
-
-def deliver(page: Page, frame: object) -> None:
-    page.evaluate("frame => window.sockets.at(-1).deliver(frame)", frame)
-
-
-def sent(page: Page) -> list[dict[str, Any]]:
-    messages: list[dict[str, Any]] = page.evaluate("window.sockets.at(-1).sent")
-    return messages
 
 
 def where(page: Page) -> str:

@@ -18,15 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from livecomp.dom import parse_root
 from livecomp.html import root_context
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.harness import bundle_page
 
 TESTS = Path(__file__).resolve().parents[1]
 VECTORS = TESTS / "vectors"
-BUNDLE = TESTS.parent / "livecomp" / "js" / "dist" / "live.js"
 
 RUN_ALL = """
 (vectors) => {
@@ -127,26 +126,11 @@ def load_vectors() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    """One Chromium for the module; sync only, so no async test waits on it."""
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
 def client(chromium: Browser) -> Iterator[Page]:
     """A blank page with the client bundle loaded (no [live-page], so idle)."""
-    if not BUNDLE.exists():
-        pytest.fail(f"{BUNDLE} is missing: run `npm run build` in livecomp/js")
-    context = chromium.new_context()
-    page = context.new_page()
-    page.set_content("<!doctype html><html><head></head><body></body></html>")
-    page.add_script_tag(path=str(BUNDLE))
-    page.wait_for_function("() => window.livecomp !== undefined")
+    page = bundle_page(chromium)
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_client_applies_every_vector_as_the_python_dom_does(client: Page) -> None:
