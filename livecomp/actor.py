@@ -18,13 +18,15 @@ import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from livecomp.failures import report_failure
 from livecomp.page import LivePage
 from livecomp.protocol import Patch, Push
 from livecomp.pubsub import Broker, Subscription
 from livecomp.timers import Interval, Once
+
+T = TypeVar("T")
 
 # A handler chain posting more than this many messages in one turn is a loop.
 MAX_MESSAGES_PER_TURN = 1000
@@ -76,6 +78,7 @@ class PageActor:
     __slots__ = (
         "_broker",
         "_bursting",
+        "_in_turn",
         "_lock",
         "_mail",
         "_mailbox",
@@ -116,9 +119,11 @@ class PageActor:
         self._mailbox: deque[Delivery] = _NO_MAIL
         self._mail: asyncio.Event | None = None
         self._mailman: asyncio.Task[None] | None = None
-        # Set while a turn runs: posts then join that turn instead of the mailbox.
+        # While a turn runs, posts join it instead of the mailbox, and pushes
+        # wait for its patches; both lists are made on the first use only:
+        # most turns post and push nothing.
+        self._in_turn = False
         self._posted: deque[Delivery] | None = None
-        # Set while a turn runs: what it pushed, sent after its patches.
         self._pushes: list[Push] | None = None
         self._bursting = False
         self._stopped = False
@@ -134,22 +139,31 @@ class PageActor:
         if self._mailbox:
             self._wake_mailman()
 
-    async def turn(self, work: Callable[[LivePage], Awaitable[None]]) -> bool:
-        """Run ``work`` as one turn; False, running nothing, once stopped."""
+    async def turn(self, work: Callable[[LivePage, T], Awaitable[None]], arg: T) -> bool:
+        """Run ``work(page, arg)`` as one turn; False, running nothing, once stopped."""
         async with self._lock:
             page = self.page
             if self._stopped or page is None:
                 return False
-            self._posted = deque()
-            self._pushes = []
+            self._in_turn = True
             try:
-                await work(page)
+                await work(page, arg)
             finally:
                 # What the turn posted or pushed but did not flush dies with it.
+                self._in_turn = False
                 self._posted = None
                 self._pushes = None
         if self._quiet_waiters and not self._bursting:
             self._wake_quiet()
+        return True
+
+    async def run(self, work: Callable[[LivePage, T], Awaitable[None]], arg: T) -> bool:
+        """Run ``work(page, arg)`` as a turn from outside the socket's reader
+        (the app's own code: a reload, an admin action), then send its
+        replies. ``work`` calls ``flush()`` for what it changed to render."""
+        if not await self.turn(work, arg):
+            return False
+        await self._send()
         return True
 
     async def flush(self) -> Failure | None:
@@ -157,19 +171,20 @@ class PageActor:
         the patches and then the pushed events to ``replies``. Returns the
         failure if rendering raised (the pushes are handed over all the same)."""
         page = self.page
-        pushes = self._pushes
-        assert page is not None and self._posted is not None, "flush() runs inside a turn"
-        assert pushes is not None
-        await self._run_posted(page)
+        assert page is not None and self._in_turn, "flush() runs inside a turn"
+        if self._posted:
+            await self._run_posted(page, self._posted)
         failure = None
         patches: list[Patch] = []
         try:
             patches = await page.flush()
         except Exception as exc:
             failure = Failure(self._report(exc, "render failed", None), exc)
-        if patches or pushes:
+        pushes, self._pushes = self._pushes, None
+        if pushes:
             self._replies([*patches, *pushes])
-            pushes.clear()
+        elif patches:
+            self._replies(patches)
         return failure
 
     def stop(self) -> None:
@@ -220,10 +235,12 @@ class PageActor:
         that turn, before the page re-renders; posted from outside (a timer,
         a broadcast), it waits behind everything already in the mailbox.
         """
-        if self._posted is not None:
-            self._posted.append(Delivery(cid, message, data))
-        else:
+        if not self._in_turn:
             self._enqueue(Delivery(cid, message, data))
+        elif self._posted is None:
+            self._posted = deque((Delivery(cid, message, data),))
+        else:
+            self._posted.append(Delivery(cid, message, data))
 
     def call_later(self, cid: str, delay: float, message: str, data: Any) -> Once:
         owner = self._timers.setdefault(cid, set())
@@ -257,10 +274,12 @@ class PageActor:
         an event's ack); pushed from outside (a task of the app's own), it
         becomes a turn of its own behind the mailbox.
         """
-        if self._pushes is not None:
-            self._pushes.append(push)
-        else:
+        if not self._in_turn:
             self._enqueue(Delivery(cid, push.event, None, push=push))
+        elif self._pushes is None:
+            self._pushes = [push]
+        else:
+            self._pushes.append(push)
 
     async def forget(self, cid: str) -> None:
         for timer in list(self._timers.pop(cid, ())):
@@ -299,12 +318,7 @@ class PageActor:
             self._bursting = True
             try:
                 while mailbox:
-                    delivery = mailbox.popleft()
-
-                    async def deliver(page: LivePage, delivery: Delivery = delivery) -> None:
-                        await self._deliver(page, delivery)
-
-                    if not await self.turn(deliver):
+                    if not await self.turn(self._deliver, mailbox.popleft()):
                         return
                 # Messages that fell due together (a page's clocks ticking on
                 # one boundary) leave as one frame.
@@ -315,8 +329,7 @@ class PageActor:
 
     async def _deliver(self, page: LivePage, delivery: Delivery) -> None:
         if delivery.push is not None:
-            assert self._pushes is not None
-            self._pushes.append(delivery.push)
+            self._pushes = [delivery.push]
             await self.flush()
             return
         if delivery.timer is not None:
@@ -330,11 +343,9 @@ class PageActor:
         if delivered:
             await self.flush()
 
-    async def _run_posted(self, page: LivePage) -> None:
+    async def _run_posted(self, page: LivePage, posted: deque[Delivery]) -> None:
         # Messages posted by the handler that just ran (send_parent, send_self)
         # belong to the same turn: their patches go out before the event's ack.
-        posted = self._posted
-        assert posted is not None
         handled = 0
         while posted:
             delivery = posted.popleft()

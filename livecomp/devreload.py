@@ -15,18 +15,15 @@ import logging
 from typing import TYPE_CHECKING
 
 from livecomp.page import LivePage
-from livecomp.protocol import Push
 from livecomp.template import use_templates
 
 if TYPE_CHECKING:
+    from livecomp.actor import PageActor
     from livecomp.server import LiveApp
 
-__all__ = ["RELOADED_EVENT", "rerender_pages", "watch_templates"]
+__all__ = ["rerender_pages", "watch_templates"]
 
 log = logging.getLogger("livecomp.devreload")
-
-#: The event pushed to a page after it re-rendered for a changed template.
-RELOADED_EVENT = "livecomp:templates-reloaded"
 
 
 async def watch_templates(live: LiveApp, interval: float = 0.5) -> None:
@@ -62,15 +59,11 @@ async def rerender_pages(live: LiveApp) -> None:
     """Render every component of every open page again and send the patches."""
     for session in list(live.sessions):
         actor = session.actor
-        page = session.page
-        if actor is None or page is None:
-            continue
+        if actor is not None and actor.page is not None:
+            await actor.run(_rerender, actor)
 
-        async def mark(page: LivePage) -> None:
-            for component in page.components():
-                page.mark_dirty(component.cid)
 
-        if await actor.turn(mark):
-            # A push from outside the turn is a turn of its own that renders
-            # what is dirty and sends it: the public way to flush and send.
-            actor.push(page.root_cid, Push.of(RELOADED_EVENT, None))
+async def _rerender(page: LivePage, actor: PageActor) -> None:
+    for component in page.components():
+        page.mark_dirty(component.cid)
+    await actor.flush()

@@ -235,11 +235,7 @@ class LiveSession:
             except ConnectionError:
                 return
             self.last_seen = time.monotonic()
-
-            async def handle(page: LivePage, frame: str | bytes = frame) -> None:
-                await self.dispatcher.handle(page, frame)
-
-            if not await actor.turn(handle):
+            if not await actor.turn(self.dispatcher.handle, frame):
                 return
             await self._send_pending()
             if self._ending is not None:

@@ -89,14 +89,14 @@ async def test_turns_never_overlap() -> None:
     inside = 0
     overlaps = 0
 
-    async def slow(_: LivePage) -> None:
+    async def slow(_: LivePage, __: None) -> None:
         nonlocal inside, overlaps
         inside += 1
         overlaps += inside > 1
         await asyncio.sleep(0.01)
         inside -= 1
 
-    await asyncio.gather(*(harness.actor.turn(slow) for _ in range(5)))
+    await asyncio.gather(*(harness.actor.turn(slow, None) for _ in range(5)))
     assert overlaps == 0
     assert page.root.state.seen == []
 
@@ -106,11 +106,11 @@ async def test_after_stop_no_turn_runs() -> None:
     await harness.start()
     ran = []
 
-    async def work(_: LivePage) -> None:
+    async def work(_: LivePage, __: None) -> None:
         ran.append(1)
 
     harness.actor.stop()
-    assert await harness.actor.turn(work) is False
+    assert await harness.actor.turn(work, None) is False
     assert ran == []
 
 
@@ -153,3 +153,17 @@ async def test_a_repeating_timer_skips_beats_until_its_tick_is_handled() -> None
     assert harness.actor.waiting == 0
     assert timer.pending is False
     assert 1 <= len(page.root.state.seen) <= 6
+
+
+async def test_a_turn_run_from_outside_the_reader_sends_what_it_rendered() -> None:
+    harness = Harness()
+    page = await harness.start()
+
+    async def note(page: LivePage, text: str) -> None:
+        page.root.state.seen.append(text)
+        page.mark_dirty(page.root_cid)
+        await harness.actor.flush()
+
+    assert await harness.actor.run(note, "from the app")
+    assert [p.cid for p in harness.patches] == [page.root_cid]
+    assert harness.sends == 1
