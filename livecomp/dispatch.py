@@ -175,8 +175,8 @@ class FrameDispatcher:
         """Run ``work`` (an event's handler, or the params handler after a URL
         change), render, and answer ``ref``: its patches, then ack or err."""
 
-        def refuse(code: ErrorCode, reason: str) -> None:
-            self._queue([Err(ref=ref, code=code, event=event, reason=reason)])
+        def refuse(code: ErrorCode, reason: str, error_id: str | None = None) -> None:
+            self._queue([Err(code, reason, ref=ref, event=event, error_id=error_id)])
 
         actor = self.actor
         assert actor is not None
@@ -211,6 +211,7 @@ class FrameDispatcher:
             refuse(
                 ErrorCode.HANDLER_ERROR,
                 failure_reason(what, error_id, exc, debug=self._config.debug),
+                error_id,
             )
             # State may have changed before the exception: render what it is now.
             await actor.flush()
@@ -221,7 +222,7 @@ class FrameDispatcher:
         else:
             what = f"rendering after event {event!r} failed" if event else "rendering failed"
             reason = failure_reason(what, failure.error_id, failure.exc, debug=self._config.debug)
-            refuse(ErrorCode.HANDLER_ERROR, reason)
+            refuse(ErrorCode.HANDLER_ERROR, reason, failure.error_id)
 
     def _resync(self, page: LivePage, cid: str, reason: str) -> None:
         try:

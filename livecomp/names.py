@@ -35,6 +35,9 @@ TOKEN: Final = "live-token"
 SOCKET: Final = "live-socket"
 #: On the container: milliseconds between the client's heartbeats (0: none).
 HEARTBEAT: Final = "live-heartbeat"
+#: Milliseconds between heartbeats when the container has no HEARTBEAT attribute:
+#: the server leaves the default out, so a page carries only what it changes.
+DEFAULT_HEARTBEAT_MS: Final = 30_000
 
 # --- attributes users write -----------------------------------------------------
 
@@ -202,6 +205,11 @@ def typescript() -> str:
         const("TOKEN", TOKEN, "On the container: the signed page token."),
         const("SOCKET", SOCKET, "On the container: the websocket path."),
         const("HEARTBEAT", HEARTBEAT, "On the container: milliseconds between heartbeats."),
+        const(
+            "DEFAULT_HEARTBEAT_MS",
+            DEFAULT_HEARTBEAT_MS,
+            "Milliseconds between heartbeats without a HEARTBEAT attribute.",
+        ),
         const("LIST_KEY", LIST_KEY, "The list key attribute."),
         const("VALUE_PREFIX", VALUE_PREFIX, "`live-value-NAME` puts NAME in the payload."),
         const("DISABLE_WITH", DISABLE_WITH, "A submit button's label while pending."),

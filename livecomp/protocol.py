@@ -153,6 +153,9 @@ class Err:
     reason: str
     ref: int | None = None
     event: str | None = None
+    #: A ``handler_error``'s error id, also in the server's log line: what a
+    #: page shows the user so a report can be matched with the traceback.
+    error_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,9 +323,17 @@ def _wire(message: ServerMessage) -> dict[str, Any]:
             return {"t": "patch_url", "url": url, "replace": replace}
         case Redirect(url=url):
             return {"t": "redirect", "url": url}
-        case Err(code=code, reason=reason, ref=ref, event=event):
-            reason = cap(reason)
-            return {"t": "err", "ref": ref, "code": code.value, "event": event, "reason": reason}
+        case Err(code=code, reason=reason, ref=ref, event=event, error_id=error_id):
+            wire = {
+                "t": "err",
+                "ref": ref,
+                "code": code.value,
+                "event": event,
+                "reason": cap(reason),
+            }
+            if error_id is not None:
+                wire["error_id"] = error_id
+            return wire
         case Push():
             raise AssertionError("a push is spliced in as JSON text by _encode_one")
 
@@ -373,7 +384,11 @@ def _server_message(item: Any) -> ServerMessage:
         case {"t": "push", "event": str() as event, "data": data}:
             return Push(event, _encode_strict(data))
         case {"t": "err", "code": str() as code, "reason": str() as reason}:
-            ref, event = item.get("ref"), item.get("event")
-            if (ref is None or isinstance(ref, int)) and (event is None or isinstance(event, str)):
-                return Err(code=ErrorCode(code), reason=reason, ref=ref, event=event)
+            ref, event, error_id = item.get("ref"), item.get("event"), item.get("error_id")
+            if (
+                (ref is None or isinstance(ref, int))
+                and (event is None or isinstance(event, str))
+                and (error_id is None or isinstance(error_id, str))
+            ):
+                return Err(ErrorCode(code), reason, ref=ref, event=event, error_id=error_id)
     raise ValueError(f"not a server message: {item!r}")

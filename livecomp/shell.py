@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from livecomp.names import HEARTBEAT, PAGE, SOCKET, TOKEN
+from livecomp.names import DEFAULT_HEARTBEAT_MS, HEARTBEAT, PAGE, SOCKET, TOKEN
 from livecomp.template import Templates, current_templates
 
 #: Response headers of every live page unless the app overrides them (as
@@ -66,9 +66,11 @@ def page_document(
     shell sees ``title``, ``head``, ``script``, ``token``, ``socket_path``,
     ``heartbeat`` and ``live_root``: the page's container with ``body``.
     """
+    beat_ms = round(heartbeat * 1000)
+    # The client knows the default: only a page that changes it says so.
+    beat = "" if beat_ms == DEFAULT_HEARTBEAT_MS else f' {HEARTBEAT}="{beat_ms}"'
     live_root = Markup(
-        f'<div {PAGE} {TOKEN}="{escape(token)}" {SOCKET}="{escape(socket_path)}" '
-        f'{HEARTBEAT}="{round(heartbeat * 1000)}">{body}</div>'
+        f'<div {PAGE} {TOKEN}="{escape(token)}" {SOCKET}="{escape(socket_path)}"{beat}>{body}</div>'
     )
     template = (templates or current_templates()).file(shell)
     return template.render(

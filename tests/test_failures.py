@@ -66,6 +66,7 @@ async def test_the_browser_gets_the_event_and_an_error_id_but_no_exception_text(
     found = ERROR_ID.search(err.reason)
     assert found is not None, err.reason
     assert err.reason == f"handler of event 'save' failed (error id {found.group(1)})"
+    assert err.error_id == found.group(1)  # on its own too, for the page to show
     # The server's one log line carries the same id, the page and the component.
     [record] = [r for r in caplog.records if getattr(r, "livecomp_error_id", None)]
     assert getattr(record, "livecomp_error_id") == found.group(1)  # noqa: B009

@@ -191,6 +191,15 @@ async def test_the_heartbeat_is_answered_and_its_interval_is_on_the_page() -> No
         assert await client.receive() == [Pong()]
 
 
+async def test_the_default_heartbeat_is_left_off_the_page() -> None:
+    # The client's default (names.DEFAULT_HEARTBEAT_MS) is the server's: only
+    # a page that changes it, or turns it off, says so.
+    async with LiveTestClient(thermo_app()) as client:
+        assert "live-heartbeat" not in client.document
+    async with LiveTestClient(thermo_app(heartbeat=0)) as client:
+        assert 'live-heartbeat="0"' in client.document
+
+
 async def test_a_silent_socket_is_closed_and_its_page_freed() -> None:
     app = thermo_app(idle_timeout=1.5)
     live = app.extensions["livecomp"]

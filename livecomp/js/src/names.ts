@@ -15,6 +15,9 @@ export const SOCKET = "live-socket";
 /** On the container: milliseconds between heartbeats. */
 export const HEARTBEAT = "live-heartbeat";
 
+/** Milliseconds between heartbeats without a HEARTBEAT attribute. */
+export const DEFAULT_HEARTBEAT_MS = 30000;
+
 /** The list key attribute. */
 export const LIST_KEY = "live-id";
 

@@ -30,7 +30,7 @@ import { type HookInstance, HookRegistry, type Hooks } from "./hooks";
 import { flushDeferred, noteLost, noteSent, noteSettled, userOwned } from "./inputs";
 import { morph, parseIn, soleElement } from "./morph";
 import { assignUrl, currentUrl, pushUrl } from "./navigation";
-import { CID, ERROR_EVENT, ErrorCode, HEARTBEAT, JOINED_EVENT, SOCKET, STATE_CLASSES, TOKEN } from "./names";
+import { CID, DEFAULT_HEARTBEAT_MS, ERROR_EVENT, ErrorCode, HEARTBEAT, JOINED_EVENT, SOCKET, STATE_CLASSES, TOKEN } from "./names";
 import { applyPatches } from "./patch";
 import {
   type AckMessage,
@@ -315,7 +315,7 @@ export class LiveSocket {
   }
 
   private startHeartbeat(): void {
-    const every = Number(this.container.getAttribute(HEARTBEAT) ?? 0);
+    const every = Number(this.container.getAttribute(HEARTBEAT) ?? DEFAULT_HEARTBEAT_MS);
     if (!(every > 0)) return;
     this.awaitingPong = false;
     const ws = this.ws;

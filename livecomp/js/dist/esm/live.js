@@ -131,6 +131,7 @@ var PAGE = "live-page";
 var TOKEN = "live-token";
 var SOCKET = "live-socket";
 var HEARTBEAT = "live-heartbeat";
+var DEFAULT_HEARTBEAT_MS = 3e4;
 var VALUE_PREFIX = "live-value-";
 var DISABLE_WITH = "live-disable-with";
 var BINDINGS = {
@@ -2205,7 +2206,7 @@ var LiveSocket = class {
     document.dispatchEvent(new CustomEvent(JOINED_EVENT, { detail: { rejoin } }));
   }
   startHeartbeat() {
-    const every = Number(this.container.getAttribute(HEARTBEAT) ?? 0);
+    const every = Number(this.container.getAttribute(HEARTBEAT) ?? DEFAULT_HEARTBEAT_MS);
     if (!(every > 0)) return;
     this.awaitingPong = false;
     const ws = this.ws;

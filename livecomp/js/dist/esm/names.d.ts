@@ -8,6 +8,8 @@ export declare const TOKEN = "live-token";
 export declare const SOCKET = "live-socket";
 /** On the container: milliseconds between heartbeats. */
 export declare const HEARTBEAT = "live-heartbeat";
+/** Milliseconds between heartbeats without a HEARTBEAT attribute. */
+export declare const DEFAULT_HEARTBEAT_MS = 30000;
 /** The list key attribute. */
 export declare const LIST_KEY = "live-id";
 /** `live-value-NAME` puts NAME in the payload. */

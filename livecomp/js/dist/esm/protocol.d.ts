@@ -71,6 +71,8 @@ export interface ErrMessage {
     code: string;
     event: string | null;
     reason: string;
+    /** A `handler_error`'s error id, the one in the server's log line. */
+    error_id?: string;
 }
 export interface PongMessage {
     t: "pong";
