@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,19 +51,45 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=5)
 
 
-@pytest.fixture
-def run_example() -> Iterator[Callable[[str], str]]:
-    """Start ``python -m examples.<name>`` on a free port; return its base URL."""
-    started: list[subprocess.Popen[bytes]] = []
+class ExampleServers:
+    """Starts ``python -m examples.<name>`` on free ports, keeping each one's
+    output (its log lines, tracebacks) in a file a test can read."""
 
-    def start(name: str) -> str:
+    def __init__(self, logs: Path) -> None:
+        self._logs = logs
+        self._started: list[subprocess.Popen[bytes]] = []
+        self._outputs: dict[str, Path] = {}
+
+    def __call__(self, name: str) -> str:
+        """Start example ``name``; return its base URL."""
         port = free_port()
         env = {**os.environ, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
-        process = subprocess.Popen([sys.executable, "-m", f"examples.{name}"], cwd=ROOT, env=env)
-        started.append(process)
+        output = self._logs / f"{name}-{port}.log"
+        with output.open("wb") as sink:
+            process = subprocess.Popen(
+                [sys.executable, "-m", f"examples.{name}"],
+                cwd=ROOT,
+                env=env,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
+        self._started.append(process)
+        self._outputs[name] = output
         wait_for_port(port, process)
         return f"http://127.0.0.1:{port}"
 
-    yield start
-    for process in started:
-        stop(process)
+    def output(self, name: str) -> str:
+        """What example ``name`` (the last one started) printed so far."""
+        return self._outputs[name].read_text(errors="replace")
+
+    def stop_all(self) -> None:
+        for process in self._started:
+            stop(process)
+
+
+@pytest.fixture
+def run_example(tmp_path: Path) -> Iterator[ExampleServers]:
+    """Start ``python -m examples.<name>`` on a free port; return its base URL."""
+    servers = ExampleServers(tmp_path)
+    yield servers
+    servers.stop_all()

@@ -6,11 +6,13 @@ Usage, from the repository root::
     .venv/bin/python -m bench --quick      # fewer events, shorter loads, about a minute
     .venv/bin/python -m bench --markdown   # the tables again as markdown
     .venv/bin/python -m bench --no-clocks  # no clocks section
+    .venv/bin/python -m bench --no-telemetry  # no telemetry on/off section
+    .venv/bin/python -m bench --no-streams # no streams section (bench.streams)
 
 Progress goes to stderr; the tables go to stdout: the scenarios, where one
 event's server CPU goes (``bench.cpusplit``, ``bench.profile``), where an
 idle page's memory goes (``bench.memsplit``), then the ticking clocks
-(``bench.clocks``).
+(``bench.clocks``) and what telemetry costs per event (``bench.telemetry``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ from bench.process import ServerProcess
 from bench.report import CpuSplitReport, MemorySplitReport, Report, ScenarioResult, Table
 from bench.scenarios import SCENARIOS, Scenario
 from bench.serve import raise_fd_limit
+from bench.streams import measure_streams
+from bench.telemetry import DEFAULT_SCENARIOS as TELEMETRY_SCENARIOS
+from bench.telemetry import measure_section as measure_telemetry
 
 LOAD_CLIENTS = 50
 
@@ -252,6 +257,12 @@ def main() -> None:
     parser.add_argument("--no-load", action="store_true", help="skip the websocket load runs")
     parser.add_argument("--no-idle", action="store_true", help="skip the idle-memory runs")
     parser.add_argument("--no-clocks", action="store_true", help="skip the clocks section")
+    parser.add_argument(
+        "--no-telemetry", action="store_true", help="skip the telemetry on/off section"
+    )
+    parser.add_argument(
+        "--no-streams", action="store_true", help="skip the streams section (bench.streams)"
+    )
     args = parser.parse_args()
 
     raise_fd_limit()
@@ -261,12 +272,27 @@ def main() -> None:
     ticking = None
     if not args.no_clocks:
         ticking = asyncio.run(clocks.measure_section(settings.clocks, progress))
+    streamed = None
+    if not args.no_streams:
+        progress("streams: a feed appended 100 items at a time (bench.streams)")
+        streamed = asyncio.run(measure_streams(10_000 if args.quick else 100_000))
+    telemetry = None
+    if not args.no_telemetry:
+        chosen = tuple(s for s in scenarios if s in TELEMETRY_SCENARIOS) or tuple(scenarios)
+        events, rounds = (500, 3) if args.quick else (2_000, 7)
+        telemetry = asyncio.run(
+            measure_telemetry(chosen, events=events, rounds=rounds, progress=progress)
+        )
     progress("done")
     tables: list[Table] = [report, CpuSplitReport(report.results)]
     if not args.no_idle:
         tables.append(MemorySplitReport(report.results))
     if ticking is not None:
         tables.append(ticking)
+    if telemetry is not None:
+        tables.append(telemetry)
+    if streamed is not None:
+        tables.append(streamed)
     print("\n\n".join(table.plain() for table in tables))
     if args.markdown:
         print()

@@ -77,10 +77,16 @@ def _unchunk(body: bytes) -> bytes:
 
 async def fetch_token(base: str, path: str) -> str:
     """GET the page at ``base + path`` and return its ``live-token``."""
-    found = _TOKEN.search(await http_get(base, path))
+    return (await fetch_page(base, path))[0]
+
+
+async def fetch_page(base: str, path: str) -> tuple[str, str]:
+    """GET the page at ``base + path``: its ``live-token`` and its document."""
+    body = await http_get(base, path)
+    found = _TOKEN.search(body)
     if found is None:
         raise ClientError(f"GET {path} returned a page without a live-token")
-    return found.group(1).decode()
+    return found.group(1).decode(), body.decode()
 
 
 def messages(frame: str | bytes) -> list[dict[str, Any]]:
@@ -138,7 +144,7 @@ async def open_page(
     ``target_tag``, the ids of the components whose root is such an element
     are read from the joined render into ``targets``; finding none is an error.
     """
-    token = await fetch_token(base, path)
+    token, document = await fetch_page(base, path)
     url = base.replace("http://", "ws://", 1) + SOCKET_PATH
     ws = await connect(
         url,
@@ -157,13 +163,15 @@ async def open_page(
     except BaseException:
         await ws.close()
         raise
-    render = next((m for m in first if m.get("t") == "render"), None)
+    # The root's render, or "unchanged": the page is the document's, as served.
+    render = next((m for m in first if m.get("t") in ("render", "unchanged")), None)
     if render is None:
         raise ClientError(f"expected a render after join, got {first!r:.200}")
     extensions = ws.response.headers.get("Sec-WebSocket-Extensions") if ws.response else None
     client = LiveClient(ws=ws, cid=str(render["cid"]), extensions=extensions)
     if target_tag is not None:
-        client.targets = child_cids(str(render.get("html", "")), target_tag)
+        html = str(render["html"]) if render["t"] == "render" else document
+        client.targets = child_cids(html, target_tag)
         if not client.targets:
             await ws.close()
             raise ClientError(f"the render of {path} has no <{target_tag} live-cid=...>")

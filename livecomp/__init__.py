@@ -34,6 +34,7 @@ from livecomp.auth import Unauthorized
 from livecomp.commands import JS, js
 from livecomp.component import Component, PageContext
 from livecomp.events import HandlerDefinitionError, on, on_message
+from livecomp.failures import Failure
 from livecomp.forms import Form
 from livecomp.navigation import InvalidParams, UnsafeURL, check_url, on_params
 from livecomp.page import RenderError
@@ -42,6 +43,7 @@ from livecomp.pubsub import Broker, LocalBroker, Subscription
 from livecomp.request import RequestInfo
 from livecomp.server import LiveApp
 from livecomp.serving import run, serve
+from livecomp.telemetry import JsonLogFormatter, Telemetry, TelemetryHooks
 from livecomp.template import Markup, TemplateFileNotFound, escape, raw
 
 __all__ = [
@@ -50,9 +52,11 @@ __all__ = [
     "CloseCode",
     "Component",
     "ErrorCode",
+    "Failure",
     "Form",
     "HandlerDefinitionError",
     "InvalidParams",
+    "JsonLogFormatter",
     "LiveApp",
     "LocalBroker",
     "Markup",
@@ -60,6 +64,8 @@ __all__ = [
     "RenderError",
     "RequestInfo",
     "Subscription",
+    "Telemetry",
+    "TelemetryHooks",
     "TemplateFileNotFound",
     "Unauthorized",
     "UnsafeURL",

@@ -15,6 +15,7 @@ socket) asks it for turns and is handed each turn's replies.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from livecomp.failures import report_failure
 from livecomp.page import LivePage
 from livecomp.protocol import Patch, Push
 from livecomp.pubsub import Broker, Subscription
+from livecomp.telemetry import Telemetry
 from livecomp.timers import Interval, Once
 
 T = TypeVar("T")
@@ -40,7 +42,10 @@ _NO_WAITERS: list[Any] = []
 class Delivery:
     """A server-side message for one component, waiting for its turn."""
 
-    __slots__ = ("cid", "data", "message", "push", "timer")
+    __slots__ = ("cid", "data", "message", "push", "queued", "timer")
+
+    #: When it entered the mailbox (``perf_counter``); set only with telemetry on.
+    queued: float
 
     def __init__(
         self,
@@ -73,6 +78,7 @@ class PageActor:
         replies: takes each turn's patches, then the events it pushed, in order.
         send: sends what ``replies`` took; awaited after each mailbox burst.
         overflow: called with a reason when the mailbox overflows.
+        telemetry: told how long each message waited (None: telemetry is off).
     """
 
     __slots__ = (
@@ -92,6 +98,7 @@ class PageActor:
         "_send",
         "_stopped",
         "_subscriptions",
+        "_telemetry",
         "_timers",
         "page",
         "page_id",
@@ -106,6 +113,7 @@ class PageActor:
         replies: Callable[[Sequence[Patch | Push]], None],
         send: Callable[[], Awaitable[None]],
         overflow: Callable[[str], None],
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.page: LivePage | None = None
         self.page_id = page_id
@@ -114,6 +122,7 @@ class PageActor:
         self._replies = replies
         self._send = send
         self._overflow = overflow
+        self._telemetry = telemetry
         self._lock = asyncio.Lock()
         # Made by the first message from outside a turn: most idle pages get none.
         self._mailbox: deque[Delivery] = _NO_MAIL
@@ -294,6 +303,8 @@ class PageActor:
             return
         if self._mailbox is _NO_MAIL:
             self._mailbox = deque()
+        if self._telemetry is not None:
+            delivery.queued = time.perf_counter()
         self._mailbox.append(delivery)
         if len(self._mailbox) > self._mailbox_limit:
             # Broadcasts pile up while this client's socket does not drain.
@@ -328,6 +339,8 @@ class PageActor:
                 self._wake_quiet()
 
     async def _deliver(self, page: LivePage, delivery: Delivery) -> None:
+        if self._telemetry is not None:
+            self._telemetry.mailbox_waited(time.perf_counter() - delivery.queued)
         if delivery.push is not None:
             self._pushes = [delivery.push]
             await self.flush()

@@ -22,6 +22,8 @@ class AsgiTransport:
         self._receive = receive
         self._send = send
         self._closed = False
+        #: The code the socket closed with, by either side (None: open, or no code).
+        self.close_code: int | None = None
 
     async def accept(self) -> bool:
         """Complete the handshake; False if the client left before it."""
@@ -41,6 +43,8 @@ class AsgiTransport:
                     return str(text)
                 return bytes(message.get("bytes") or b"")
             if kind == "websocket.disconnect":
+                if not self._closed:
+                    self.close_code = message.get("code")
                 self._closed = True
                 raise ConnectionError(f"client closed the socket ({message.get('code')})")
 
@@ -52,4 +56,5 @@ class AsgiTransport:
     async def close(self, code: int, reason: str) -> None:
         if not self._closed:
             self._closed = True
+            self.close_code = code
             await self._send({"type": "websocket.close", "code": code, "reason": reason})

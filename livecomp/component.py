@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import sys
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -37,6 +37,7 @@ from livecomp.protocol import Push
 from livecomp.request import RequestInfo
 from livecomp.runtime import Runtime, StaticRuntime, Timer
 from livecomp.splice import marker
+from livecomp.streams import Stream, Streams, default_key, extend
 from livecomp.template import compile_template, current_templates, template_names
 
 StateT = TypeVar("StateT", bound=BaseModel)
@@ -104,9 +105,10 @@ class Component(Generic[StateT]):
 
     The template sees ``state``, ``component`` (this instance), ``live``
     (to embed a child: ``{{ live(Greeter, id="left", name="World") }}``),
-    the component classes defined in the class's module, and those listed
-    in ``components`` (needed for a class defined inside a function, whose
-    neighbours livecomp cannot see).
+    ``streams`` (the changes of each stream, ``livecomp.streams``: ``{% for
+    key, item in streams.songs %}``), the component classes defined in the
+    class's module, and those listed in ``components`` (needed for a class
+    defined inside a function, whose neighbours livecomp cannot see).
     """
 
     template: ClassVar[str | None] = None
@@ -115,6 +117,12 @@ class Component(Generic[StateT]):
     template_file: ClassVar[str | None] = None
     #: Component classes the template embeds besides those of its module.
     components: ClassVar[Sequence[type[Component[Any]]]] = ()
+    #: Makes the component an error boundary: when its render, or a render or
+    #: mount in its subtree, raises, it shows this inline template instead
+    #: (``state``, ``component`` and ``failure.error_id`` in scope), its
+    #: children unmounted, and the rest of the page goes on. Its next render
+    #: (any event of its own, a message) tries the template again.
+    fallback_template: ClassVar[str | None] = None
     state_model: ClassVar[type[BaseModel]]
     handlers: ClassVar[Mapping[str, EventHandler]] = {}
     message_handlers: ClassVar[Mapping[str, tuple[str, bool]]] = {}
@@ -145,6 +153,13 @@ class Component(Generic[StateT]):
                 raise TypeError(f"the template of {cls.__name__} does not compile: {exc}") from exc
             if "<locals>" in cls.__qualname__:
                 _check_local_template(cls, cls.template)
+        if cls.fallback_template is not None:
+            try:
+                compile_template(cls.fallback_template)
+            except Exception as exc:
+                raise TypeError(
+                    f"the fallback_template of {cls.__name__} does not compile: {exc}"
+                ) from exc
 
     def __init__(self, *, key: str, cid: str, context: PageContext, props: Mapping[str, Any]):
         model = getattr(type(self), "state_model", None)
@@ -268,6 +283,81 @@ class Component(Generic[StateT]):
         self._context.document.title = title
         self._context.runtime.push(self.cid, Push.of(TITLE_EVENT, title))
 
+    # --- streams ------------------------------------------------------------------
+
+    @property
+    def streams(self) -> Streams:
+        """This component's streams by name (``livecomp.streams``); the
+        template iterates one as ``streams.name``, getting ``(key, item)``."""
+        found: Streams | None = self.__dict__.get("_streams")
+        if found is None:
+            found = self.__dict__["_streams"] = Streams()
+        return found
+
+    def stream(
+        self,
+        name: str,
+        items: Iterable[Any] = (),
+        *,
+        key: Callable[[Any], str] | None = None,
+        at: int = -1,
+        limit: int | None = None,
+        reset: bool = False,
+    ) -> None:
+        """Declare the stream ``name`` (or change it) and insert ``items``.
+
+        The server keeps none of them after the next render: the browser
+        holds the list, in the ``live-update="stream"`` container whose
+        ``id`` is ``name``. ``key`` gives an item's key (default: its ``id``);
+        ``at`` is ``-1`` (the end) or ``0`` (the start); ``limit`` trims the
+        browser's list after each change to the first ``limit`` items (a
+        negative limit: the last ones) and stays the stream's limit until
+        changed; ``reset`` empties the browser's list first.
+
+        Example:
+            ```python
+            async def mount(self) -> None:
+                self.stream("songs", await recent_songs(), limit=-50)
+            ```
+        """
+        found = self.streams.declare(name, key or default_key)
+        if key is not None:
+            found.key = key
+        if limit is not None:
+            found.limit = limit
+        if reset:
+            found.clear()
+        extend(found, items, at)
+
+    def stream_insert(
+        self,
+        name: str,
+        item: Any,
+        *,
+        at: int = -1,
+        limit: int | None = None,
+        update_only: bool = False,
+    ) -> None:
+        """Insert ``item`` into the stream ``name`` at the end (``at=-1``) or
+        the start (``0``); an item whose key the browser has is updated in
+        place. With ``update_only``, an item the browser lacks is skipped."""
+        found = self._stream_named(name)
+        if limit is not None:
+            found.limit = limit
+        found.insert(item, at=at, update_only=update_only)
+
+    def stream_delete(self, name: str, key: str) -> None:
+        """Remove the item of ``key`` from the browser's list of stream ``name``."""
+        self._stream_named(name).delete(key)
+
+    def _stream_named(self, name: str) -> Stream:
+        if name not in self.streams:
+            raise KeyError(
+                f"{type(self).__name__} has no stream {name!r}; declare it with "
+                f"self.stream({name!r}, items) first (in mount)"
+            )
+        return self.streams[name]
+
     # --- the URL --------------------------------------------------------------
 
     async def patch_url(self, url: str, *, replace: bool = False) -> None:
@@ -285,13 +375,21 @@ class Component(Generic[StateT]):
         """
         await self._context.navigator.patch_url(url, replace=replace)
 
-    def navigate(self, url: str) -> None:
-        """Go to another page at ``url``; for now a full page load, as ``redirect``.
+    def navigate(self, url: str, *, replace: bool = False) -> None:
+        """Go to the live page at ``url`` over the page's socket, without a
+        page load; this page ends (every component unmounts).
+
+        Once the handler's turn is over, the server mounts the page at
+        ``url`` (its route, for the same request, session and user) and the
+        browser swaps it in and puts ``url`` in its history (replacing the
+        current entry with ``replace``). A URL that is no live page of the
+        app, or one the user may not see, an absolute URL, and a call during
+        the HTTP render or ``mount`` load ``url`` instead, as ``redirect``.
 
         Raises:
             UnsafeURL: not a URL of this site (or of ``LiveApp(redirect_origins=...)``).
         """
-        self._context.navigator.redirect(url)
+        self._context.navigator.navigate(url, replace=replace)
 
     def redirect(self, url: str) -> None:
         """Send the browser to ``url`` with a full page load; this page ends.
@@ -335,7 +433,9 @@ class Component(Generic[StateT]):
         names = type(self)._template_names
         if names is None:
             names = type(self)._collect_template_names()
-        return template.render(names, state=self.state, component=self, live=self.live)
+        return template.render(
+            names, state=self.state, component=self, live=self.live, streams=self.streams
+        )
 
     @classmethod
     def _collect_template_names(cls) -> dict[str, Any]:
@@ -413,7 +513,7 @@ def _visible_components(cls: type[Component[Any]]) -> dict[str, Any]:
 def _check_local_template(cls: type[Component[Any]], source: str) -> None:
     """A class defined inside a function: its template may only name what
     livecomp can see, which its enclosing function's locals are not."""
-    visible = {"state", "component", "live", *_visible_components(cls)}
+    visible = {"state", "component", "live", "streams", *_visible_components(cls)}
     unknown = sorted(template_names(source) - visible)
     if unknown:
         listed = ", ".join(unknown)
@@ -439,5 +539,5 @@ def _declared_state_model(cls: type) -> type[BaseModel] | None:
 #: or a browser event could reach ``mount`` or ``render``.
 FRAMEWORK_MEMBERS: frozenset[str] = frozenset(
     {name for name in vars(Component) if not (name.startswith("__") and name.endswith("__"))}
-    | {"state", "key", "cid", "props", "parent_cid", "_context", "_capture"}
+    | {"state", "key", "cid", "props", "parent_cid", "_context", "_capture", "_streams"}
 )

@@ -40,7 +40,7 @@ from selectolax.lexbor import LexborNode
 
 from livecomp.html import WHITESPACE, RootError, comment_data
 from livecomp.names import CID, KEPT_UPDATES, OPAQUE_ELEMENTS, UPDATE
-from livecomp.ops import AttrsOp, InsertOp, Op, RemoveOp, ReplaceOp, TextOp, UpsertOp
+from livecomp.ops import AttrsOp, InsertOp, Op, RemoveOp, ReplaceOp, StreamOp, TextOp, UpsertOp
 from livecomp.reconcile import COMMENT, TEXT, Key, Pair, check_of, key_of, markup, reconcile
 from livecomp.treecache import TREE_CACHE, Tree, TreeCache
 
@@ -381,6 +381,9 @@ def _json_bound(ops: list[Op]) -> int:
     of a string takes at most six (``\\u001f``), an integer at most 20."""
     total = 2
     for op in ops:
+        if isinstance(op, StreamOp):  # not the diff's, but an Op all the same
+            total += len(_encode_json(op))
+            continue
         total += 3 + len(op)
         for part in op:
             if isinstance(part, str):

@@ -13,13 +13,20 @@ its own; each one is counted, as it means a patch did not fit.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable, Sequence
 
 from pydantic import ValidationError
 
 from livecomp.actor import PageActor
 from livecomp.auth import Unauthorized
-from livecomp.failures import failure_reason, logger, report_failure
+from livecomp.failures import (
+    Failure,
+    ask_error_handler,
+    failure_reason,
+    logger,
+    report_failure,
+)
 from livecomp.forms import PayloadError
 from livecomp.join import Access
 from livecomp.navigation import InvalidParams, UnsafeURL, client_url
@@ -44,6 +51,7 @@ from livecomp.protocol import (
     describe_validation_error,
 )
 from livecomp.security import Budget, SessionConfig
+from livecomp.telemetry import Telemetry
 
 #: Resyncs a page may ask for at once, and then one per this many seconds.
 RESYNC_BURST = 10
@@ -57,6 +65,7 @@ class FrameDispatcher:
         config: the socket's limits and policies.
         queue: puts replies in the socket's outbox, in order.
         end: closes the socket with a code once the outbox is sent.
+        telemetry: times each handler (None: telemetry is off).
     """
 
     __slots__ = (
@@ -65,6 +74,7 @@ class FrameDispatcher:
         "_event_budget",
         "_queue",
         "_resync_budget",
+        "_telemetry",
         "access",
         "actor",
         "resyncs",
@@ -77,6 +87,7 @@ class FrameDispatcher:
         *,
         queue: Callable[[Sequence[ServerMessage]], None],
         end: Callable[[int, str], None],
+        telemetry: Telemetry | None = None,
     ) -> None:
         #: The page's actor and who may go on using the page (set by the join).
         self.actor: PageActor | None = None
@@ -87,6 +98,7 @@ class FrameDispatcher:
         self._config = config
         self._queue = queue
         self._end_socket = end
+        self._telemetry = telemetry
         # Made on the first event and the first resync: a full bucket then is
         # what one made at the join would hold by then.
         self._resync_budget: Budget | None = None
@@ -181,6 +193,7 @@ class FrameDispatcher:
         actor = self.actor
         assert actor is not None
         what = "params handler failed" if event is None else f"handler of event {event!r} failed"
+        started = time.perf_counter() if self._telemetry is not None else 0.0
         try:
             await work()
         except UnknownComponent as exc:
@@ -207,22 +220,49 @@ class FrameDispatcher:
             self._log_out(ref, event, exc)
             return
         except Exception as exc:
-            error_id = report_failure(exc, what, page=actor.page_id, cid=cid)
-            refuse(
-                ErrorCode.HANDLER_ERROR,
-                failure_reason(what, error_id, exc, debug=self._config.debug),
-                error_id,
-            )
+            if self._telemetry is not None:
+                self._handled(event, cid, started)
+            error_id = report_failure(exc, what, page=actor.page_id, cid=cid, event=event)
+            reason = await self._failure_reason(exc, what, error_id, cid)
+            refuse(ErrorCode.HANDLER_ERROR, reason, error_id)
             # State may have changed before the exception: render what it is now.
             await actor.flush()
             return
+        if self._telemetry is not None:
+            self._handled(event, cid, started)
         failure = await actor.flush()
         if failure is None:
             self._queue([Ack(ref=ref)])
         else:
             what = f"rendering after event {event!r} failed" if event else "rendering failed"
-            reason = failure_reason(what, failure.error_id, failure.exc, debug=self._config.debug)
+            reason = await self._failure_reason(failure.exc, what, failure.error_id, None)
             refuse(ErrorCode.HANDLER_ERROR, reason, failure.error_id)
+
+    async def _failure_reason(
+        self, exc: BaseException, what: str, error_id: str, cid: str | None
+    ) -> str:
+        """The reason of a ``handler_error``: the app's error handler's, else
+        what failed and the error id (and the exception, in debug mode)."""
+        handler = self._config.error_handler
+        if handler is not None and self.actor is not None and self.actor.page is not None:
+            url = self.actor.page.context.navigator.request.url
+            failure = Failure(error_id, exc, what, url, self.actor.page_id, cid, on_socket=True)
+            answer = await ask_error_handler(handler, failure)
+            if isinstance(answer, str) and answer:
+                return answer
+        return failure_reason(what, error_id, exc, debug=self._config.debug)
+
+    def _handled(self, event: str | None, cid: str, started: float) -> None:
+        """Record the time of an event's handler, by its component's class."""
+        seconds = time.perf_counter() - started
+        page = self.actor.page if self.actor is not None else None
+        if event is None or page is None or self._telemetry is None:
+            return  # a URL change: its params handler is not an event
+        try:
+            component = type(page.component(cid)).__name__
+        except UnknownComponent:
+            component = "unknown"  # it unmounted during its own handler
+        self._telemetry.event_handled(component, event, seconds)
 
     def _resync(self, page: LivePage, cid: str, reason: str) -> None:
         try:
@@ -232,6 +272,8 @@ class FrameDispatcher:
             return
         # A resync means a patch did not fit the client's DOM: a bug to count.
         self.resyncs += 1
+        if self._telemetry is not None:
+            self._telemetry.resynced()
         if self._resync_budget is None:
             self._resync_budget = Budget(RESYNC_BURST, RESYNC_EVERY)
         if not self._resync_budget.take():

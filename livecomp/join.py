@@ -10,6 +10,11 @@ replayed with another user's cookies is refused; a page that needs a user
 must find one. Then the page mounts with the socket as its way to the
 browser. Each refusal is a close code and a reason, after a ``redirect``
 when the browser should go elsewhere (the login page).
+
+A joined page that navigates to another live page (``move``) enters it the
+same way, over the same socket: its route found from the URL, the request,
+session and user from the same handshake, and a fresh token bound to the
+same browser session for later joins.
 """
 
 from __future__ import annotations
@@ -27,9 +32,17 @@ from livecomp.failures import report_failure
 from livecomp.navigation import Navigator, UnsafeURL, client_url
 from livecomp.page import LivePage
 from livecomp.protocol import CloseCode, Join, ServerMessage
-from livecomp.request import request_info, socket_session
+from livecomp.request import RequestInfo, request_info, socket_session
 from livecomp.routes import PageRoute, PageRoutes
-from livecomp.security import TokenError, TokenSigner, session_binding
+from livecomp.security import (
+    MAX_TOKEN_CHARS,
+    PageClaims,
+    TokenError,
+    TokenSigner,
+    new_session_id,
+    session_binding,
+)
+from livecomp.shell import TokenTooLong
 
 
 class JoinRefused(Exception):
@@ -73,6 +86,34 @@ class _PageMatch:
         return self.routes.match(self.route, url, self.host)
 
 
+def new_claims(route: PageRoute, url: str, binding: str) -> PageClaims:
+    """What the token of a new page of ``route`` at ``url``, rendered for the
+    browser session ``binding``, says."""
+    return PageClaims(
+        route=route.path,
+        component=route.component_name,
+        session_id=new_session_id(),
+        url=url,
+        binding=binding,
+    )
+
+
+def sign_page(signer: TokenSigner, claims: PageClaims) -> str:
+    """``claims`` signed as a page token.
+
+    Raises:
+        TokenTooLong: the URL makes a token no join would accept.
+    """
+    token = signer.issue(claims)
+    if len(token) > MAX_TOKEN_CHARS:
+        # The URL is signed into the token: a join could never carry it.
+        raise TokenTooLong(
+            f"the page token would be {len(token)} characters, over {MAX_TOKEN_CHARS}: "
+            "the query string is too long"
+        )
+    return token
+
+
 @dataclass(slots=True)
 class Access:
     """Who may go on using a joined page: checked again before each event."""
@@ -101,11 +142,13 @@ async def admit(
     actor_for: Callable[[str], PageActor],
     send: Callable[[ServerMessage], None],
     leave: Callable[[str], None],
-) -> tuple[PageActor, Access]:
+) -> tuple[PageActor, Access, str]:
     """Check the join ``message`` of the socket ``scope`` and mount its page.
 
     ``actor_for`` makes the page's actor (given the page id); ``send`` and
-    ``leave`` are the socket's, for the page's navigator.
+    ``leave`` are the socket's, for the page's navigator. Returns the actor,
+    who may use the page, and the digest of the render the browser shows
+    ('' on a rejoin, when it may have moved on from it).
 
     Raises:
         JoinRefused: the join is refused; nothing is left running.
@@ -132,6 +175,89 @@ async def admit(
     request = request_info(
         websocket, session, url=url, path_params=path_params, expose_headers=site.expose_headers
     )
+    actor, access = await _enter(
+        site, route, request, host, claims.session_id, actor_for=actor_for, send=send, leave=leave
+    )
+    return actor, access, "" if message.rejoin else claims.digest
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """The page a socket moved to (``move``): its actor, who may use it, its
+    token for later joins, and its title."""
+
+    actor: PageActor
+    access: Access
+    token: str
+    title: str
+
+
+async def move(
+    url: str,
+    site: Site,
+    scope: Mapping[str, Any],
+    host: str | None,
+    *,
+    first_id: int,
+    actor_for: Callable[[str], PageActor],
+    send: Callable[[ServerMessage], None],
+    leave: Callable[[str], None],
+) -> Moved:
+    """Mount the live page at ``url`` (a path of this site) for the socket
+    ``scope``, whose page navigated there, as a join would, and issue its token.
+
+    Its components' ids start at ``first_id``. ``actor_for``, ``send`` and
+    ``leave`` are as for ``admit``.
+
+    Raises:
+        JoinRefused: the browser should load a URL instead (``location``:
+            ``url`` itself when it is no live page, the login page when the
+            user may not see it); none when the page's ``mount`` sent it
+            elsewhere or failed. Nothing is left running.
+    """
+    found = site.routes.find(url, host)
+    if found is None:
+        raise JoinRefused(CloseCode.REDIRECTED, "not a live page", url)
+    route, path_params = found
+    websocket, session = await socket_session(site.app, scope)
+    claims = new_claims(route, url, session_binding(session))
+    try:
+        token = sign_page(site.signer, claims)
+    except TokenTooLong as exc:
+        raise JoinRefused(CloseCode.REDIRECTED, str(exc), url) from None
+    request = request_info(
+        websocket, session, url=url, path_params=path_params, expose_headers=site.expose_headers
+    )
+    actor, access = await _enter(
+        site,
+        route,
+        request,
+        host,
+        claims.session_id,
+        first_id=first_id,
+        actor_for=actor_for,
+        send=send,
+        leave=leave,
+    )
+    assert actor.page is not None
+    title = actor.page.context.document.title or route.title
+    return Moved(actor, access, token, title)
+
+
+async def _enter(
+    site: Site,
+    route: PageRoute,
+    request: RequestInfo,
+    host: str | None,
+    session_id: str,
+    *,
+    first_id: int = 0,
+    actor_for: Callable[[str], PageActor],
+    send: Callable[[ServerMessage], None],
+    leave: Callable[[str], None],
+) -> tuple[PageActor, Access]:
+    """Admit the user of ``request`` to ``route``'s page and mount it."""
+    url = request.url
     try:
         request = await site.auth.admit(request, required=route.login_required)
     except Unauthorized as exc:
@@ -140,11 +266,9 @@ async def admit(
         ) from None
     navigator = site.navigator(route, request, host)
     navigator.send, navigator.leave = send, leave
-    actor = actor_for(claims.session_id)
-    context = PageContext(
-        connected=True, session_id=claims.session_id, runtime=actor, navigator=navigator
-    )
-    page = LivePage(route.component, context)
+    actor = actor_for(session_id)
+    context = PageContext(connected=True, session_id=session_id, runtime=actor, navigator=navigator)
+    page = LivePage(route.component, context, first_id=first_id)
     try:
         await page.mount()
     except Unauthorized as exc:

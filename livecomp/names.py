@@ -35,6 +35,10 @@ TOKEN: Final = "live-token"
 SOCKET: Final = "live-socket"
 #: On the container: milliseconds between the client's heartbeats (0: none).
 HEARTBEAT: Final = "live-heartbeat"
+#: On the container of a live page embedded in a page the app renders itself
+#: (``live_embed``): the page's URL is not the document's, so the client joins
+#: without one and leaves the history alone.
+EMBEDDED: Final = "live-embedded"
 #: Milliseconds between heartbeats when the container has no HEARTBEAT attribute:
 #: the server leaves the default out, so a page carries only what it changes.
 DEFAULT_HEARTBEAT_MS: Final = 30_000
@@ -86,12 +90,15 @@ NO_FEEDBACK_CLASS: Final = "live-no-feedback"
 AUTO_RECOVER: Final = "live-auto-recover"
 #: On a form: once the server acks the submit, submit it for real to its action.
 TRIGGER_ACTION: Final = "live-trigger-action"
-#: On a container: ``replace`` (default), ``ignore``, ``append`` or ``prepend``.
+#: On a container: ``replace`` (default), ``ignore``, ``append``, ``prepend`` or ``stream``.
 UPDATE: Final = "live-update"
+#: The value of ``UPDATE`` on a stream's container (``livecomp.streams``): its
+#: key (``id`` or ``live-id``) names the stream; its items come as ``stream`` ops.
+STREAM_UPDATE: Final = "stream"
 #: The values of ``UPDATE`` under which the client, not the server's render,
 #: owns the container's children (docs/protocol.md, "live-update"). Any other
 #: value, or none, is ``replace``: the children follow the server's render.
-KEPT_UPDATES: Final = ("ignore", "append", "prepend")
+KEPT_UPDATES: Final = ("ignore", "append", "prepend", STREAM_UPDATE)
 #: On an element: the name of the client hook (``window.Hooks[name]``) it runs.
 HOOK: Final = "live-hook"
 #: On a link: following it changes the page's URL (``pushState``) and runs the
@@ -205,6 +212,7 @@ def typescript() -> str:
         const("TOKEN", TOKEN, "On the container: the signed page token."),
         const("SOCKET", SOCKET, "On the container: the websocket path."),
         const("HEARTBEAT", HEARTBEAT, "On the container: milliseconds between heartbeats."),
+        const("EMBEDDED", EMBEDDED, "On the container: a page embedded in another document."),
         const(
             "DEFAULT_HEARTBEAT_MS",
             DEFAULT_HEARTBEAT_MS,
@@ -221,7 +229,7 @@ def typescript() -> str:
         const("NO_FEEDBACK_CLASS", NO_FEEDBACK_CLASS, "Hides feedback not yet earned."),
         const("AUTO_RECOVER", AUTO_RECOVER, "On a form: what it re-sends after a reconnect."),
         const("TRIGGER_ACTION", TRIGGER_ACTION, "On a form: submit for real once acked."),
-        const("UPDATE", UPDATE, "On a container: replace, ignore, append or prepend."),
+        const("UPDATE", UPDATE, "On a container: replace, ignore, append, prepend or stream."),
         const(
             "KEPT_UPDATES",
             list(KEPT_UPDATES),
@@ -252,6 +260,16 @@ def typescript() -> str:
             "ErrorCode",
             {code.name: code.value for code in ErrorCode},
             "The `code` of an `err` message.",
+        ),
+        # Their own list, so the client bundles these three and not ErrorCode.
+        const(
+            "EVENT_ERRORS",
+            [
+                ErrorCode.INVALID_PAYLOAD.value,
+                ErrorCode.RATE_LIMITED.value,
+                ErrorCode.INVALID_PARAMS.value,
+            ],
+            "Err codes that answer one event and say nothing of the page's health.",
         ),
     ]
     return "\n".join(parts)

@@ -6,8 +6,12 @@ page when the user follows a ``live-patch`` link or goes back or forward
 (the client sends the new URL) or when a component calls ``patch_url`` (the
 server tells the browser); either way the root component's ``@on_params``
 handler runs with the new parameters, bound by pydantic like an event's
-payload, and the page re-renders. ``redirect`` and ``navigate`` leave the
-page: the browser loads the new URL.
+payload, and the page re-renders. ``redirect`` leaves the page: the browser
+loads the new URL. ``navigate`` leaves it for another live page over the
+same socket (``hop``, set by the session once joined): the server mounts the
+page at the new URL and the browser swaps it in without loading; back and
+forward to a URL of another page do the same. Where no socket can carry the
+move (the HTTP render), ``navigate`` is a ``redirect``.
 
 Every URL a component sends the browser to passes ``check_url`` first: only
 relative URLs of this site, unless the app allows other origins. A
@@ -234,8 +238,11 @@ class Navigator:
     Set up by whoever serves the page: ``match`` tells a URL of this page
     (its path parameters) from another; ``send`` carries messages to the
     browser once a socket is there (None on the HTTP render); ``leave`` is
-    told when the page sends the browser elsewhere; ``run_params`` runs the
-    root's params handler (set by the page once mounted).
+    told when the page sends the browser elsewhere; ``hop`` is told (the URL,
+    and whether it replaces the history entry) when the page moves to another
+    page over its socket, which the socket then mounts (None: ``navigate``
+    loads the URL); ``run_params`` runs the root's params handler (set by the
+    page once mounted).
 
     Args:
         request: the page's request, at its URL.
@@ -255,6 +262,7 @@ class Navigator:
         self._match = match
         self.send: Callable[[ServerMessage], None] | None = None
         self.leave: Callable[[str], None] | None = None
+        self.hop: Callable[[str, bool], None] | None = None
         self.run_params: Callable[[], Awaitable[None]] | None = None
         #: Where the page sent the browser (``redirect``, ``navigate``), once it did.
         self.location: str | None = None
@@ -299,18 +307,41 @@ class Navigator:
 
     async def moved(self, url: str) -> None:
         """The browser is now at ``url`` (a ``live-patch`` link, back or forward):
-        run the params handler; a URL of another page loads that page.
+        run the params handler; a URL of another page moves there (``hop``,
+        replacing the history entry the browser is already at) or loads it.
 
         Raises:
             InvalidParams: its parameters do not fit the params handler.
         """
         params = self.path_params(url)
         if params is None:
-            self._go(url)
+            self._leave_for(url, replace=True)
             return
         self.request = self.request.at(url, params)
         if self.run_params is not None:
             await self.run_params()
+
+    def navigate(self, url: str, *, replace: bool = False) -> None:
+        """Move the browser to the live page at ``url`` over this socket; the
+        page ends. The socket (``hop``) loads the URL instead when it is no
+        live page the user may see; so does an absolute URL, and the HTTP
+        render (a 302).
+
+        Raises:
+            UnsafeURL: ``url`` is not a URL of this site or of an allowed origin.
+        """
+        check_url(url, allowed_origins=self.allowed_origins)
+        if urlsplit(url).scheme:
+            self._go(url)
+            return
+        self._leave_for(self._resolve(url), replace=replace)
+
+    def _leave_for(self, url: str, *, replace: bool) -> None:
+        if self.hop is None or self.send is None:
+            self._go(url)
+        elif self.location is None:
+            self.location = url
+            self.hop(url, replace)
 
     def redirect(self, url: str) -> None:
         """Send the browser to ``url`` with a full page load; the page ends.

@@ -27,6 +27,7 @@ __all__ = [
     "Path",
     "RemoveOp",
     "ReplaceOp",
+    "StreamOp",
     "TextOp",
     "UpsertOp",
     "op_from_json",
@@ -107,7 +108,26 @@ class UpsertOp(NamedTuple):
     html: str
 
 
-Op = TextOp | AttrsOp | InsertOp | RemoveOp | MoveOp | ReplaceOp | UpsertOp
+class StreamOp(NamedTuple):
+    """Change the items of the stream container at ``path``
+    (docs/protocol.md, "Streams"): if ``reset``, remove its keyed items;
+    remove those whose ``live-id`` is in ``deleted``; then, for each
+    ``[at, html]`` of ``inserts`` in order, morph the item into the child of
+    its ``live-id`` or, when there is none, add it at the end (``at`` -1) or
+    the start (0), or skip it (``None``: update only); last, keep the first
+    ``limit`` items (a negative limit: the last ones). A deleted or updated
+    key the container does not have is skipped and counted, never a mismatch."""
+
+    op: Literal["stream"]
+    path: Path
+    check: str
+    reset: bool
+    deleted: list[str]
+    inserts: list[list[Any]]
+    limit: int | None
+
+
+Op = TextOp | AttrsOp | InsertOp | RemoveOp | MoveOp | ReplaceOp | UpsertOp | StreamOp
 """One patch op."""
 
 
@@ -151,8 +171,30 @@ def op_from_json(raw: Any) -> Op:
             str() as html,
         ] if _is_path(path):
             return UpsertOp("upsert", path, check, mode, html)
+        case [
+            "stream",
+            list() as path,
+            str() as check,
+            bool() as reset,
+            list() as deleted,
+            list() as inserts,
+            None | int() as limit,
+        ] if (
+            _is_path(path)
+            and type(limit) is not bool
+            and all(isinstance(key, str) for key in deleted)
+            and all(_is_stream_insert(insert) for insert in inserts)
+        ):
+            return StreamOp("stream", path, check, reset, deleted, inserts, limit)
     raise OpError(f"not a patch op: {raw!r}")
 
 
 def _is_path(path: list[Any]) -> bool:
     return all(type(index) is int for index in path)
+
+
+def _is_stream_insert(insert: Any) -> bool:
+    match insert:
+        case [None | -1 | 0 as at, str()]:
+            return type(at) is not bool
+    return False

@@ -15,14 +15,19 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from time import perf_counter
 from typing import Any
 
+from livecomp.boundary import RenderFailure, is_boundary, render_fallback
 from livecomp.component import ChildSpec, Component, PageContext, capture_render
 from livecomp.diff import RootError, diff
+from livecomp.failures import report_failure
 from livecomp.html import lexbor_root, root_context
 from livecomp.navigation import InvalidParams
 from livecomp.protocol import Patch
 from livecomp.splice import expand, expand_ops, mark_root, place_children
+from livecomp.streams import Streams, take_streams
+from livecomp.telemetry import Telemetry
 
 
 class RenderError(Exception):
@@ -49,12 +54,22 @@ class _Mounted:
 class LivePage:
     """One page view: the component tree rooted at ``root_class``."""
 
-    def __init__(self, root_class: type[Component[Any]], context: PageContext) -> None:
+    #: Told each render's and diff's time, once a socket joined with telemetry on.
+    telemetry: Telemetry | None = None
+
+    def __init__(
+        self, root_class: type[Component[Any]], context: PageContext, *, first_id: int = 0
+    ) -> None:
         self.context = context
         self._root_class = root_class
         self._mounted: dict[str, _Mounted] = {}
         self._dirty: set[str] = set()
-        self._next_id = 0
+        # The stream ops of the renders of the current flush (livecomp.streams).
+        self._streamed: list[Patch] = []
+        # A page that follows another on one socket (``navigate``) numbers its
+        # components on from the last one's, so an event still on its way to
+        # a component of the old page finds no component, never a new one.
+        self._next_id = first_id
         # Child markers carry a per-page secret so no rendered text can forge one.
         self._nonce = secrets.token_hex(6)
         self.root_cid = ""
@@ -81,7 +96,7 @@ class LivePage:
         if navigator.leaving:
             return ""
         navigator.run_params = self.handle_params
-        await self._render(root)
+        await self._render_guarded(root)
         if root_context(root.tag)[0] != "div":
             # The page container is a <div>: a browser drops a <tr> or <td> there.
             raise RenderError(
@@ -104,6 +119,11 @@ class LivePage:
                 navigator.run_params = None
 
     # --- lookup -------------------------------------------------------------
+
+    @property
+    def ids_used(self) -> int:
+        """How many component ids the page has given out (``first_id`` of the next page)."""
+        return self._next_id
 
     @property
     def root(self) -> Component[Any]:
@@ -185,8 +205,21 @@ class LivePage:
             if not live:
                 self._dirty.clear()
                 break
-            cid = min(live, key=lambda c: self._mounted[c].depth)
-            patches.extend(await self._render(self._mounted[cid]))
+            mounted = self._mounted[min(live, key=lambda c: self._mounted[c].depth)]
+            try:
+                patches.extend(await self._render_guarded(mounted))
+            except Exception as exc:
+                # Rendered alone (its parent was not dirty): the boundary that
+                # catches it is not on the stack, so find it above.
+                boundary = self._boundary_above(mounted)
+                if boundary is None:
+                    raise
+                patches.extend(await self._fall_back(boundary, exc))
+        if self._streamed:
+            # After every render of the flush: each stream op's path is one
+            # of its component's new render, which that render's patch made.
+            patches.extend(p for p in self._streamed if p.cid in self._mounted)
+            self._streamed = []
         return patches
 
     # --- html ---------------------------------------------------------------
@@ -243,11 +276,16 @@ class LivePage:
         """Re-render one component; return its patch (if it changed) and its
         children's, parent first."""
         component = mounted.component
+        telemetry = self.telemetry
+        started = perf_counter() if telemetry is not None else 0.0
         rendered = capture_render(component, self._nonce)
+        if telemetry is not None:
+            telemetry.rendered(type(component).__name__, perf_counter() - started)
         self._dirty.discard(component.cid)
         child_cids = await self._reconcile_children(mounted, rendered.children)
         child_patches = await self._render_children(child_cids)
         html = self._splice(mounted, rendered.source, child_cids)
+        html = self._take_streams(mounted, html)
         old, mounted.html = mounted.html, html
         if not old:
             self._check_root(mounted, html)
@@ -255,13 +293,31 @@ class LivePage:
         if old == html:
             return child_patches
         try:
-            ops = diff(old, html)
+            if telemetry is None:
+                ops = diff(old, html)
+            else:
+                started = perf_counter()
+                ops = diff(old, html)
+                telemetry.diffed(type(component).__name__, perf_counter() - started)
         except RootError as exc:
             mounted.html = old
             raise RenderError(f"{type(component).__name__} (id {component.key!r}): {exc}") from exc
         if mounted.children:
             ops = expand_ops(ops, self._children_html(mounted))
         return [Patch(cid=component.cid, ops=ops), *child_patches]
+
+    def _take_streams(self, mounted: _Mounted, html: str) -> str:
+        """The render to keep, its streams' items cut out (``livecomp.streams``);
+        their ``stream`` ops wait in ``_streamed`` for the end of the flush."""
+        component = mounted.component
+        streams: Streams | None = component.__dict__.get("_streams")
+        if not streams:
+            return html
+        owner = f"{type(component).__name__} (id {component.key!r})"
+        html, ops = take_streams(html, streams, first=not mounted.html, owner=owner)
+        if ops:
+            self._streamed.append(Patch(cid=component.cid, ops=list(ops)))
+        return html
 
     async def _reconcile_children(self, mounted: _Mounted, specs: list[ChildSpec]) -> list[str]:
         """Match the children a render embeds with the mounted ones by id: keep
@@ -300,10 +356,71 @@ class LivePage:
         for cid in cids:
             child = self._mounted[cid]
             if not child.html:
-                await self._render(child)
+                await self._render_guarded(child)
             elif cid in self._dirty:
-                patches.extend(await self._render(child))
+                patches.extend(await self._render_guarded(child))
         return patches
+
+    # --- error boundaries (livecomp.boundary) -------------------------------
+
+    async def _render_guarded(self, mounted: _Mounted) -> list[Patch]:
+        """``_render``; an error boundary whose render fails (its own, or one in
+        its subtree) shows its fallback instead. Others let the failure rise
+        to the boundary above them, which is on the stack, rendering."""
+        if not is_boundary(mounted.component):
+            return await self._render(mounted)
+        try:
+            return await self._render(mounted)
+        except Exception as exc:
+            return await self._fall_back(mounted, exc)
+
+    def _boundary_above(self, mounted: _Mounted) -> _Mounted | None:
+        parent = self._mounted.get(mounted.component.parent_cid or "")
+        while parent is not None and not is_boundary(parent.component):
+            parent = self._mounted.get(parent.component.parent_cid or "")
+        return parent
+
+    async def _fall_back(self, mounted: _Mounted, exc: Exception) -> list[Patch]:
+        """Log ``exc``, unmount the boundary's subtree, and render its fallback
+        as the boundary's render."""
+        component = mounted.component
+        what = f"rendering under {type(component).__name__} (id {component.key!r}) failed"
+        error_id = report_failure(
+            exc, what, page=self.context.session_id, cid=component.cid, handled=True
+        )
+        # Mounted children the failed render had not recorded yet are found
+        # by their parent link: nothing of the subtree outlives it.
+        subtree = self._subtree(component.cid)
+        for cid in reversed(subtree):
+            await self._unmount(cid)
+        mounted.children = {}
+        self._dirty.discard(component.cid)
+        source = render_fallback(component, RenderFailure(error_id, what))
+        html = self._splice(mounted, source, [])
+        old, mounted.html = mounted.html, html
+        if not old:
+            self._check_root(mounted, html)
+            return []
+        if old == html:
+            return []
+        try:
+            ops = diff(old, html)
+        except RootError as exc:
+            mounted.html = old
+            raise RenderError(f"the fallback of {type(component).__name__}: {exc}") from exc
+        return [Patch(cid=component.cid, ops=ops)]
+
+    def _subtree(self, cid: str) -> list[str]:
+        """The cids under component ``cid`` by parent link, parents first."""
+        found: list[str] = []
+        parents = {cid}
+        while parents:
+            level = [
+                m.component.cid for m in self._mounted.values() if m.component.parent_cid in parents
+            ]
+            found.extend(level)
+            parents = set(level)
+        return found
 
     def _splice(self, mounted: _Mounted, source: str, child_cids: list[str]) -> str:
         """The render as stored: ``live-cid`` on its root, children as placeholders."""

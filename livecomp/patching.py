@@ -21,9 +21,10 @@ from typing import Any
 
 from livecomp.dom import Element, Node, Text, parse_fragment, parse_root
 from livecomp.html import RootError
-from livecomp.names import CID, KEPT_UPDATES, KEY_ATTRS, UPDATE
+from livecomp.names import CID, KEPT_UPDATES, KEY_ATTRS, LIST_KEY, UPDATE
 
 __all__ = [
+    "STREAM_MISSES",
     "PatchMismatch",
     "apply_patches",
     "element_key",
@@ -99,6 +100,16 @@ def _apply(root: Element, op: Sequence[Any]) -> None:
             container = _element_at(root, path, tag)
             nodes = parse_fragment(html, container.tag, container.namespace)
             _upsert(container, _items(nodes), mode == "prepend")
+        case [
+            "stream",
+            list() as path,
+            str() as tag,
+            bool() as reset,
+            list() as gone,
+            list() as add,
+            limit,
+        ]:
+            _stream(_element_at(root, path, tag), reset, gone, add, limit)
         case _:
             raise PatchMismatch(f"malformed op {op!r}")
 
@@ -138,6 +149,58 @@ def _element_at(root: Element, path: Sequence[int], tag: str | None) -> Element:
     if not isinstance(node, Element):
         raise PatchMismatch(f"expected an element at {list(path)}")
     return node
+
+
+# --- streams ---------------------------------------------------------------------
+
+#: Stream deletes and updates whose key the container did not have: skipped,
+#: as the browser skips them, and counted here (the client counts them in
+#: ``window.livecomp.streamMisses``).
+STREAM_MISSES = [0]
+
+
+def _stream(
+    container: Element, reset: bool, gone: list[Any], add: list[Any], limit: int | None
+) -> None:
+    """The ``stream`` op on ``container``, as the client's ``stream`` applies it."""
+
+    def items() -> dict[str, Element]:
+        return {
+            key: child
+            for child in container.children
+            if isinstance(child, Element) and (key := child.attrs.get(LIST_KEY))
+        }
+
+    def remove(drop: list[Element]) -> None:
+        ids = {id(element) for element in drop}
+        container.children = [child for child in container.children if id(child) not in ids]
+
+    keyed = items()
+    if reset:
+        remove(list(keyed.values()))
+        keyed = {}
+    for key in gone:
+        found = keyed.pop(key, None)
+        if found is None:
+            STREAM_MISSES[0] += 1
+        else:
+            remove([found])
+    for at, html in add:
+        nodes = parse_fragment(html, container.tag, container.namespace)
+        item = next((n for n in nodes if isinstance(n, Element) and n.attrs.get(LIST_KEY)), None)
+        if item is None:
+            raise PatchMismatch(f"a stream item without {LIST_KEY}: {html[:60]!r}")
+        key = item.attrs[LIST_KEY]
+        if key in keyed:
+            morph(keyed[key], item)
+        elif at is None:
+            STREAM_MISSES[0] += 1
+        else:
+            keyed[key] = item
+            container.children.insert(0 if at == 0 else len(container.children), item)
+    if limit is not None:
+        listed = list(items().values())
+        remove(listed[limit:] if limit >= 0 else listed[: max(len(listed) + limit, 0)])
 
 
 # --- live-update containers ---------------------------------------------------

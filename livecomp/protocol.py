@@ -73,6 +73,10 @@ class Join(_Message):
 
     t: Literal["join"] = "join"
     token: str = Field(max_length=MAX_TOKEN_CHARS)
+    #: The client joined before with this page: its DOM may have moved on
+    #: from the token's render, so the reply is the full render, never
+    #: ``unchanged``.
+    rejoin: bool = Field(default=False, strict=True)
     #: The browser's URL (path and query): the page mounts for it, as long as
     #: it is a URL of the page the token names. Absent: the URL the token carries.
     url: str | None = Field(default=None, max_length=MAX_URL_CHARS)
@@ -125,6 +129,15 @@ class Render:
     t: ClassVar[str] = "render"
     cid: str
     html: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    """The join's answer when the page mounted to exactly what its first (HTTP)
+    render was, which the client shows: nothing to morph, nothing to send."""
+
+    t: ClassVar[str] = "unchanged"
+    cid: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +236,24 @@ class Redirect:
     url: str
 
 
-ServerMessage = Render | Patch | Ack | Err | Pong | Push | PatchUrl | Redirect
+@dataclass(frozen=True, slots=True)
+class Navigate:
+    """The page became another live page over the same socket (``navigate``):
+    put ``url`` in the history (a new entry, or the current one when
+    ``replace``), keep ``token`` for later joins, show ``html`` (the new
+    root's full render) in the page's container and ``title`` as the title."""
+
+    t: ClassVar[str] = "navigate"
+    url: str
+    token: str
+    html: str
+    title: str
+    replace: bool = False
+
+
+ServerMessage = (
+    Render | Unchanged | Patch | Ack | Err | Pong | Push | PatchUrl | Redirect | Navigate
+)
 
 
 class DecodeError(Exception):
@@ -323,6 +353,17 @@ def _wire(message: ServerMessage) -> dict[str, Any]:
             return {"t": "patch_url", "url": url, "replace": replace}
         case Redirect(url=url):
             return {"t": "redirect", "url": url}
+        case Unchanged(cid=cid):
+            return {"t": "unchanged", "cid": cid}
+        case Navigate(url=url, token=token, html=html, title=title, replace=replace):
+            return {
+                "t": "navigate",
+                "url": url,
+                "replace": replace,
+                "token": token,
+                "title": title,
+                "html": html,
+            }
         case Err(code=code, reason=reason, ref=ref, event=event, error_id=error_id):
             wire = {
                 "t": "err",
@@ -377,10 +418,21 @@ def _server_message(item: Any) -> ServerMessage:
             return Render(cid=cid, html=html)
         case {"t": "pong"}:
             return Pong()
+        case {"t": "unchanged", "cid": str() as cid}:
+            return Unchanged(cid=cid)
         case {"t": "patch_url", "url": str() as url, "replace": bool() as replace}:
             return PatchUrl(url=url, replace=replace)
         case {"t": "redirect", "url": str() as url}:
             return Redirect(url=url)
+        case {
+            "t": "navigate",
+            "url": str() as url,
+            "replace": bool() as replace,
+            "token": str() as token,
+            "title": str() as title,
+            "html": str() as html,
+        }:
+            return Navigate(url=url, token=token, html=html, title=title, replace=replace)
         case {"t": "push", "event": str() as event, "data": data}:
             return Push(event, _encode_strict(data))
         case {"t": "err", "code": str() as code, "reason": str() as reason}:

@@ -69,6 +69,22 @@ class PageRoutes:
     def match(self, route: PageRoute, url: str, host: str | None = None) -> dict[str, Any] | None:
         """The path parameters of ``url`` (typed by the rule's converters) if
         it is a URL of ``route``'s page; None for a URL of anything else."""
+        found = self._match_rule(url, host)
+        return found[1] if found is not None and found[0] == route.endpoint else None
+
+    def find(self, url: str, host: str | None = None) -> tuple[PageRoute, dict[str, Any]] | None:
+        """The live page ``url`` is a URL of, with its typed path parameters;
+        None for a URL of anything else (another view, no route)."""
+        found = self._match_rule(url, host)
+        if found is None:
+            return None
+        endpoint, values = found
+        for route in self._routes.values():
+            if route.endpoint == endpoint:
+                return route, values
+        return None
+
+    def _match_rule(self, url: str, host: str | None) -> tuple[str, dict[str, Any]] | None:
         if self.url_map is None:
             return None
         adapter = self.url_map.bind(host or "localhost")
@@ -78,7 +94,7 @@ class PageRoutes:
             )
         except (HTTPException, RoutingException):
             return None
-        return dict(values) if rule.endpoint == route.endpoint else None
+        return rule.endpoint, dict(values)
 
 
 def qualified_name(component: type[Component[Any]]) -> str:

@@ -9,6 +9,7 @@ an Origin the app allows, with the cookies of the session the token names.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 import time
@@ -18,6 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from livecomp.failures import ErrorHandler
 
 DEFAULT_MAX_FRAME_BYTES = 64 * 1024
 DEFAULT_TOKEN_MAX_AGE = 24 * 3600
@@ -47,6 +50,10 @@ class PageClaims:
     session_id: str
     url: str = "/"
     binding: str = ""
+    #: ``render_digest`` of the page's first render, which the browser shows
+    #: until it joins ('' when not known): a join that mounts to the same
+    #: HTML is answered ``unchanged`` instead of with the HTML again.
+    digest: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,8 @@ class SessionConfig:
     public_origins: frozenset[str] = frozenset()
     #: Send exception text to the browser with ``handler_error`` (never in production).
     debug: bool = False
+    #: The app's error handler (``LiveApp.error_handler``): the reason of a ``handler_error``.
+    error_handler: ErrorHandler | None = None
 
 
 class TokenError(Exception):
@@ -86,7 +95,14 @@ class TokenSigner:
     def issue(self, claims: PageClaims) -> str:
         """A signed, timestamped token for ``claims``."""
         return self._serializer.dumps(
-            [claims.route, claims.component, claims.session_id, claims.url, claims.binding]
+            [
+                claims.route,
+                claims.component,
+                claims.session_id,
+                claims.url,
+                claims.binding,
+                claims.digest,
+            ]
         )
 
     def verify(self, token: str) -> PageClaims:
@@ -97,12 +113,18 @@ class TokenSigner:
             raise TokenError(f"page token expired (older than {self.max_age} s)") from None
         except BadSignature:
             raise TokenError("page token signature is invalid") from None
-        if not (isinstance(data, list) and len(data) == 5) or not all(
+        if not (isinstance(data, list) and len(data) == 6) or not all(
             isinstance(item, str) for item in data
         ):
             raise TokenError("page token payload is malformed")
-        route, component, session_id, url, binding = data
-        return PageClaims(route, component, session_id, url, binding)
+        route, component, session_id, url, binding, digest = data
+        return PageClaims(route, component, session_id, url, binding, digest)
+
+
+def render_digest(html: str) -> str:
+    """A short digest of a page's render: equal renders, equal digests."""
+    digest = hashlib.blake2b(html.encode(), digest_size=12).digest()
+    return base64.urlsafe_b64encode(digest).decode()
 
 
 def new_session_id() -> str:

@@ -16,11 +16,14 @@ import hashlib
 import os
 import secrets
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 from functools import cached_property, partial
 from importlib import resources
 from typing import Any
 
+from markupsafe import Markup
 from quart import Quart, Response, redirect, request, session
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from livecomp.asgi import AsgiTransport, Receive, Scope, Send
@@ -30,10 +33,14 @@ from livecomp.compression import (
     MIN_BYTES,
     PAGE_LEVEL,
     SCRIPT_LEVEL,
-    accepts_gzip,
-    gzip_bytes,
+    Coding,
+    choose_coding,
+    compress,
 )
-from livecomp.join import Site
+from livecomp.embed import add_template_globals, embed_page
+from livecomp.failures import ErrorHandler, answer_render_failure
+from livecomp.join import Site, new_claims, sign_page
+from livecomp.metrics import metrics_registry, metrics_view
 from livecomp.navigation import InvalidParams, Navigator, check_url
 from livecomp.page import LivePage
 from livecomp.pubsub import Broker, LocalBroker
@@ -43,20 +50,20 @@ from livecomp.runtime import StaticRuntime
 from livecomp.security import (
     DEFAULT_MAX_FRAME_BYTES,
     DEFAULT_TOKEN_MAX_AGE,
-    MAX_TOKEN_CHARS,
-    PageClaims,
     TokenSigner,
     bind_session,
-    new_session_id,
+    render_digest,
 )
 from livecomp.session import LiveSession, SessionConfig
 from livecomp.shell import (
     DEFAULT_SHELL,
     PAGE_HEADERS,
     PageRedirected,
+    RootRender,
     TokenTooLong,
     page_document,
 )
+from livecomp.telemetry import Telemetry
 from livecomp.template import Templates, use_templates
 
 __all__ = ["PAGE_HEADERS", "LiveApp", "PageRedirected", "TokenTooLong"]
@@ -119,6 +126,12 @@ class LiveApp:
             at its next render; otherwise template files are compiled once.
         shell: the template of every page's document (a page may name its
             own); the default, ``livecomp/page.html``, ships with livecomp.
+        telemetry: count and time what the pages do (``livecomp.Telemetry``;
+            True for one with no hooks). Off by default, at no cost.
+        metrics_path: serve the telemetry in Prometheus' text format at
+            this path (``"/metrics"``); turns telemetry on. Off by default.
+        metrics_auth: a ``(user, password)`` pair the metrics route then
+            requires as HTTP Basic credentials; anyone else gets 401.
     """
 
     def __init__(
@@ -146,6 +159,9 @@ class LiveApp:
         redirect_origins: Collection[str] = (),
         debug: bool = False,
         shell: str = DEFAULT_SHELL,
+        telemetry: bool | Telemetry = False,
+        metrics_path: str | None = None,
+        metrics_auth: tuple[str, str] | None = None,
     ) -> None:
         key = secret_key or os.environ.get("LIVECOMP_SECRET_KEY") or secrets.token_bytes(32)
         self.signer = TokenSigner(key, max_age=token_max_age)
@@ -172,8 +188,19 @@ class LiveApp:
         self.routes = PageRoutes()
         self.shell = shell
         self._shells: dict[str, str] = {}
+        self._scripts: dict[Coding, bytes] = {}
         self.templates = Templates(debug=self._debug)
         self.sessions: set[LiveSession] = set()
+        if metrics_auth is not None and metrics_path is None:
+            raise TypeError("metrics_auth protects the metrics route: pass metrics_path too")
+        #: What the pages count and time (None: telemetry is off).
+        self.telemetry: Telemetry | None = None
+        if isinstance(telemetry, Telemetry):
+            self.telemetry = telemetry
+        elif telemetry or metrics_path is not None:
+            self.telemetry = Telemetry()
+        self.metrics_path = metrics_path
+        self._metrics_auth = metrics_auth
         if app is not None:
             self.init_app(app)
 
@@ -192,6 +219,11 @@ class LiveApp:
             self.redirect_origins,
         )
         app.add_url_rule(self.script_path, "livecomp_script", self._serve_script)
+        add_template_globals(app, self)
+        if self.metrics_path is not None and self.telemetry is not None:
+            registry = metrics_registry(self.telemetry)
+            view = metrics_view(registry, self._metrics_auth)
+            app.add_url_rule(self.metrics_path, "livecomp_metrics", view)
         for route in self.routes:
             self._add_page_rule(route)
         # The live socket is served as plain ASGI in front of Quart: Quart's
@@ -206,6 +238,27 @@ class LiveApp:
                 await quart_app(scope, receive, send)  # type: ignore[arg-type]
 
         app.asgi_app = asgi_app  # type: ignore[method-assign,assignment]
+
+    def error_handler(self, handler: ErrorHandler) -> ErrorHandler:
+        """Decide what a failure of app code shows; use as a decorator.
+
+        ``handler`` gets a ``Failure`` (the error id the log line carries,
+        the exception, what failed, the page's URL) and may be async. On the
+        first (HTTP) render it returns a Quart response value, or None for
+        Quart's error page; on the socket it returns the ``err``'s reason
+        (shown by the page's ``live:error`` listeners), or None for livecomp's.
+
+        Example:
+            ```python
+            @live.error_handler
+            async def failed(failure: Failure) -> Any:
+                if failure.on_socket:
+                    return f"That did not work (error {failure.error_id})"
+                return await render_template("500.html", error_id=failure.error_id), 500
+            ```
+        """
+        self.config = replace(self.config, error_handler=handler)
+        return handler
 
     def page(
         self,
@@ -261,20 +314,44 @@ class LiveApp:
         route = self.routes[path]
         if not isinstance(request, RequestInfo):
             request = RequestInfo.for_query(request or {})
-        claims = PageClaims(
-            route=path,
-            component=route.component_name,
-            session_id=new_session_id(),
-            url=request.url,
-            binding=binding,
+        return self._document(route, await self._render_root(route, request, binding))
+
+    async def embed(self, url: str) -> Markup:
+        """The live page at ``url`` (a path of this site, with its query) as
+        a container to put in a page the app renders itself, for the current
+        request: the ``live_embed`` of templates (``livecomp.embed``).
+
+        Example:
+            ```python
+            @app.get("/")
+            async def home() -> str:
+                return await render_template("home.html", counter=await live.embed("/counter"))
+            ```
+        """
+        return await embed_page(self, url)
+
+    async def _first_render(
+        self, route: PageRoute, url: str, path_params: Mapping[str, Any]
+    ) -> RootRender:
+        """``route``'s page at ``url`` rendered for the current Quart request:
+        its session (the token bound to it) and its user, as the page's GET.
+
+        Raises:
+            Unauthorized: the page needs a user the request does not have
+                (or ``mount`` refused it); else as ``render_page``.
+        """
+        writable = not self.app.session_interface.is_null_session(session)
+        binding = bind_session(session, writable=writable)
+        info = request_info(
+            request, session, url=url, path_params=path_params, expose_headers=self.expose_headers
         )
-        token = self.signer.issue(claims)
-        if len(token) > MAX_TOKEN_CHARS:
-            # The URL is signed into the token: a join could never carry it.
-            raise TokenTooLong(
-                f"the page token would be {len(token)} characters, over {MAX_TOKEN_CHARS}: "
-                "the query string is too long"
-            )
+        info = await self.auth.admit(info, required=route.login_required)
+        return await self._render_root(route, info, binding)
+
+    async def _render_root(
+        self, route: PageRoute, request: RequestInfo, binding: str
+    ) -> RootRender:
+        claims = new_claims(route, request.url, binding)
         navigator = Navigator(
             request, match=partial(self.routes.match, route), allowed_origins=self.redirect_origins
         )
@@ -294,17 +371,28 @@ class LiveApp:
             raise PageRedirected(context.navigator.location)
         if page.params_error is not None:
             raise page.params_error
+        # Signed after the render: the token carries its digest, so a join
+        # that mounts to the same HTML need not send it again.
+        token = sign_page(self.signer, replace(claims, digest=render_digest(body)))
+        return RootRender(body, token, context.document.title or route.title)
+
+    def _document(self, route: PageRoute, root: RootRender) -> str:
         return page_document(
-            body,
-            token=token,
+            root.body,
+            token=root.token,
             socket_path=self.socket_path,
             heartbeat=self.config.heartbeat,
-            script=f"{self.script_path}?v={self._script_etag}",
-            title=context.document.title or route.title,
+            script=self.script_url,
+            title=root.title,
             head=route.head,
             templates=self.templates,
-            shell=self._shells.get(path, self.shell),
+            shell=self._shells.get(route.path, self.shell),
         )
+
+    @property
+    def script_url(self) -> str:
+        """The client script's URL, versioned by its content (``live_script``)."""
+        return f"{self.script_path}?v={self._script_etag}"
 
     def _debug(self) -> bool:
         app = getattr(self, "app", None)
@@ -320,14 +408,8 @@ class LiveApp:
         self, route: PageRoute, path_params: Mapping[str, Any]
     ) -> Response | BaseResponse:
         url = page_url(request.path, request.query_string)
-        writable = not self.app.session_interface.is_null_session(session)
-        binding = bind_session(session, writable=writable)
-        info = request_info(
-            request, session, url=url, path_params=path_params, expose_headers=self.expose_headers
-        )
         try:
-            info = await self.auth.admit(info, required=route.login_required)
-            html = await self.render_page(route.path, info, binding=binding)
+            html = self._document(route, await self._first_render(route, url, path_params))
         except Unauthorized as exc:
             return redirect(self.auth.login_location(url, exc))
         except PageRedirected as exc:
@@ -335,11 +417,19 @@ class LiveApp:
         except (InvalidParams, TokenTooLong) as exc:
             status = 414 if isinstance(exc, TokenTooLong) else 400
             return Response(str(exc), status=status, content_type="text/plain; charset=utf-8")
+        except HTTPException:
+            raise  # abort(404) and the like: Quart answers them as usual
+        except Exception as exc:
+            answer = await answer_render_failure(
+                self.app, self.config.error_handler, exc, url, debug=self._debug()
+            )
+            return await self.app.make_response(answer)
         headers = {**self.page_headers, "Vary": "Accept-Encoding"}
         body = html.encode()
-        if len(body) >= MIN_BYTES and accepts_gzip(request.headers.get("Accept-Encoding")):
-            body = gzip_bytes(body, PAGE_LEVEL)
-            headers["Content-Encoding"] = "gzip"
+        coding = choose_coding(request.headers.get("Accept-Encoding"))
+        if len(body) >= MIN_BYTES and coding is not None:
+            body = compress(body, coding, PAGE_LEVEL[coding])
+            headers["Content-Encoding"] = coding
         return Response(body, content_type="text/html; charset=utf-8", headers=headers)
 
     @cached_property
@@ -350,24 +440,25 @@ class LiveApp:
     def _script_etag(self) -> str:
         return hashlib.sha256(self._script).hexdigest()[:16]
 
-    @cached_property
-    def _script_gzip(self) -> bytes:
-        return gzip_bytes(self._script, SCRIPT_LEVEL)
+    def _script_as(self, coding: Coding) -> bytes:
+        # Compressed once per process and coding: the same bytes for every page.
+        packed = self._scripts.get(coding)
+        if packed is None:
+            packed = self._scripts[coding] = compress(self._script, coding, SCRIPT_LEVEL[coding])
+        return packed
 
     async def _serve_script(self) -> Response:
-        compressed = accepts_gzip(request.headers.get("Accept-Encoding"))
+        coding = choose_coding(request.headers.get("Accept-Encoding"))
         # Each encoding is its own representation, with its own strong ETag.
-        etag = f'"{self._script_etag}{"-gz" if compressed else ""}"'
+        etag = f'"{self._script_etag}{f"-{coding}" if coding else ""}"'
         headers = {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
         if request.headers.get("If-None-Match") == etag:
             return Response(b"", status=304, headers=headers)
-        if compressed:
-            headers["Content-Encoding"] = "gzip"
-        return Response(
-            self._script_gzip if compressed else self._script,
-            content_type="text/javascript; charset=utf-8",
-            headers=headers,
-        )
+        body = self._script
+        if coding is not None:
+            headers["Content-Encoding"] = coding
+            body = self._script_as(coding)
+        return Response(body, content_type="text/javascript; charset=utf-8", headers=headers)
 
     async def _serve_socket(self, scope: Scope, receive: Receive, send: Send) -> None:
         transport = AsgiTransport(receive, send)
@@ -380,18 +471,24 @@ class LiveApp:
             host=_header(headers, "host"),
             config=self.config,
             broker=self.broker,
+            telemetry=self.telemetry,
         )
         # Where whoever built the scope (a test client, a middleware) finds it.
         scope[SESSION_SCOPE_KEY] = live_session
         if not await transport.accept():
             return
         self.sessions.add(live_session)
+        telemetry = self.telemetry
+        if telemetry is not None:
+            telemetry.socket_opened()
         try:
             # Every task the session starts inherits the app's templates.
             with use_templates(self.templates):
                 await live_session.run()
         finally:
             self.sessions.discard(live_session)
+            if telemetry is not None:
+                telemetry.socket_closed(transport.close_code)
 
 
 def _header(headers: dict[str, bytes], name: str) -> str | None:

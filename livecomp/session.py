@@ -11,7 +11,9 @@ socket, without a queue hop. Replies go through a bounded outbox that the
 task which ran the turn sends as one frame; a client that cannot keep up is
 closed with ``SLOW_CLIENT`` instead of growing memory. A page that sends the
 browser elsewhere (a redirect, a logout) ends the socket once its outbox
-has been sent.
+has been sent. A page that navigates to another live page hands the socket
+over: once its turn is over it unmounts, the new page mounts (``move``) and
+one ``navigate`` message carries it to the browser.
 """
 
 from __future__ import annotations
@@ -24,22 +26,26 @@ from typing import Any, Protocol
 
 from livecomp.actor import PageActor
 from livecomp.dispatch import FrameDispatcher
-from livecomp.join import JoinRefused, Site, admit
+from livecomp.join import JoinRefused, Site, admit, move
 from livecomp.page import LivePage
 from livecomp.protocol import (
+    Ack,
     CloseCode,
     DecodeError,
     Err,
     ErrorCode,
     Join,
+    Navigate,
     Redirect,
     Render,
     ServerMessage,
+    Unchanged,
     decode_client,
     encode,
 )
 from livecomp.pubsub import Broker, LocalBroker
-from livecomp.security import SessionConfig, origin_allowed
+from livecomp.security import SessionConfig, origin_allowed, render_digest
+from livecomp.telemetry import Telemetry
 from livecomp.watches import idle_watch, send_watch
 
 __all__ = ["LiveSession", "SessionConfig", "Transport"]
@@ -66,17 +72,24 @@ class LiveSession:
 
     __slots__ = (
         "_broker",
+        "_carried",
         "_closing",
         "_config",
         "_ending",
+        "_held",
+        "_hop",
         "_host",
+        "_moving",
         "_origin",
         "_outbox",
         "_reader",
+        "_receiving",
         "_scope",
         "_sending",
         "_sent_waiters",
+        "_shown",
         "_site",
+        "_telemetry",
         "actor",
         "dispatcher",
         "last_seen",
@@ -93,13 +106,20 @@ class LiveSession:
         host: str | None,
         config: SessionConfig,
         broker: Broker | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.transport = transport
         self.actor: PageActor | None = None
+        self._telemetry = telemetry
         #: Answers the page's frames once it has joined.
-        self.dispatcher = FrameDispatcher(config, queue=self._queue, end=self._end)
+        self.dispatcher = FrameDispatcher(
+            config, queue=self._queue, end=self._end, telemetry=telemetry
+        )
         self._site = site
         self._scope = scope
+        # The digest of the render the browser shows, from the join's token
+        # ('' on a rejoin): the join's answer when the page mounts to it.
+        self._shown = ""
         self._origin = origin
         self._host = host
         self._config = config
@@ -113,6 +133,16 @@ class LiveSession:
         # closes with it once what is queued has been sent.
         self._ending: tuple[int, str] | None = None
         self._reader: asyncio.Task[Any] | None = None
+        self._receiving = False
+        # Set when the page navigates to another live page (the URL, and
+        # whether it replaces the history entry) until the new page is in;
+        # meanwhile the old page's acks and errs wait in ``_held``, and a
+        # frame its actor no longer took waits in ``_carried``.
+        self._hop: tuple[str, bool] | None = None
+        self._held: list[ServerMessage] = []
+        self._carried: str | bytes | None = None
+        # Done once the page a navigate goes to is in (or the socket ends).
+        self._moving: asyncio.Future[None] | None = None
         self.last_seen = time.monotonic()
 
     @property
@@ -150,15 +180,32 @@ class LiveSession:
         assert page is not None
         self._reader = asyncio.current_task()
         watch = idle_watch()
+        telemetry = self._telemetry
+        if telemetry is not None:
+            page.telemetry = telemetry
+            telemetry.page_joined()
         try:
-            self._queue([Render(cid=page.root_cid, html=page.full_html(page.root_cid))])
+            html = page.full_html(page.root_cid)
+            if self._shown and render_digest(html) == self._shown:
+                # What the browser shows already (the usual first join).
+                self._queue([Unchanged(page.root_cid)])
+            else:
+                self._queue([Render(cid=page.root_cid, html=html)])
             if page.params_error is not None:
                 self._queue([Err(code=ErrorCode.INVALID_PARAMS, reason=str(page.params_error))])
             await self._send_pending()
             actor.start(page)
             self.last_seen = time.monotonic()
             watch.add(self)
-            await self._read_loop(actor)
+            while await self._serve(actor):
+                try:
+                    moved = await self._navigate(actor)
+                finally:
+                    if not self._hopping:  # else the new page navigates on at once
+                        self._moved()
+                if moved is None:
+                    break
+                actor = moved
         except asyncio.CancelledError:
             # Only our own wake-up (a slow client, a page that ended) is swallowed.
             task = asyncio.current_task()
@@ -166,10 +213,15 @@ class LiveSession:
             if not ours or task is None or task.uncancel() > 0:
                 raise
         finally:
+            self._moved()
+            if telemetry is not None:
+                telemetry.page_left()
             watch.discard(self)
             actor.stop()
             await self._drain()
             await actor.close()
+            if self.actor is not None and self.actor is not actor:
+                await self.actor.close()  # a page that was mounting
             if self._ending is not None:
                 await self._drain()  # what the page's last turn queued
             end = self._closing or self._ending
@@ -193,7 +245,7 @@ class LiveSession:
             )
             return None
         try:
-            actor, self.dispatcher.access = await admit(
+            actor, self.dispatcher.access, self._shown = await admit(
                 message,
                 self._site,
                 self._scope,
@@ -208,6 +260,91 @@ class LiveSession:
             await self._drain()
             await self._close(refusal.code, refusal.reason)
             return None
+        assert self.dispatcher.access is not None
+        self.dispatcher.access.navigator.hop = self._navigating
+        return actor
+
+    @property
+    def _hopping(self) -> bool:
+        return self._hop is not None and self._closing is None and self._ending is None
+
+    async def _serve(self, actor: PageActor) -> bool:
+        """Answer the frames of ``actor``'s page until the socket ends (False)
+        or the page navigates to another live page (True)."""
+        if not self._hopping:
+            try:
+                await self._read_loop(actor)
+            except asyncio.CancelledError:
+                # Swallowed only when it is the wake-up of a navigating page.
+                task = asyncio.current_task()
+                if not self._hopping or task is None or task.uncancel() > 0:
+                    raise
+        return self._hopping
+
+    def _navigating(self, url: str, replace: bool) -> None:
+        """The page navigates to ``url``: it takes no more turns; what its last
+        turn queues is for components about to go, so only its ack or err is
+        kept, to follow the ``navigate``."""
+        self._hop, self._held = (url, replace), []
+        if self._moving is None:
+            self._moving = asyncio.get_running_loop().create_future()
+        if self.actor is not None:
+            self.actor.stop()
+        # A timer's turn navigated while the reader waits for a frame: wake it.
+        if self._receiving and self._reader is not None:
+            self._reader.cancel()
+
+    def _moved(self) -> None:
+        moving, self._moving = self._moving, None
+        if moving is not None and not moving.done():
+            moving.set_result(None)
+
+    async def _navigate(self, old: PageActor) -> PageActor | None:
+        """End ``old``'s page, mount the one it navigated to and send it as a
+        ``navigate``; None when the browser loads the URL instead (it is no
+        live page the user may see) and the socket ends."""
+        assert self._hop is not None and old.page is not None
+        url, replace = self._hop
+        await self._send_pending()
+        await old.close()
+        held, self._hop, self._held = self._held, None, []
+        try:
+            moved = await move(
+                url,
+                self._site,
+                self._scope,
+                self._host,
+                first_id=old.page.ids_used,
+                actor_for=self._new_actor,
+                send=self._queue_one,
+                leave=self._redirected,
+            )
+        except JoinRefused as refusal:
+            if refusal.location is not None or refusal.code != CloseCode.REDIRECTED:
+                # Not a live page, or not one this user may see: load it.
+                self._queue([Redirect(refusal.location or url)])
+            self._queue(held)
+            if refusal.code == CloseCode.UNAUTHORIZED:
+                self._end(CloseCode.UNAUTHORIZED, "login required")
+            else:
+                self._end(CloseCode.REDIRECTED, "redirected")
+            return None
+        actor, page = moved.actor, moved.actor.page
+        assert page is not None
+        self.dispatcher.access = moved.access
+        moved.access.navigator.hop = self._navigating
+        if self._telemetry is not None:
+            page.telemetry = self._telemetry
+        html = page.full_html(page.root_cid)
+        self._queue([Navigate(url, moved.token, html, moved.title, replace)])
+        if page.params_error is not None:
+            self._queue([Err(code=ErrorCode.INVALID_PARAMS, reason=str(page.params_error))])
+        self._queue(held)
+        await self._send_pending()
+        actor.start(page)
+        carried, self._carried = self._carried, None
+        if carried is not None and await actor.turn(self.dispatcher.handle, carried):
+            await self._send_pending()
         return actor
 
     def _queue_one(self, reply: ServerMessage) -> None:
@@ -224,21 +361,27 @@ class LiveSession:
             replies=self._queue,
             send=self._send_pending,
             overflow=self._slow_client,
+            telemetry=self._telemetry,
         )
         return self.actor
 
     async def _read_loop(self, actor: PageActor) -> None:
         receive = self.transport.receive
         while self._closing is None:
+            self._receiving = True
             try:
                 frame = await receive()
             except ConnectionError:
                 return
+            finally:
+                self._receiving = False
             self.last_seen = time.monotonic()
             if not await actor.turn(self.dispatcher.handle, frame):
+                if self._hop is not None:
+                    self._carried = frame  # for the page it navigates to
                 return
             await self._send_pending()
-            if self._ending is not None:
+            if self._ending is not None or self._hop is not None:
                 return
 
     # --- asking the page, for apps and the test client ----------------------
@@ -256,6 +399,9 @@ class LiveSession:
         while True:
             if self.actor is not None:
                 await self.actor.quiet()
+            if self._moving is not None:
+                await asyncio.shield(self._moving)  # a navigate: the new page first
+                continue
             if not (self._outbox or self._sending) or self._closing is not None:
                 return
             waiter: asyncio.Future[None] = loop.create_future()
@@ -281,6 +427,9 @@ class LiveSession:
     def _queue(self, messages: Sequence[ServerMessage]) -> None:
         if self._closing is not None:
             return
+        if self._hop is not None:
+            self._held.extend(m for m in messages if isinstance(m, Ack | Err))
+            return
         if len(self._outbox) + len(messages) > self._config.outbox_size:
             self._slow_client()
             return
@@ -293,6 +442,8 @@ class LiveSession:
             CloseCode.SLOW_CLIENT,
             reason or f"more than {self._config.outbox_size} messages waiting to be sent",
         )
+        if self._telemetry is not None:
+            self._telemetry.slow_client()
         if self.actor is not None:
             self.actor.stop()
         # The reader may sit in receive() for a client that never sends, or in
@@ -302,10 +453,17 @@ class LiveSession:
 
     async def _send_loop(self) -> None:
         send = self.transport.send
+        telemetry = self._telemetry
         try:
             while self._outbox:
                 batch, self._outbox = self._outbox, []
-                await send(encode(batch))
+                if telemetry is None:
+                    await send(encode(batch))
+                    continue
+                started = time.perf_counter()
+                frame = encode(batch)
+                telemetry.frame_sent(batch, frame, time.perf_counter() - started)
+                await send(frame)
         except ConnectionError:
             # The reader sees the disconnect and ends the session.
             self._outbox = []

@@ -10,9 +10,11 @@ app can replace or extend (``DEFAULT_SHELL``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from markupsafe import Markup, escape
 
-from livecomp.names import DEFAULT_HEARTBEAT_MS, HEARTBEAT, PAGE, SOCKET, TOKEN
+from livecomp.names import DEFAULT_HEARTBEAT_MS, EMBEDDED, HEARTBEAT, PAGE, SOCKET, TOKEN
 from livecomp.template import Templates, current_templates
 
 #: Response headers of every live page unless the app overrides them (as
@@ -47,6 +49,30 @@ class PageRedirected(Exception):
 DEFAULT_SHELL = "livecomp/page.html"
 
 
+@dataclass(frozen=True, slots=True)
+class RootRender:
+    """A page's first render: its root's HTML, its token and its title."""
+
+    body: str
+    token: str
+    title: str
+
+
+def live_container(
+    body: str, *, token: str, socket_path: str, heartbeat: float, embedded: bool = False
+) -> Markup:
+    """The page's container around ``body``, with what the client joins with;
+    ``embedded`` marks a page inside a document of the app's (``live_embed``)."""
+    beat_ms = round(heartbeat * 1000)
+    # The client knows the default: only a page that changes it says so.
+    beat = "" if beat_ms == DEFAULT_HEARTBEAT_MS else f' {HEARTBEAT}="{beat_ms}"'
+    mark = f" {EMBEDDED}" if embedded else ""
+    return Markup(
+        f'<div {PAGE}{mark} {TOKEN}="{escape(token)}" {SOCKET}="{escape(socket_path)}"{beat}>'
+        f"{body}</div>"
+    )
+
+
 def page_document(
     body: str,
     *,
@@ -66,12 +92,7 @@ def page_document(
     shell sees ``title``, ``head``, ``script``, ``token``, ``socket_path``,
     ``heartbeat`` and ``live_root``: the page's container with ``body``.
     """
-    beat_ms = round(heartbeat * 1000)
-    # The client knows the default: only a page that changes it says so.
-    beat = "" if beat_ms == DEFAULT_HEARTBEAT_MS else f' {HEARTBEAT}="{beat_ms}"'
-    live_root = Markup(
-        f'<div {PAGE} {TOKEN}="{escape(token)}" {SOCKET}="{escape(socket_path)}"{beat}>{body}</div>'
-    )
+    live_root = live_container(body, token=token, socket_path=socket_path, heartbeat=heartbeat)
     template = (templates or current_templates()).file(shell)
     return template.render(
         title=title,

@@ -31,7 +31,7 @@ from livecomp.ops import op_from_json
 from livecomp.patching import PatchMismatch, apply_patches
 
 VECTORS = Path(__file__).resolve().parent / "vectors"
-OP_KINDS = {"text", "attrs", "insert", "remove", "move", "replace", "upsert"}
+OP_KINDS = {"text", "attrs", "insert", "remove", "move", "replace", "upsert", "stream"}
 
 
 def load_vectors() -> list[tuple[str, dict[str, Any]]]:

@@ -121,7 +121,7 @@ async def test_a_push_from_outside_any_turn_is_sent_in_a_turn_of_its_own() -> No
 async def test_a_push_from_mount_on_join_follows_the_join_render() -> None:
     async with LiveTestClient(Mounting) as client:
         await client.settle()
-        assert [message.t for message in client.received] == ["render", "push"]
+        assert [message.t for message in client.received] == ["unchanged", "push"]
 
 
 async def test_the_http_render_drops_pushes() -> None:

@@ -130,10 +130,11 @@ async def test_the_script_is_served_with_an_etag(server: Server) -> None:
     assert status == 304
 
 
-async def test_join_renders_then_an_event_gets_patches_before_its_ack(server: Server) -> None:
+async def test_join_is_unchanged_then_an_event_gets_patches_before_its_ack(server: Server) -> None:
     async with await joined(server) as ws:
-        [render] = messages(await ws.recv())
-        assert render["t"] == "render" and render["cid"] == "c0"
+        # The page mounted to what the GET rendered: the join says so and no more.
+        [joined_as] = messages(await ws.recv())
+        assert joined_as == {"t": "unchanged", "cid": "c0"}
         await ws.send(json.dumps({"t": "event", "ref": 1, "cid": "c0", "event": "up", "value": {}}))
         replies = messages(await ws.recv())
         assert [m["t"] for m in replies] == ["patch", "ack"]

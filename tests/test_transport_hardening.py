@@ -86,7 +86,7 @@ class Server:
         info = self.info()
         ws = RawSocket(self.port, info.socket_path, rcvbuf=rcvbuf)
         render = ws.join(info.token)
-        assert render["t"] == "render"
+        assert render["t"] in ("render", "unchanged")
         return ws, info
 
 

@@ -1,11 +1,11 @@
 """A chat room: every tab sees every other tab's messages, as they are sent.
 
 Each page subscribes to the room when its socket joins; sending a message
-publishes it, and every page of the room (the sender's too) takes it into
-its state. The state keeps only the newest ``KEEP`` messages, yet the
-browser shows them all: the list is ``live-update="append"``, so each render
-of it only says which messages to add (docs/guide.md, "DOM ownership"), and
-the browser keeps the ones it has.
+publishes it, and every page of the room (the sender's too) streams it to
+its browser. The messages are a stream (docs/guide.md, "Streams"): the
+page's state holds none of them; each render sends the new message as one
+``stream`` op and forgets it, and the browser keeps the list, its newest
+``SHOWN`` messages.
 
 The ``ChatForm`` hook (plain JavaScript in the page head, found at
 ``window.Hooks``) clears the message field and puts the focus back in it
@@ -22,8 +22,8 @@ from quart import Quart
 
 from livecomp import Component, Form, LiveApp, on, on_message
 
-#: The messages a page keeps in its state; the browser shows every one.
-KEEP = 5
+#: The messages the browser shows, the newest; the server keeps none.
+SHOWN = 500
 #: The topic every page of the room subscribes to.
 ROOM = "chat:room"
 
@@ -75,16 +75,15 @@ class NewMessage(BaseModel):
 class RoomState(BaseModel):
     author: str = ""
     error: str = ""
-    messages: list[Said] = []
 
 
 class ChatRoom(Component[RoomState]):
     template = """
 <main class="chat">
   <h1>Chat</h1>
-  <ul id="messages" class="messages" live-update="append" aria-live="polite">
-    {%- for message in state.messages %}
-    <li id="m-{{ message.id }}"><b>{{ message.author }}</b> {{ message.text }}</li>
+  <ul id="messages" class="messages" live-update="stream" aria-live="polite">
+    {%- for key, message in streams.messages %}
+    <li live-id="{{ key }}"><b>{{ message.author }}</b> {{ message.text }}</li>
     {%- endfor %}
   </ul>
   <form live-submit="send" live-hook="ChatForm" autocomplete="off">
@@ -98,6 +97,7 @@ class ChatRoom(Component[RoomState]):
 </main>"""
 
     async def mount(self) -> None:
+        self.stream("messages", key=lambda said: f"m-{said.id}", limit=-SHOWN)
         if self.connected:
             await self.subscribe(ROOM)
 
@@ -115,7 +115,7 @@ class ChatRoom(Component[RoomState]):
 
     @on_message("said")
     async def said(self, data: dict[str, str]) -> None:
-        self.state.messages = [*self.state.messages, Said(**data)][-KEEP:]
+        self.stream_insert("messages", Said(**data))
 
 
 def create_app() -> Quart:

@@ -71,8 +71,11 @@ async def get_page(
     def failed(sender: Quart, exception: BaseException, **extra: Any) -> None:
         failures.append(exception)
 
+    # A first render that fails is logged by livecomp and answered with the
+    # app's error page: the test gets the exception, not only a 500.
+    logged = _LoggedFailures()
     url, seen = path, [path]
-    with got_request_exception.connected_to(failed, app):
+    with got_request_exception.connected_to(failed, app), logged:
         for _ in range(MAX_REDIRECTS + 1):
             response = await http.get(url, headers=dict(headers))
             if response.status_code not in (301, 302, 303, 307, 308) or failures:
@@ -85,6 +88,8 @@ async def get_page(
             seen.append(url)
     if failures:
         raise failures[0]
+    if response.status_code >= 500 and logged.exceptions:
+        raise logged.exceptions[0]
     body = await response.get_data(as_text=True)
     where = path if url == path else f"{path} (redirected: {' -> '.join(seen)})"
     if response.status_code != 200:
@@ -142,6 +147,25 @@ class Lifespan:
                 await self._test_app.shutdown()
 
 
+class _LoggedFailures(logging.Handler):
+    """The exceptions livecomp logs while it is installed (a context manager)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.exceptions: list[BaseException] = []
+
+    def __enter__(self) -> None:
+        logging.getLogger("livecomp").addHandler(self)
+
+    def __exit__(self, *exc_info: object) -> None:
+        logging.getLogger("livecomp").removeHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        handled = getattr(record, "livecomp_handled", False)
+        if record.exc_info and record.exc_info[1] is not None and not handled:
+            self.exceptions.append(record.exc_info[1])
+
+
 class FailureLog(logging.Handler):
     """Keeps the failures the server logs for one page, to re-raise them in the test."""
 
@@ -162,6 +186,8 @@ class FailureLog(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         page = getattr(record, "livecomp_page", None)
+        if getattr(record, "livecomp_handled", False):
+            return  # an error boundary showed its fallback: the page went on
         if page and page == self.page and record.exc_info and record.exc_info[1] is not None:
             self.records.append(record)
             self._logged()

@@ -20,19 +20,22 @@ from quart.typing import TestClientProtocol
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from livecomp.component import Component
-from livecomp.dom import Element
+from livecomp.dom import Element, parse_root
 from livecomp.ops import Op
 from livecomp.protocol import (
     Ack,
     Err,
     ErrorCode,
+    Navigate,
     Patch,
     PatchUrl,
     Push,
     Redirect,
     Render,
     ServerMessage,
+    Unchanged,
 )
+from livecomp.security import TokenError
 from livecomp.server import LiveApp
 from livecomp.session import LiveSession
 from livecomp.testing.app import Lifespan, cookie_header, get_page, resolve
@@ -101,8 +104,13 @@ class LiveTestClient(NavigationActions, FormActions):
         self.check_dom = check_dom
         #: The HTML document the GET returned.
         self.document = ""
-        #: The signed page token the document carries.
+        #: The signed page token the document carries (after a ``navigate``, the new page's).
         self.token = ""
+        #: The title a ``navigate`` set (None until one came).
+        self.title: str | None = None
+        #: Whether the page is embedded in a document of the app's: the join
+        #: then names no URL (the page's is not the document's).
+        self.embedded = False
         #: The websocket path the document names.
         self.socket_path = ""
         #: The page's session id, from the token.
@@ -163,6 +171,7 @@ class LiveTestClient(NavigationActions, FormActions):
         self.start_history(self.url)
         live = read_document(self.document, self.url, self.live.signer)
         self.token, self.socket_path, self.dom = live.token, live.socket_path, live.dom
+        self.embedded = live.embedded
         self.page_id = live.page_id
         self._socket.failures.watch(self.page_id)
         headers = dict(self.headers)
@@ -173,11 +182,15 @@ class LiveTestClient(NavigationActions, FormActions):
 
     async def join(self, token: str | None = None, *, url: str | None = None) -> None:
         """Send the join (the page's token, or ``token``; the browser's URL, or
-        ``url``) and wait for the render."""
+        ``url``, none for an embedded page) and wait for its answer: the
+        root's render, or ``unchanged`` when the page mounted to what the
+        document already shows."""
         frame = {"t": "join", "token": self.token if token is None else token}
-        frame["url"] = self.url if url is None else url
+        if url is not None or not self.embedded:
+            frame["url"] = self.url if url is None else url
         await self.send_raw(json.dumps(frame))
-        await self._socket.read_until(lambda m: isinstance(m, Render))
+        # The root's render, or ``unchanged``: the document is the page.
+        await self._socket.read_until(lambda m: isinstance(m, Render | Unchanged))
         self._socket.raise_failures()
         self._check()
 
@@ -374,11 +387,27 @@ class LiveTestClient(NavigationActions, FormActions):
             apply_message(self.dom, message)
             if isinstance(message, Push):
                 self.pushed.append((message.event, message.data))
-            elif isinstance(message, PatchUrl):
+            elif isinstance(message, PatchUrl) and not self.embedded:
                 self.url_patched(message.url, replace=message.replace)
             elif isinstance(message, Redirect) and self.redirected_to is None:
                 self.redirected_to = message.url
+            elif isinstance(message, Navigate):
+                self._navigated(message)
         self.received.extend(messages)
+
+    def _navigated(self, message: Navigate) -> None:
+        """The server's ``navigate``: another live page over the same socket,
+        as the browser client swaps it in (its DOM, token, title, a history entry)."""
+        self.dom = parse_root(message.html)
+        self.token = message.token
+        self.title = message.title
+        try:
+            self.page_id = self.live.signer.verify(message.token).session_id
+        except TokenError:
+            self.page_id = ""
+        self._socket.failures.watch(self.page_id)
+        if not self.embedded:
+            self.url_patched(message.url, replace=message.replace)
 
     def _check(self) -> None:
         session = self._socket.session

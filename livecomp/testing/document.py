@@ -13,13 +13,15 @@ server's render does say there:
 
 - the container itself (tag and attributes) is compared as any element;
 - under ``ignore``, its children are not compared at all (a script owns them);
-- under ``append`` and ``prepend``, each keyed item of the server's render
+- under ``append``, ``prepend`` and ``stream``, each keyed item of the server's render
   (``names.KEY_ATTRS``) must be among the container's children on the client,
   equal to it under these same rules (the n-th item of a repeated key is
   compared with the n-th child of that key); text, comments, unkeyed
-  elements, and children the server no longer renders are not compared;
+  elements, and children the server no longer renders are not compared (a
+  stream's stored render holds no items after its first render:
+  ``livecomp.streams``);
 - a ``live-update`` value that is not one of ``replace``, ``ignore``,
-  ``append``, ``prepend``, and a container without a key (``id`` or
+  ``append``, ``prepend``, ``stream``, and a container without a key (``id`` or
   ``live-id``; without one the client cannot find it again after a render),
   fail the check: they are mistakes in the template.
 """
@@ -31,7 +33,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser
 
 from livecomp.dom import Element, Node, find_by_cid, parse_root
-from livecomp.names import KEPT_UPDATES, PAGE, SOCKET, TOKEN, UPDATE
+from livecomp.names import EMBEDDED, KEPT_UPDATES, PAGE, SOCKET, TOKEN, UPDATE
 from livecomp.page import LivePage
 from livecomp.patching import apply_patches, element_key, morph, update_mode
 from livecomp.protocol import Patch, Render, ServerMessage
@@ -51,6 +53,8 @@ class LiveDocument:
     dom: Element
     #: The page's session id, from the token ("" if the token does not verify).
     page_id: str
+    #: Whether the page is embedded in a document of the app's (``live_embed``).
+    embedded: bool = False
 
 
 def read_document(document: str, path: str, signer: TokenSigner) -> LiveDocument:
@@ -72,6 +76,7 @@ def read_document(document: str, path: str, signer: TokenSigner) -> LiveDocument
         socket_path=container.attributes.get(SOCKET) or "",
         dom=parse_root(first_element(container).html or ""),
         page_id=page_id,
+        embedded=EMBEDDED in container.attributes,
     )
 
 
@@ -115,7 +120,7 @@ def _check_containers(root: Element) -> None:
             continue
         start = element.outer_html()[:80]
         assert mode in KEPT_UPDATES, (
-            f"{UPDATE}={mode!r} is none of replace, ignore, append, prepend, in {start}"
+            f"{UPDATE}={mode!r} is none of replace, ignore, append, prepend, stream, in {start}"
         )
         assert element_key(element) is not None, (
             f"a {UPDATE}={mode!r} container needs an id (or live-id), so the client finds it "

@@ -4,8 +4,10 @@ The key idea: the client keeps the page's history entries as the browser
 does. A ``live-patch`` link or ``patch`` pushes an entry and sends the new
 URL (``url``); ``back`` and ``forward`` move among the entries and send the
 URL they land on, as ``popstate`` does; a ``patch_url`` from the server
-pushes (or replaces) an entry and sends nothing back. Only the page's own
-entries are kept: loading another document (``navigate``) starts afresh.
+pushes (or replaces) an entry and sends nothing back, as does the server's
+``navigate`` message (another live page over the same socket). Only the
+entries of the socket's pages are kept: loading another document
+(``navigate()`` after a ``redirect``) starts afresh.
 """
 
 from __future__ import annotations

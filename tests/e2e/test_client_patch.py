@@ -495,6 +495,20 @@ def test_join_sends_the_token_to_the_socket_path(live: Page) -> None:
     assert sent(live) == [{"t": "join", "token": "TOKEN", "url": "/"}]
 
 
+def test_an_unchanged_join_keeps_the_document_and_goes_live(live: Page) -> None:
+    live.evaluate("window.sockets[0].open()")
+    live.evaluate("window.kept = document.querySelector('[live-cid=c0]')")
+    before = root_html(live)
+    deliver(live, {"t": "unchanged", "cid": "c0"})
+    assert body_classes(live) == ["live-connected"]
+    assert root_html(live) == before
+    assert live.evaluate("window.kept === document.querySelector('[live-cid=c0]')")
+    # Live: a patch after it applies as after a render.
+    deliver(live, {"t": "patch", "cid": "c0", "ops": [["attrs", [], "div", {"data-x": "1"}, []]]})
+    assert live.evaluate("document.querySelector('[live-cid=c0]').dataset.x") == "1"
+    assert live.evaluate("window.livecomp.resyncs") == 0
+
+
 def test_join_render_morphs_the_root_keeping_typed_input(live: Page) -> None:
     live.evaluate("window.sockets[0].open()")
     live.focus("input[name=title]")
@@ -693,7 +707,8 @@ def test_reconnect_after_close_and_rejoin_keeps_typing(live: Page) -> None:
     live.keyboard.type("offline")
     live.wait_for_function("window.sockets.length === 2", timeout=2000)
     join(live)
-    assert sent(live)[0] == {"t": "join", "token": "TOKEN", "url": "/"}
+    # A rejoin: the DOM may have moved on, so the server must send the render.
+    assert sent(live)[0] == {"t": "join", "token": "TOKEN", "url": "/", "rejoin": True}
     assert body_classes(live) == ["live-connected"]
     assert live.input_value("input[name=title]") == "offline"
     assert live.evaluate("document.activeElement.name") == "title"

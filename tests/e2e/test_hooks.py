@@ -11,6 +11,7 @@ passes the hooks to ``startLive``.
 from __future__ import annotations
 
 import itertools
+import json
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Route
 
-from livecomp.names import HOOK
+from livecomp.names import ERROR_EVENT, HOOK
 from tests.e2e.harness import BUNDLE, ORIGIN, deliver, join, sent, serve_site
 
 JS = BUNDLE.parents[1]
@@ -311,6 +312,47 @@ def test_a_hook_added_by_the_rejoin_render_is_mounted_not_reconnected(open_page:
     html = ROOT.replace('<ul id="list"></ul>', f'<ul id="list"><li id="n" {HOOK}="Rec"></li></ul>')
     deliver(page, {"t": "render", "cid": "c0", "html": html})
     assert sorted(log(page)) == ["Rec.mounted n", "Rec.reconnected a", "Rec.reconnected b"]
+
+
+#: A hook keeping every `err` its `errored` gets, beside the page's ERROR_EVENT
+#: listener, both in window.errs, in the order they heard of it.
+ERRORED_HOOKS = RECORDING_HOOKS + (
+    "window.errs = [];"
+    "window.Hooks.Toast = {"
+    "  errored(err) { window.errs.push(['hook', this.el.id, err]); },"
+    "};"
+    f"document.addEventListener({json.dumps(ERROR_EVENT)},"
+    "  (event) => window.errs.push(['event', event.detail]));"
+)
+
+
+def test_an_err_reaches_the_errored_hooks_and_the_error_event(open_page: Open) -> None:
+    page = open_page(
+        ROOT.replace('<ul id="list"></ul>', f'<ul id="t" {HOOK}="Toast"></ul>'),
+        hooks_head(ERRORED_HOOKS),
+    )
+    errors = console(page, "error")
+    join(page)
+    log(page)
+    err = {
+        "t": "err",
+        "ref": None,
+        "code": "handler_error",
+        "event": "save",
+        "reason": "the handler failed",
+        "error_id": "e7f3a9",
+    }
+    deliver(page, err)
+    # The page's listener first, then each hook defining `errored`, with the
+    # message as it came (its error_id included), `this` being the hook's.
+    assert page.evaluate("window.errs") == [["event", err], ["hook", "t", err]]
+    # The Rec hooks define no `errored`: nothing runs for them and nothing fails.
+    assert log(page) == []
+    assert not [e for e in errors if "hook" in e]
+    # The page keeps working: the next patch updates the hooks as usual.
+    patch(page, ["text", [1, 0, 0], "#text", "B"])
+    assert log(page) == ["Rec.beforeUpdate b", "Rec.updated b"]
+    assert page.text_content("#b") == "B"
 
 
 def test_an_unknown_hook_warns_once_per_element_and_the_rest_works(open_page: Open) -> None:

@@ -187,7 +187,7 @@ export function runBinding(el: Element, value: string, push: CommandPush): boole
   }
   for (const item of list as unknown[]) {
     const [name, args = {}] = Array.isArray(item) ? (item as unknown[]) : [];
-    const command = typeof name === "string" && Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+    const command = typeof name === "string" && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!command || typeof args !== "object" || args === null || Array.isArray(args)) {
       console.warn(`livecomp: not a known command: ${JSON.stringify(item)}`, el);
       continue;
@@ -195,7 +195,7 @@ export function runBinding(el: Element, value: string, push: CommandPush): boole
     try {
       command(el, args as Args, push);
     } catch (error) {
-      console.warn(`livecomp: command ${name} failed: ${error instanceof Error ? error.message : error}`, el);
+      console.warn(`livecomp: command ${name} failed: ${error}`, el);
     }
   }
   return true;

@@ -12,8 +12,9 @@
  * disconnects.
  */
 
+import { warnOnce } from "./events";
 import { HOOK } from "./names";
-import type { Payload } from "./protocol";
+import type { ErrMessage, Payload } from "./protocol";
 
 /** What a hook's callbacks find on `this`, besides what the hook keeps there. */
 export interface HookContext {
@@ -54,6 +55,12 @@ export interface Hook {
   disconnected?(this: HookThis): void;
   /** The page joined again after a disconnect. */
   reconnected?(this: HookThis): void;
+  /**
+   * The server sent an `err` (the message ERROR_EVENT carries too): its
+   * `code`, `reason`, the `event` it answers and, for a handler error, the
+   * `error_id` of the server's log line. For a toast, say.
+   */
+  errored?(this: HookThis, err: ErrMessage): void;
   [member: string]: unknown;
 }
 
@@ -70,7 +77,8 @@ export type Callback =
   | "beforeDestroy"
   | "destroyed"
   | "disconnected"
-  | "reconnected";
+  | "reconnected"
+  | "errored";
 
 /** One element's hook: its name, its `this`, its pushed-event handlers. */
 export class HookInstance {
@@ -94,44 +102,41 @@ export function hookedIn(root: Element): Element[] {
 }
 
 export class HookRegistry {
-  private readonly byElement = new WeakMap<Element, HookInstance>();
-  private readonly alive = new Set<HookInstance>();
-  /** Elements whose hook name is unknown: warned about once each. */
-  private readonly warned = new WeakSet<Element>();
+  readonly #byElement = new WeakMap<Element, HookInstance>();
+  readonly #alive = new Set<HookInstance>();
+  readonly #hooks: Hooks;
+  readonly #push: HookPush;
 
-  constructor(
-    private readonly hooks: Hooks,
-    private readonly push: HookPush,
-  ) {}
+  constructor(hooks: Hooks, push: HookPush) {
+    this.#hooks = hooks;
+    this.#push = push;
+  }
 
   /** Whether any hook is mounted (a page without hooks skips all the work). */
   get any(): boolean {
-    return this.alive.size > 0;
+    return this.#alive.size > 0;
   }
 
   /** The live hook instance of `el`, if it has one. */
   of(el: Element): HookInstance | undefined {
-    return this.byElement.get(el);
+    return this.#byElement.get(el);
   }
 
   /** Every live instance right now. */
   instances(): Set<HookInstance> {
-    return new Set(this.alive);
+    return new Set(this.#alive);
   }
 
   /** Mount the hook `el` names, unless it has one already. */
   mount(el: Element): void {
     const name = el.getAttribute(HOOK);
-    if (name === null || this.byElement.has(el)) return;
-    const definition = Object.prototype.hasOwnProperty.call(this.hooks, name) ? this.hooks[name] : undefined;
+    if (name === null || this.#byElement.has(el)) return;
+    const definition = Object.hasOwn(this.#hooks, name) ? this.#hooks[name] : undefined;
     if (!definition) {
-      if (!this.warned.has(el)) {
-        this.warned.add(el);
-        console.warn(`livecomp: no hook named ${JSON.stringify(name)} (define it in window.Hooks)`, el);
-      }
+      warnOnce(el, HOOK, "names no hook of window.Hooks (or of startLive's hooks)");
       return;
     }
-    const push = this.push;
+    const push = this.#push;
     const self = Object.create(definition) as HookThis;
     const instance = new HookInstance(name, el, self);
     Object.assign(self, {
@@ -152,8 +157,8 @@ export class HookRegistry {
         return () => callbacks.delete(handler);
       },
     } satisfies HookContext);
-    this.byElement.set(el, instance);
-    this.alive.add(instance);
+    this.#byElement.set(el, instance);
+    this.#alive.add(instance);
     this.call(instance, "mounted");
   }
 
@@ -163,11 +168,11 @@ export class HookRegistry {
   }
 
   /** Run one callback of an instance; a hook that throws breaks nothing else. */
-  call(instance: HookInstance, callback: Callback): void {
+  call(instance: HookInstance, callback: Callback, arg?: unknown): void {
     const fn = instance.self[callback];
     if (typeof fn !== "function") return;
     try {
-      fn.call(instance.self);
+      fn.call(instance.self, arg);
     } catch (error) {
       console.error(`livecomp: hook ${instance.name}.${callback} failed`, error);
     }
@@ -177,28 +182,28 @@ export class HookRegistry {
   destroy(instance: HookInstance): void {
     if (!instance.alive) return;
     instance.alive = false;
-    this.alive.delete(instance);
-    if (this.byElement.get(instance.el) === instance) this.byElement.delete(instance.el);
+    this.#alive.delete(instance);
+    if (this.#byElement.get(instance.el) === instance) this.#byElement.delete(instance.el);
     this.call(instance, "destroyed");
     instance.handlers.clear();
   }
 
-  /** Run `callback` on every live instance (of `only`, when given). */
-  each(callback: "disconnected" | "reconnected", only?: Set<HookInstance>): void {
-    for (const instance of this.sweep()) {
-      if (!only || only.has(instance)) this.call(instance, callback);
+  /** Run `callback` with `arg` on every live instance (of `only`, when given). */
+  each(callback: "disconnected" | "reconnected" | "errored", only?: Set<HookInstance> | null, arg?: unknown): void {
+    for (const instance of this.#sweep()) {
+      if (!only || only.has(instance)) this.call(instance, callback, arg);
     }
   }
 
   /** Hand a server push to every `handleEvent` callback for `event`, in mount order. */
   dispatch(event: string, data: unknown): void {
-    for (const instance of this.sweep()) {
+    for (const instance of this.#sweep()) {
       for (const handler of [...(instance.handlers.get(event) ?? [])]) {
         if (!instance.alive) break;
         try {
           handler(data);
         } catch (error) {
-          console.error(`livecomp: hook ${instance.name}: handler of ${JSON.stringify(event)} failed`, error);
+          console.error(`livecomp: hook ${instance.name}.handleEvent(${JSON.stringify(event)}) failed`, error);
         }
       }
     }
@@ -208,9 +213,9 @@ export class HookRegistry {
    * The live instances, after destroying those whose element left the page
    * without a patch (removed by other scripts).
    */
-  private sweep(): HookInstance[] {
+  #sweep(): HookInstance[] {
     const live: HookInstance[] = [];
-    for (const instance of [...this.alive]) {
+    for (const instance of [...this.#alive]) {
       if (instance.el.isConnected) live.push(instance);
       else this.destroy(instance);
     }

@@ -8,12 +8,15 @@
  */
 
 import { applyPatches, type Hooks, type LiveSocket, PatchMismatch, type SocketState, startLive, watchTyping } from "./live";
+import { streamMisses } from "./patch";
 
 export interface LiveComp {
   applyPatches: typeof applyPatches;
   PatchMismatch: typeof PatchMismatch;
   /** How many resyncs this page asked for; each one is a bug somewhere. */
   resyncs: number;
+  /** Stream deletes and updates of a key the list did not have: skipped, counted. */
+  readonly streamMisses: number;
   /** The live socket's state, or null on a page without `[live-page]`. */
   readonly socket: SocketState | null;
   /** Connect now (after ORIGIN_FORBIDDEN stopped it, or to skip a backoff wait). */
@@ -36,6 +39,9 @@ const livecomp: LiveComp = {
   applyPatches,
   PatchMismatch,
   resyncs: 0,
+  get streamMisses() {
+    return streamMisses.count;
+  },
   get socket() {
     return socket ? socket.state : null;
   },

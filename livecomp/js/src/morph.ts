@@ -4,23 +4,22 @@
  * HTML is always parsed in the context of the element it will live in, so a
  * `<tr>`, an `<option>` or an SVG `<circle>` comes out as the browser would
  * have parsed it in the page. A subtree that is replaced whole is morphed
- * with morphdom rather than swapped, so the nodes that stay keep their focus,
+ * (`morph`) rather than swapped, so the nodes that stay keep their focus,
  * caret and typed input; siblings are matched by the same keys as the server
- * diff (KEY_ATTRS), and template contents, which morphdom never walks, are
- * carried over here. Every change is reported to a PatchObserver (the
+ * diff (KEY_ATTRS), and template contents, which are not children, are
+ * carried over too. Every change is reported to a PatchObserver (the
  * DOMPatch around the message being applied), so hooks and JS commands see
  * each element that is added, changed or removed.
  *
  * A `live-update` container whose children the client owns (`ignore`,
  * `append`, `prepend`) keeps them through a morph: they are taken out before
- * morphdom runs and put back into whatever element stands for the container
+ * the morph runs and put back into whatever element stands for the container
  * afterwards (docs/protocol.md, "live-update"); `upsert` adds or updates its
  * items by key. livecomp/dom.py `morph` is the same rule in Python.
  */
 
-import morphdom from "morphdom";
-import { type Control, hasLiveValue, keepFocus, syncFromMarkup } from "./inputs";
-import { CID, KEPT_UPDATES, KEY_ATTRS, UPDATE } from "./names";
+import { type Control, hasLiveValue, isControl, keepFocus, syncFromMarkup } from "./inputs";
+import { CID, KEPT_UPDATES, KEY_ATTRS, LIST_KEY, UPDATE } from "./names";
 
 const HTML_NS = "http://www.w3.org/1999/xhtml";
 
@@ -88,7 +87,7 @@ function disarmScripts(fragment: DocumentFragment): void {
 }
 
 /**
- * Identity for morphdom, exactly as the server diff keys siblings
+ * Identity for a morph, exactly as the server diff keys siblings
  * (livecomp/reconcile.py `key_of`): the first of KEY_ATTRS an element carries
  * with a value. A component keeps its `live-cid` even when its root tag
  * changes; the other keys only match an element of the same tag.
@@ -105,16 +104,16 @@ function keyOf(node: Node): string | undefined {
 
 const KEYED = KEY_ATTRS.map((name) => `[${name}]`).join(",");
 
-/** Whether no key repeats within either tree; morphdom duplicates nodes otherwise. */
-function keysAreUnique(...roots: Element[]): boolean {
-  for (const root of roots) {
-    const seen = new Set<string>();
-    for (const el of [root, ...root.querySelectorAll(KEYED)]) {
-      const key = keyOf(el);
-      if (key === undefined) continue;
-      if (seen.has(key)) return false;
-      seen.add(key);
-    }
+/**
+ * The keyed elements of `root` (itself included) into `found`, by key;
+ * false as soon as a key repeats, for a key must name one element.
+ */
+function indexKeys(root: Element, found: Map<string, Element>): boolean {
+  for (const el of [root, ...root.querySelectorAll(KEYED)]) {
+    const key = keyOf(el);
+    if (key === undefined) continue;
+    if (found.has(key)) return false;
+    found.set(key, el);
   }
   return true;
 }
@@ -170,8 +169,24 @@ function syncAttributes(from: Element, to: Element): void {
   }
 }
 
-function selectedValues(select: HTMLSelectElement): Set<string> {
-  return new Set(Array.from(select.selectedOptions, (option) => option.value));
+/**
+ * What `control` holds now (its value, checkedness or selection), as a
+ * function that puts it back once its markup has changed.
+ */
+function holdState(control: Control): () => void {
+  if (control instanceof HTMLSelectElement) {
+    const selected = new Set(Array.from(control.selectedOptions, (option) => option.value));
+    return () => {
+      for (const option of control.options) option.selected = selected.has(option.value);
+    };
+  }
+  const value = control.value;
+  const checked = control instanceof HTMLInputElement && control.checked;
+  return () => {
+    // An input whose value is its attribute has no live value to keep.
+    if (hasLiveValue(control) && control.value !== value) control.value = value;
+    if (control instanceof HTMLInputElement) control.checked = checked;
+  };
 }
 
 /**
@@ -198,6 +213,19 @@ export function morph(
   });
 }
 
+/** Same tag in the same namespace: one element can take the other's markup. */
+function sameKind(a: Node, b: Element): boolean {
+  return a instanceof Element && a.localName === b.localName && a.namespaceURI === b.namespaceURI;
+}
+
+/**
+ * Morph `from` into `to` in place and return the element now standing where
+ * `from` was. Children are matched in order: a keyed node takes the element
+ * of `from` with its key wherever it is (so a keyed element keeps its node
+ * when it moves, even to another parent), an unkeyed node the first unkeyed
+ * node of its kind ahead of it among the old children; what matches nothing
+ * is added, what nothing matched is removed.
+ */
 function morphTree(
   from: Element,
   to: Element,
@@ -205,74 +233,124 @@ function morphTree(
   observer: PatchObserver,
   paired: Map<Element, Element>,
 ): Element {
-  const selects: HTMLSelectElement[] = [];
-  const keptSelections = new Map<HTMLSelectElement, Set<string>>();
-  // Sloppy markup repeats ids; then nodes are matched by position alone.
-  const getNodeKey = keysAreUnique(from, to) ? keyOf : () => undefined;
-  // An unkeyed node's keyed descendants may be matched again later in the
-  // same morph; a keyed node is only discarded once nothing matched it.
-  const mayReturn = (el: Element): boolean => getNodeKey(el) !== undefined;
-  const onBeforeNodeDiscarded = (node: Node): boolean => {
-    observer.removing(node, getNodeKey(node) === undefined ? mayReturn : undefined);
-    return true;
+  // The keyed elements of `from` nothing has matched yet, by key. Sloppy
+  // markup repeats ids; then nodes are matched by position alone.
+  const unmatched = new Map<string, Element>();
+  const keyFor = indexKeys(from, unmatched) && indexKeys(to, new Map()) ? keyOf : () => undefined;
+  // Keyed elements their parent no longer holds: they stay put until the
+  // end, as something later in the tree may still claim them.
+  const unplaced: Element[] = [];
+  // An unkeyed node's keyed descendants may be claimed later in the same
+  // morph; the DOMPatch decides their fate once it is over.
+  const mayReturn = (el: Element): boolean => keyFor(el) !== undefined;
+
+  /** The old element with the key of `node`, taken out of `unmatched`, if it can go into `parent`. */
+  const claim = (node: Node, parent: Node): Element | undefined => {
+    const key = keyFor(node);
+    const old = key === undefined ? undefined : unmatched.get(key);
+    // A component keeps its key when its tag changes; its element cannot.
+    // The old root stands for `to` alone, never for one of its descendants.
+    if (!old || old === from || !sameKind(old, node as Element) || old.contains(parent)) return undefined;
+    unmatched.delete(key as string);
+    return old;
   };
-  const onNodeAdded = (node: Node): Node => {
-    // morphdom reports every node of an added subtree, one by one.
-    observer.added(node, false);
-    return node;
+
+  /** Whether `old`, an unclaimed child, can take the unkeyed `node`'s markup. */
+  const compatible = (old: Node, node: Node): boolean =>
+    node instanceof Element ? sameKind(old, node) && keyFor(old) === undefined : old.nodeType === node.nodeType;
+
+  /** Put back, inside the new `el`, the old elements its keyed descendants name. */
+  const adopt = (el: Element): void => {
+    for (const child of Array.from(el.children)) {
+      const old = claim(child, el);
+      if (old) {
+        el.replaceChild(old, child);
+        morphPair(old, child);
+      } else {
+        adopt(child);
+      }
+    }
   };
-  const onBeforeElUpdated = (fromEl: HTMLElement, toEl: HTMLElement): boolean => {
+
+  const morphChildren = (fromEl: Element, toEl: Element): void => {
+    // The last child of `fromEl` already in its final place.
+    let placed: ChildNode | null = null;
+    for (const node of Array.from(toEl.childNodes)) {
+      const at: ChildNode | null = placed ? placed.nextSibling : fromEl.firstChild;
+      let old: ChildNode | undefined = claim(node, fromEl);
+      if (!old && keyFor(node) === undefined) {
+        for (let candidate: ChildNode | null = at; candidate && !old; candidate = candidate.nextSibling) {
+          if (compatible(candidate, node)) old = candidate;
+        }
+      }
+      placed = old ?? node;
+      if (placed !== at) fromEl.insertBefore(placed, at);
+      if (!old) {
+        if (node instanceof Element) adopt(node);
+        observer.added(node, true);
+      } else if (node instanceof Element) {
+        morphPair(old as Element, node);
+      } else if (old.nodeValue !== node.nodeValue) {
+        old.nodeValue = node.nodeValue;
+      }
+    }
+    for (let rest = placed ? placed.nextSibling : fromEl.firstChild; rest; ) {
+      const next: ChildNode | null = rest.nextSibling;
+      if (rest instanceof Element && keyFor(rest) !== undefined) {
+        unplaced.push(rest);
+      } else {
+        observer.removing(rest, mayReturn);
+        rest.remove();
+      }
+      rest = next;
+    }
+  };
+
+  const morphPair = (fromEl: Element, toEl: Element): void => {
     paired.set(toEl, fromEl);
     observer.morphing(fromEl, toEl);
-    if (sameTree(fromEl, toEl)) return false;
+    if (sameTree(fromEl, toEl)) return;
     observer.changing(fromEl);
-    // morphdom walks child nodes only; a template's content is not among them.
-    if (fromEl instanceof HTMLTemplateElement && toEl instanceof HTMLTemplateElement) {
-      syncAttributes(fromEl, toEl);
-      fromEl.content.replaceChildren(toEl.content);
-      return false;
-    }
-    // morphdom's own handling of these rewrites attributes from live
-    // properties (checked="" for checked="checked", a selected="" the server
-    // never sent, a blank single select), so they are done here.
-    if (fromEl instanceof HTMLTextAreaElement && toEl instanceof HTMLTextAreaElement) {
-      syncAttributes(fromEl, toEl);
+    // A control `keep` picks keeps its live state, read before its markup
+    // changes (an attribute can move a state the user never touched); any
+    // other takes the state its new markup gives, as a fresh parse would.
+    const control = isControl(fromEl) ? fromEl : null;
+    const restore = control && keep(control) ? holdState(control) : null;
+    syncAttributes(fromEl, toEl);
+    // A template's content is not its children; a textarea's and an
+    // option's text is their whole content and nothing to walk.
+    if (fromEl instanceof HTMLTemplateElement) {
+      fromEl.content.replaceChildren((toEl as HTMLTemplateElement).content);
+    } else if (fromEl instanceof HTMLTextAreaElement) {
       if (fromEl.textContent !== toEl.textContent) fromEl.textContent = toEl.textContent;
-      if (!keep(fromEl) && fromEl.value !== toEl.value) fromEl.value = toEl.value;
-      return false;
-    }
-    if (fromEl instanceof HTMLOptionElement) {
-      syncAttributes(fromEl, toEl);
+    } else if (fromEl instanceof HTMLOptionElement) {
       if (fromEl.innerHTML !== toEl.innerHTML) fromEl.replaceChildren(...toEl.childNodes);
-      return false;
+    } else {
+      morphChildren(fromEl, toEl);
     }
-    if (fromEl instanceof HTMLInputElement && toEl instanceof HTMLInputElement) {
-      if (keep(fromEl)) {
-        // morphdom copies the new live state over unless both sides agree.
-        if (hasLiveValue(fromEl) && hasLiveValue(toEl)) toEl.value = fromEl.value;
-        toEl.checked = fromEl.checked;
-      } else {
-        fromEl.checked = toEl.checked;
-      }
-    } else if (fromEl instanceof HTMLSelectElement) {
-      selects.push(fromEl);
-      if (keep(fromEl)) keptSelections.set(fromEl, selectedValues(fromEl));
-    }
-    return true;
+    if (restore) restore();
+    else if (control) syncFromMarkup(control);
   };
-  if (from.localName !== to.localName) {
-    // morphdom swaps in a new element and moves the children into it.
+
+  let result = from;
+  if (!sameKind(from, to)) {
+    // A new element of the new tag takes the old one's children.
     if (from.parentNode) observer.changing(from.parentNode);
     observer.removing(from, () => true);
+    result = from.ownerDocument.createElementNS(to.namespaceURI, to.localName);
+    result.append(...from.childNodes);
   }
-  const result = morphdom(from, to, { getNodeKey, onBeforeElUpdated, onBeforeNodeDiscarded, onNodeAdded });
-  if (result !== from) observer.added(result, false);
-  for (const select of selects) {
-    const kept = keptSelections.get(select);
-    if (kept) for (const option of select.options) option.selected = kept.has(option.value);
-    else syncFromMarkup(select);
+  morphPair(result, to);
+  for (const el of unplaced) {
+    if (unmatched.get(keyFor(el) as string) !== el) continue;
+    observer.removing(el);
+    el.remove();
   }
-  return result as Element;
+  if (result !== from) {
+    from.replaceWith(result);
+    observer.added(result, false);
+  }
+  return result;
 }
 
 // --- live-update containers ---------------------------------------------------
@@ -295,11 +373,7 @@ export function updateMode(el: Element): string | null {
  */
 function keyed(roots: Node[], outermost: boolean): Map<string, Element | null> {
   const found = new Map<string, Element | null>();
-  const stack: Element[] = [];
-  for (let i = roots.length - 1; i >= 0; i--) {
-    const root = roots[i];
-    if (root instanceof Element) stack.push(root);
-  }
+  const stack = roots.filter((root) => root instanceof Element).reverse();
   for (let el = stack.pop(); el; el = stack.pop()) {
     const mode = updateMode(el);
     const key = keyOf(el);
@@ -382,4 +456,59 @@ export function upsert(
   const before = prepend ? container.firstChild : null;
   for (const item of added) container.insertBefore(item, before);
   for (const item of added) observer.added(item, true);
+}
+
+/**
+ * Apply a `stream` op to `container` (docs/protocol.md, "Streams"): drop its
+ * items (children with a `live-id`) on `reset`, then the `deleted` keys; morph
+ * each insert into the item of its key or add it (at -1 the end, 0 the start,
+ * null nowhere); then keep the first `limit` items, or the last `-limit`.
+ * Returns how many deleted or updated keys were missing.
+ */
+export function stream(
+  container: Element,
+  reset: boolean,
+  deleted: string[],
+  inserts: Array<[number | null, string]>,
+  limit: number | null,
+  keep: (control: Control) => boolean,
+  observer: PatchObserver,
+): number {
+  let missed = 0;
+  const items = (): Element[] => Array.from(container.children).filter((el) => el.getAttribute(LIST_KEY));
+  const byKey = new Map<string | null, Element>();
+  const drop = (el: Element): void => {
+    observer.changing(container);
+    observer.removing(el);
+    el.remove();
+  };
+  for (const el of items()) {
+    if (reset) drop(el);
+    else byKey.set(el.getAttribute(LIST_KEY), el);
+  }
+  for (const key of deleted) {
+    const el = byKey.get(key);
+    if (el) drop(el);
+    else missed++;
+    byKey.delete(key);
+  }
+  for (const [at, html] of inserts) {
+    const [item] = itemsOf(parseIn(container, html));
+    const key = item?.getAttribute(LIST_KEY);
+    if (!item || !key) continue;
+    const el = byKey.get(key);
+    if (el) morph(el, item, keep, observer);
+    else if (at === null) missed++;
+    else {
+      observer.changing(container);
+      container.insertBefore(item, at ? null : container.firstChild);
+      observer.added(item, true);
+      byKey.set(key, item);
+    }
+  }
+  if (limit !== null) {
+    const all = items();
+    for (const el of limit < 0 ? all.slice(0, Math.max(all.length + limit, 0)) : all.slice(limit)) drop(el);
+  }
+  return missed;
 }

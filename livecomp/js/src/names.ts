@@ -15,6 +15,9 @@ export const SOCKET = "live-socket";
 /** On the container: milliseconds between heartbeats. */
 export const HEARTBEAT = "live-heartbeat";
 
+/** On the container: a page embedded in another document. */
+export const EMBEDDED = "live-embedded";
+
 /** Milliseconds between heartbeats without a HEARTBEAT attribute. */
 export const DEFAULT_HEARTBEAT_MS = 30000;
 
@@ -67,11 +70,11 @@ export const AUTO_RECOVER = "live-auto-recover";
 /** On a form: submit for real once acked. */
 export const TRIGGER_ACTION = "live-trigger-action";
 
-/** On a container: replace, ignore, append or prepend. */
+/** On a container: replace, ignore, append, prepend or stream. */
 export const UPDATE = "live-update";
 
 /** Values of UPDATE under which the client owns the container's children. */
-export const KEPT_UPDATES = ["ignore", "append", "prepend"] as const;
+export const KEPT_UPDATES = ["ignore", "append", "prepend", "stream"] as const;
 
 /** On an element: the name of its client hook. */
 export const HOOK = "live-hook";
@@ -128,3 +131,6 @@ export const ErrorCode = {
   INVALID_PARAMS: "invalid_params",
   UNAUTHORIZED: "unauthorized",
 } as const;
+
+/** Err codes that answer one event and say nothing of the page's health. */
+export const EVENT_ERRORS = ["invalid_payload", "rate_limited", "invalid_params"] as const;

@@ -7,8 +7,10 @@
  * and answers with patches: the page changes without loading. Back and
  * forward (`popstate`) send the URL they land on. While the socket is not
  * joined a `live-patch` link stays a plain link: loading its URL shows the
- * same page. The server's own `patch_url` and `redirect` are applied by the
- * socket (socket.ts), with `pushUrl` and `assignUrl` from here.
+ * same page. The server's own `patch_url`, `navigate` and `redirect` are
+ * applied by the socket (socket.ts), with `pushUrl` and `assignUrl` from
+ * here. A page embedded in a document of the app's (`live-embedded`) has
+ * neither: its `live-patch` links are plain links.
  */
 
 import { elementOf } from "./events";
@@ -40,6 +42,8 @@ export function assignUrl(url: string): void {
 }
 
 export function installNavigation(socket: LiveSocket): void {
+  // An embedded page has no URL of its own in the address bar.
+  if (socket.embedded) return;
   document.addEventListener("click", (event) => {
     if (event.defaultPrevented || event.button || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const link = elementOf(event.target)?.closest(`a[${PATCH}]`);

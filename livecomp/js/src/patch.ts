@@ -13,7 +13,7 @@
  * children (morph.ts `takeOwned`), whether it morphs or swaps the node.
  */
 
-import { type Control, defer, guarded, hasLiveValue, isControl, keepFocus, updateControl } from "./inputs";
+import { type Control, defer, guarded, hasLiveValue, isControl, keepFocus, syncFromMarkup, updateControl } from "./inputs";
 import {
   itemsOf,
   morph,
@@ -22,6 +22,7 @@ import {
   parseIn,
   restoreOwned,
   soleElement,
+  stream,
   takeOwned,
   upsert,
 } from "./morph";
@@ -30,6 +31,9 @@ import type { Check, Op, Path } from "./protocol";
 
 const HTML_NS = "http://www.w3.org/1999/xhtml";
 const MATHML_NS = "http://www.w3.org/1998/Math/MathML";
+
+/** Stream deletes and updates of a key the container lacked: skipped, counted here. */
+export const streamMisses = { count: 0 };
 
 /** The DOM did not have what a patch op expected at its target. */
 export class PatchMismatch extends Error {
@@ -191,8 +195,8 @@ function applyOp(step: Step): Element {
         const replacement = soleElement(fragment);
         if (!replacement) {
           return step.fail(
-            `the component root must be replaced by one element with only whitespace around it, ` +
-              `got ${fragment.childElementCount} element(s) in ${fragment.childNodes.length} node(s)`,
+            `the component root must become one element, not ${fragment.childElementCount} ` +
+              `element(s) in ${fragment.childNodes.length} node(s)`,
           );
         }
         return morph(step.root, replacement, holdGuarded, observer);
@@ -228,6 +232,14 @@ function applyOp(step: Step): Element {
       if (mode !== "append" && mode !== "prepend") return step.fail(`unknown mode ${JSON.stringify(mode)}`);
       const items = itemsOf(parseIn(container, html));
       keepFocus(() => upsert(container, items, mode === "prepend", holdGuarded, observer));
+      break;
+    }
+    case "stream": {
+      const [, path, tag, reset, deleted, inserts, limit] = op;
+      const container = step.element(path, tag);
+      keepFocus(() => {
+        streamMisses.count += stream(container, reset, deleted, inserts, limit, holdGuarded, observer);
+      });
       break;
     }
     default:
@@ -313,8 +325,6 @@ function syncProperty(el: Element, name: string, value: string | null): void {
 /** A textarea's text is its initial value; its live value follows it. */
 function syncTextarea(parent: Node | null): void {
   if (parent instanceof HTMLTextAreaElement) {
-    updateControl(parent, () => {
-      if (parent.value !== parent.defaultValue) parent.value = parent.defaultValue;
-    });
+    updateControl(parent, () => syncFromMarkup(parent));
   }
 }

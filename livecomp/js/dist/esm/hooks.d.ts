@@ -11,7 +11,7 @@
  * added, changed and removed, and the socket tells it about joins and
  * disconnects.
  */
-import type { Payload } from "./protocol.js";
+import type { ErrMessage, Payload } from "./protocol.js";
 /** What a hook's callbacks find on `this`, besides what the hook keeps there. */
 export interface HookContext {
     /** The element carrying `live-hook`. */
@@ -49,13 +49,19 @@ export interface Hook {
     disconnected?(this: HookThis): void;
     /** The page joined again after a disconnect. */
     reconnected?(this: HookThis): void;
+    /**
+     * The server sent an `err` (the message ERROR_EVENT carries too): its
+     * `code`, `reason`, the `event` it answers and, for a handler error, the
+     * `error_id` of the server's log line. For a toast, say.
+     */
+    errored?(this: HookThis, err: ErrMessage): void;
     [member: string]: unknown;
 }
 /** Hooks by the name `live-hook` gives. */
 export type Hooks = Record<string, Hook>;
 /** How a hook reaches the server: `event` on behalf of `el`'s component. */
 export type HookPush = (el: Element, event: string, payload: Payload) => Promise<void>;
-export type Callback = "mounted" | "beforeUpdate" | "updated" | "beforeDestroy" | "destroyed" | "disconnected" | "reconnected";
+export type Callback = "mounted" | "beforeUpdate" | "updated" | "beforeDestroy" | "destroyed" | "disconnected" | "reconnected" | "errored";
 /** One element's hook: its name, its `this`, its pushed-event handlers. */
 export declare class HookInstance {
     readonly name: string;
@@ -68,12 +74,7 @@ export declare class HookInstance {
 /** `root` and every element under it that names a hook. */
 export declare function hookedIn(root: Element): Element[];
 export declare class HookRegistry {
-    private readonly hooks;
-    private readonly push;
-    private readonly byElement;
-    private readonly alive;
-    /** Elements whose hook name is unknown: warned about once each. */
-    private readonly warned;
+    #private;
     constructor(hooks: Hooks, push: HookPush);
     /** Whether any hook is mounted (a page without hooks skips all the work). */
     get any(): boolean;
@@ -86,16 +87,11 @@ export declare class HookRegistry {
     /** Mount every hook under `root` (itself included) not mounted yet. */
     mountAll(root: Element): void;
     /** Run one callback of an instance; a hook that throws breaks nothing else. */
-    call(instance: HookInstance, callback: Callback): void;
+    call(instance: HookInstance, callback: Callback, arg?: unknown): void;
     /** The element is gone: `destroyed`, and forget the instance. */
     destroy(instance: HookInstance): void;
-    /** Run `callback` on every live instance (of `only`, when given). */
-    each(callback: "disconnected" | "reconnected", only?: Set<HookInstance>): void;
+    /** Run `callback` with `arg` on every live instance (of `only`, when given). */
+    each(callback: "disconnected" | "reconnected" | "errored", only?: Set<HookInstance> | null, arg?: unknown): void;
     /** Hand a server push to every `handleEvent` callback for `event`, in mount order. */
     dispatch(event: string, data: unknown): void;
-    /**
-     * The live instances, after destroying those whose element left the page
-     * without a patch (removed by other scripts).
-     */
-    private sweep;
 }

@@ -1,4 +1,4 @@
-/* livecomp-client: built from livecomp/js/src by `npm run build`; do not edit. Bundles morphdom (MIT License, see morphdom.LICENSE). */
+/* livecomp-client: built from livecomp/js/src by `npm run build`; do not edit. */
 
 // src/commands.ts
 var settings = /* @__PURE__ */ new WeakMap();
@@ -111,7 +111,7 @@ function runBinding(el, value, push2) {
   }
   for (const item of list) {
     const [name, args = {}] = Array.isArray(item) ? item : [];
-    const command = typeof name === "string" && Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : void 0;
+    const command = typeof name === "string" && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : void 0;
     if (!command || typeof args !== "object" || args === null || Array.isArray(args)) {
       console.warn(`livecomp: not a known command: ${JSON.stringify(item)}`, el);
       continue;
@@ -119,7 +119,7 @@ function runBinding(el, value, push2) {
     try {
       command(el, args, push2);
     } catch (error) {
-      console.warn(`livecomp: command ${name} failed: ${error instanceof Error ? error.message : error}`, el);
+      console.warn(`livecomp: command ${name} failed: ${error}`, el);
     }
   }
   return true;
@@ -131,7 +131,9 @@ var PAGE = "live-page";
 var TOKEN = "live-token";
 var SOCKET = "live-socket";
 var HEARTBEAT = "live-heartbeat";
+var EMBEDDED = "live-embedded";
 var DEFAULT_HEARTBEAT_MS = 3e4;
+var LIST_KEY = "live-id";
 var VALUE_PREFIX = "live-value-";
 var DISABLE_WITH = "live-disable-with";
 var BINDINGS = {
@@ -159,7 +161,7 @@ var NO_FEEDBACK_CLASS = "live-no-feedback";
 var AUTO_RECOVER = "live-auto-recover";
 var TRIGGER_ACTION = "live-trigger-action";
 var UPDATE = "live-update";
-var KEPT_UPDATES = ["ignore", "append", "prepend"];
+var KEPT_UPDATES = ["ignore", "append", "prepend", "stream"];
 var HOOK = "live-hook";
 var PATCH = "live-patch";
 var JOINED_EVENT = "live:joined";
@@ -183,19 +185,7 @@ var CloseCode = {
   SERVER_ERROR: 1011,
   MESSAGE_TOO_BIG: 1009
 };
-var ErrorCode = {
-  MALFORMED: "malformed",
-  BINARY_FRAME: "binary_frame",
-  TOO_LARGE: "too_large",
-  UNKNOWN_TYPE: "unknown_type",
-  UNKNOWN_COMPONENT: "unknown_component",
-  UNKNOWN_EVENT: "unknown_event",
-  INVALID_PAYLOAD: "invalid_payload",
-  HANDLER_ERROR: "handler_error",
-  RATE_LIMITED: "rate_limited",
-  INVALID_PARAMS: "invalid_params",
-  UNAUTHORIZED: "unauthorized"
-};
+var EVENT_ERRORS = ["invalid_payload", "rate_limited", "invalid_params"];
 
 // src/events.ts
 var loading = /* @__PURE__ */ new WeakMap();
@@ -351,10 +341,10 @@ function limit(el, binding, send2) {
     return;
   }
   hold(gate, send2);
-  gate.timer ?? (gate.timer = setTimeout(() => {
+  gate.timer ??= setTimeout(() => {
     gate.until = performance.now() + ms;
     release(gate);
-  }, gate.until - now));
+  }, gate.until - now);
 }
 function flushPending(els) {
   const waiting = [];
@@ -759,6 +749,7 @@ function assignUrl(url) {
   else console.error(`livecomp: not loading ${url}`);
 }
 function installNavigation(socket) {
+  if (socket.embedded) return;
   document.addEventListener("click", (event) => {
     if (event.defaultPrevented || event.button || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const link = elementOf(event.target)?.closest(`a[${PATCH}]`);
@@ -777,9 +768,12 @@ var HookInstance = class {
     this.name = name;
     this.el = el;
     this.self = self;
-    this.alive = true;
-    this.handlers = /* @__PURE__ */ new Map();
   }
+  name;
+  el;
+  self;
+  alive = true;
+  handlers = /* @__PURE__ */ new Map();
 };
 var HOOKED = `[${HOOK}]`;
 function hookedIn(root) {
@@ -788,39 +782,36 @@ function hookedIn(root) {
   return found;
 }
 var HookRegistry = class {
+  #byElement = /* @__PURE__ */ new WeakMap();
+  #alive = /* @__PURE__ */ new Set();
+  #hooks;
+  #push;
   constructor(hooks, push2) {
-    this.hooks = hooks;
-    this.push = push2;
-    this.byElement = /* @__PURE__ */ new WeakMap();
-    this.alive = /* @__PURE__ */ new Set();
-    /** Elements whose hook name is unknown: warned about once each. */
-    this.warned = /* @__PURE__ */ new WeakSet();
+    this.#hooks = hooks;
+    this.#push = push2;
   }
   /** Whether any hook is mounted (a page without hooks skips all the work). */
   get any() {
-    return this.alive.size > 0;
+    return this.#alive.size > 0;
   }
   /** The live hook instance of `el`, if it has one. */
   of(el) {
-    return this.byElement.get(el);
+    return this.#byElement.get(el);
   }
   /** Every live instance right now. */
   instances() {
-    return new Set(this.alive);
+    return new Set(this.#alive);
   }
   /** Mount the hook `el` names, unless it has one already. */
   mount(el) {
     const name = el.getAttribute(HOOK);
-    if (name === null || this.byElement.has(el)) return;
-    const definition = Object.prototype.hasOwnProperty.call(this.hooks, name) ? this.hooks[name] : void 0;
+    if (name === null || this.#byElement.has(el)) return;
+    const definition = Object.hasOwn(this.#hooks, name) ? this.#hooks[name] : void 0;
     if (!definition) {
-      if (!this.warned.has(el)) {
-        this.warned.add(el);
-        console.warn(`livecomp: no hook named ${JSON.stringify(name)} (define it in window.Hooks)`, el);
-      }
+      warnOnce(el, HOOK, "names no hook of window.Hooks (or of startLive's hooks)");
       return;
     }
-    const push2 = this.push;
+    const push2 = this.#push;
     const self = Object.create(definition);
     const instance = new HookInstance(name, el, self);
     Object.assign(self, {
@@ -840,8 +831,8 @@ var HookRegistry = class {
         return () => callbacks.delete(handler);
       }
     });
-    this.byElement.set(el, instance);
-    this.alive.add(instance);
+    this.#byElement.set(el, instance);
+    this.#alive.add(instance);
     this.call(instance, "mounted");
   }
   /** Mount every hook under `root` (itself included) not mounted yet. */
@@ -849,11 +840,11 @@ var HookRegistry = class {
     for (const el of hookedIn(root)) this.mount(el);
   }
   /** Run one callback of an instance; a hook that throws breaks nothing else. */
-  call(instance, callback) {
+  call(instance, callback, arg) {
     const fn = instance.self[callback];
     if (typeof fn !== "function") return;
     try {
-      fn.call(instance.self);
+      fn.call(instance.self, arg);
     } catch (error) {
       console.error(`livecomp: hook ${instance.name}.${callback} failed`, error);
     }
@@ -862,26 +853,26 @@ var HookRegistry = class {
   destroy(instance) {
     if (!instance.alive) return;
     instance.alive = false;
-    this.alive.delete(instance);
-    if (this.byElement.get(instance.el) === instance) this.byElement.delete(instance.el);
+    this.#alive.delete(instance);
+    if (this.#byElement.get(instance.el) === instance) this.#byElement.delete(instance.el);
     this.call(instance, "destroyed");
     instance.handlers.clear();
   }
-  /** Run `callback` on every live instance (of `only`, when given). */
-  each(callback, only) {
-    for (const instance of this.sweep()) {
-      if (!only || only.has(instance)) this.call(instance, callback);
+  /** Run `callback` with `arg` on every live instance (of `only`, when given). */
+  each(callback, only, arg) {
+    for (const instance of this.#sweep()) {
+      if (!only || only.has(instance)) this.call(instance, callback, arg);
     }
   }
   /** Hand a server push to every `handleEvent` callback for `event`, in mount order. */
   dispatch(event, data) {
-    for (const instance of this.sweep()) {
+    for (const instance of this.#sweep()) {
       for (const handler of [...instance.handlers.get(event) ?? []]) {
         if (!instance.alive) break;
         try {
           handler(data);
         } catch (error) {
-          console.error(`livecomp: hook ${instance.name}: handler of ${JSON.stringify(event)} failed`, error);
+          console.error(`livecomp: hook ${instance.name}.handleEvent(${JSON.stringify(event)}) failed`, error);
         }
       }
     }
@@ -890,9 +881,9 @@ var HookRegistry = class {
    * The live instances, after destroying those whose element left the page
    * without a patch (removed by other scripts).
    */
-  sweep() {
+  #sweep() {
     const live = [];
-    for (const instance of [...this.alive]) {
+    for (const instance of [...this.#alive]) {
       if (instance.el.isConnected) live.push(instance);
       else this.destroy(instance);
     }
@@ -902,603 +893,86 @@ var HookRegistry = class {
 
 // src/dompatch.ts
 var DOMPatch = class {
+  /** Elements whose subtree changed, with all their ancestors. */
+  #changed = /* @__PURE__ */ new Set();
+  /** Hooks told `beforeUpdate`, in order. */
+  #updating = [];
+  /** Hooks told `beforeDestroy`. */
+  #leaving = /* @__PURE__ */ new Set();
+  /** Removed subtrees whose keyed parts a morph might have put back. */
+  #undecided = [];
+  /** Elements that entered the page, and whether their subtree is new too. */
+  #entered = [];
+  /** Elements whose `live-hook` may have changed. */
+  #renamed = /* @__PURE__ */ new Set();
+  #hooks;
   constructor(hooks) {
-    this.hooks = hooks;
-    /** Elements whose subtree changed, with all their ancestors. */
-    this.changed = /* @__PURE__ */ new Set();
-    /** Hooks told `beforeUpdate`, in order. */
-    this.updating = [];
-    /** Hooks told `beforeDestroy`. */
-    this.leaving = /* @__PURE__ */ new Set();
-    /** Removed subtrees whose keyed parts a morph might have put back. */
-    this.undecided = [];
-    /** Elements that entered the page, and whether their subtree is new too. */
-    this.entered = [];
-    /** Elements whose `live-hook` may have changed. */
-    this.renamed = /* @__PURE__ */ new Set();
+    this.#hooks = hooks;
   }
   changing(node) {
-    if (!this.hooks.any) return;
-    for (let el = node instanceof Element ? node : node.parentElement; el && !this.changed.has(el); el = el.parentElement) {
-      this.changed.add(el);
-      const hook = this.hooks.of(el);
-      if (hook && !this.leaving.has(hook)) {
-        this.hooks.call(hook, "beforeUpdate");
-        this.updating.push(hook);
+    if (!this.#hooks.any) return;
+    for (let el = node instanceof Element ? node : node.parentElement; el && !this.#changed.has(el); el = el.parentElement) {
+      this.#changed.add(el);
+      const hook = this.#hooks.of(el);
+      if (hook && !this.#leaving.has(hook)) {
+        this.#hooks.call(hook, "beforeUpdate");
+        this.#updating.push(hook);
       }
     }
   }
   removing(node, mayReturn) {
-    if (!(node instanceof Element) || !this.hooks.any) return;
+    if (!(node instanceof Element) || !this.#hooks.any) return;
     for (const el of hookedIn(node)) {
-      const hook = this.hooks.of(el);
-      if (hook && !this.leaving.has(hook) && !(mayReturn && under(el, node, mayReturn))) this.leave(hook);
+      const hook = this.#hooks.of(el);
+      if (hook && !this.#leaving.has(hook) && !(mayReturn && under(el, node, mayReturn))) this.#leave(hook);
     }
-    if (mayReturn) this.undecided.push(node);
+    if (mayReturn) this.#undecided.push(node);
   }
   added(node, deep) {
-    if (node instanceof Element) this.entered.push([node, deep]);
+    if (node instanceof Element) this.#entered.push([node, deep]);
   }
   attributes(el, names) {
     afterAttributes(el, names);
-    if (names.includes(HOOK)) this.renamed.add(el);
+    if (names.includes(HOOK)) this.#renamed.add(el);
   }
   morphing(from, to) {
     beforeMorph(from, to);
-    if (from.getAttribute(HOOK) !== to.getAttribute(HOOK)) this.renamed.add(from);
+    if (from.getAttribute(HOOK) !== to.getAttribute(HOOK)) this.#renamed.add(from);
   }
   /** The message is applied: destroyed, updated, then mounted. */
   finish() {
-    const hooks = this.hooks;
-    for (const root of this.undecided) {
+    const hooks = this.#hooks;
+    for (const root of this.#undecided) {
       for (const el of hookedIn(root)) {
         const hook = hooks.of(el);
-        if (hook && !el.isConnected && !this.leaving.has(hook)) this.leave(hook);
+        if (hook && !el.isConnected && !this.#leaving.has(hook)) this.#leave(hook);
       }
     }
-    for (const hook of this.leaving) if (!hook.el.isConnected) hooks.destroy(hook);
-    for (const el of this.renamed) {
+    for (const hook of this.#leaving) if (!hook.el.isConnected) hooks.destroy(hook);
+    for (const el of this.#renamed) {
       const hook = hooks.of(el);
       if (hook && hook.name !== el.getAttribute(HOOK)) {
-        if (!this.leaving.has(hook)) hooks.call(hook, "beforeDestroy");
+        if (!this.#leaving.has(hook)) hooks.call(hook, "beforeDestroy");
         hooks.destroy(hook);
       }
-      this.entered.push([el, false]);
+      this.#entered.push([el, false]);
     }
-    for (const hook of this.updating) if (hook.alive && hook.el.isConnected) hooks.call(hook, "updated");
-    for (const [el, deep] of this.entered) {
+    for (const hook of this.#updating) if (hook.alive && hook.el.isConnected) hooks.call(hook, "updated");
+    for (const [el, deep] of this.#entered) {
       if (!el.isConnected) continue;
       if (deep) hooks.mountAll(el);
       else hooks.mount(el);
     }
   }
-  leave(hook) {
-    this.hooks.call(hook, "beforeDestroy");
-    this.leaving.add(hook);
+  #leave(hook) {
+    this.#hooks.call(hook, "beforeDestroy");
+    this.#leaving.add(hook);
   }
 };
 function under(el, root, test) {
   for (let at = el; at && at !== root; at = at.parentElement) if (test(at)) return true;
   return false;
 }
-
-// node_modules/morphdom/dist/morphdom-esm.js
-var DOCUMENT_FRAGMENT_NODE = 11;
-function morphAttrs(fromNode, toNode) {
-  var toNodeAttrs = toNode.attributes;
-  var attr;
-  var attrName;
-  var attrNamespaceURI;
-  var attrValue;
-  var fromValue;
-  if (toNode.nodeType === DOCUMENT_FRAGMENT_NODE || fromNode.nodeType === DOCUMENT_FRAGMENT_NODE) {
-    return;
-  }
-  for (var i = toNodeAttrs.length - 1; i >= 0; i--) {
-    attr = toNodeAttrs[i];
-    attrName = attr.name;
-    attrNamespaceURI = attr.namespaceURI;
-    attrValue = attr.value;
-    if (attrNamespaceURI) {
-      attrName = attr.localName || attrName;
-      fromValue = fromNode.getAttributeNS(attrNamespaceURI, attrName);
-      if (fromValue !== attrValue) {
-        if (attr.prefix === "xmlns") {
-          attrName = attr.name;
-        }
-        fromNode.setAttributeNS(attrNamespaceURI, attrName, attrValue);
-      }
-    } else {
-      fromValue = fromNode.getAttribute(attrName);
-      if (fromValue !== attrValue) {
-        fromNode.setAttribute(attrName, attrValue);
-      }
-    }
-  }
-  var fromNodeAttrs = fromNode.attributes;
-  for (var d = fromNodeAttrs.length - 1; d >= 0; d--) {
-    attr = fromNodeAttrs[d];
-    attrName = attr.name;
-    attrNamespaceURI = attr.namespaceURI;
-    if (attrNamespaceURI) {
-      attrName = attr.localName || attrName;
-      if (!toNode.hasAttributeNS(attrNamespaceURI, attrName)) {
-        fromNode.removeAttributeNS(attrNamespaceURI, attrName);
-      }
-    } else {
-      if (!toNode.hasAttribute(attrName)) {
-        fromNode.removeAttribute(attrName);
-      }
-    }
-  }
-}
-var range;
-var NS_XHTML = "http://www.w3.org/1999/xhtml";
-var doc = typeof document === "undefined" ? void 0 : document;
-var HAS_TEMPLATE_SUPPORT = !!doc && "content" in doc.createElement("template");
-var HAS_RANGE_SUPPORT = !!doc && doc.createRange && "createContextualFragment" in doc.createRange();
-function createFragmentFromTemplate(str) {
-  var template = doc.createElement("template");
-  template.innerHTML = str;
-  return template.content.childNodes[0];
-}
-function createFragmentFromRange(str) {
-  if (!range) {
-    range = doc.createRange();
-    range.selectNode(doc.body);
-  }
-  var fragment = range.createContextualFragment(str);
-  return fragment.childNodes[0];
-}
-function createFragmentFromWrap(str) {
-  var fragment = doc.createElement("body");
-  fragment.innerHTML = str;
-  return fragment.childNodes[0];
-}
-function toElement(str) {
-  str = str.trim();
-  if (HAS_TEMPLATE_SUPPORT) {
-    return createFragmentFromTemplate(str);
-  } else if (HAS_RANGE_SUPPORT) {
-    return createFragmentFromRange(str);
-  }
-  return createFragmentFromWrap(str);
-}
-function compareNodeNames(fromEl, toEl) {
-  var fromNodeName = fromEl.nodeName;
-  var toNodeName = toEl.nodeName;
-  var fromCodeStart, toCodeStart;
-  if (fromNodeName === toNodeName) {
-    return true;
-  }
-  fromCodeStart = fromNodeName.charCodeAt(0);
-  toCodeStart = toNodeName.charCodeAt(0);
-  if (fromCodeStart <= 90 && toCodeStart >= 97) {
-    return fromNodeName === toNodeName.toUpperCase();
-  } else if (toCodeStart <= 90 && fromCodeStart >= 97) {
-    return toNodeName === fromNodeName.toUpperCase();
-  } else {
-    return false;
-  }
-}
-function createElementNS(name, namespaceURI) {
-  return !namespaceURI || namespaceURI === NS_XHTML ? doc.createElement(name) : doc.createElementNS(namespaceURI, name);
-}
-function moveChildren(fromEl, toEl) {
-  var curChild = fromEl.firstChild;
-  while (curChild) {
-    var nextChild = curChild.nextSibling;
-    toEl.appendChild(curChild);
-    curChild = nextChild;
-  }
-  return toEl;
-}
-function syncBooleanAttrProp(fromEl, toEl, name) {
-  if (fromEl[name] !== toEl[name]) {
-    fromEl[name] = toEl[name];
-    if (fromEl[name]) {
-      fromEl.setAttribute(name, "");
-    } else {
-      fromEl.removeAttribute(name);
-    }
-  }
-}
-var specialElHandlers = {
-  OPTION: function(fromEl, toEl) {
-    var parentNode = fromEl.parentNode;
-    if (parentNode) {
-      var parentName = parentNode.nodeName.toUpperCase();
-      if (parentName === "OPTGROUP") {
-        parentNode = parentNode.parentNode;
-        parentName = parentNode && parentNode.nodeName.toUpperCase();
-      }
-      if (parentName === "SELECT" && !parentNode.hasAttribute("multiple")) {
-        if (fromEl.hasAttribute("selected") && !toEl.selected) {
-          fromEl.setAttribute("selected", "selected");
-          fromEl.removeAttribute("selected");
-        }
-        parentNode.selectedIndex = -1;
-      }
-    }
-    syncBooleanAttrProp(fromEl, toEl, "selected");
-  },
-  /**
-   * The "value" attribute is special for the <input> element since it sets
-   * the initial value. Changing the "value" attribute without changing the
-   * "value" property will have no effect since it is only used to the set the
-   * initial value.  Similar for the "checked" attribute, and "disabled".
-   */
-  INPUT: function(fromEl, toEl) {
-    syncBooleanAttrProp(fromEl, toEl, "checked");
-    syncBooleanAttrProp(fromEl, toEl, "disabled");
-    if (fromEl.value !== toEl.value) {
-      fromEl.value = toEl.value;
-    }
-    if (!toEl.hasAttribute("value")) {
-      fromEl.removeAttribute("value");
-    }
-  },
-  TEXTAREA: function(fromEl, toEl) {
-    var newValue = toEl.value;
-    if (fromEl.value !== newValue) {
-      fromEl.value = newValue;
-    }
-    var firstChild = fromEl.firstChild;
-    if (firstChild) {
-      var oldValue = firstChild.nodeValue;
-      if (oldValue == newValue || !newValue && oldValue == fromEl.placeholder) {
-        return;
-      }
-      firstChild.nodeValue = newValue;
-    }
-  },
-  SELECT: function(fromEl, toEl) {
-    if (!toEl.hasAttribute("multiple")) {
-      var selectedIndex = -1;
-      var i = 0;
-      var curChild = fromEl.firstChild;
-      var optgroup;
-      var nodeName;
-      while (curChild) {
-        nodeName = curChild.nodeName && curChild.nodeName.toUpperCase();
-        if (nodeName === "OPTGROUP") {
-          optgroup = curChild;
-          curChild = optgroup.firstChild;
-          if (!curChild) {
-            curChild = optgroup.nextSibling;
-            optgroup = null;
-          }
-        } else {
-          if (nodeName === "OPTION") {
-            if (curChild.hasAttribute("selected")) {
-              selectedIndex = i;
-              break;
-            }
-            i++;
-          }
-          curChild = curChild.nextSibling;
-          if (!curChild && optgroup) {
-            curChild = optgroup.nextSibling;
-            optgroup = null;
-          }
-        }
-      }
-      fromEl.selectedIndex = selectedIndex;
-    }
-  }
-};
-var ELEMENT_NODE = 1;
-var DOCUMENT_FRAGMENT_NODE$1 = 11;
-var TEXT_NODE = 3;
-var COMMENT_NODE = 8;
-function noop() {
-}
-function defaultGetNodeKey(node) {
-  if (node) {
-    return node.getAttribute && node.getAttribute("id") || node.id;
-  }
-}
-function morphdomFactory(morphAttrs2) {
-  return function morphdom2(fromNode, toNode, options) {
-    if (!options) {
-      options = {};
-    }
-    if (typeof toNode === "string") {
-      if (fromNode.nodeName === "#document" || fromNode.nodeName === "HTML") {
-        var toNodeHtml = toNode;
-        toNode = doc.createElement("html");
-        toNode.innerHTML = toNodeHtml;
-      } else if (fromNode.nodeName === "BODY") {
-        var toNodeBody = toNode;
-        toNode = doc.createElement("html");
-        toNode.innerHTML = toNodeBody;
-        var bodyElement = toNode.querySelector("body");
-        if (bodyElement) {
-          toNode = bodyElement;
-        }
-      } else {
-        toNode = toElement(toNode);
-      }
-    } else if (toNode.nodeType === DOCUMENT_FRAGMENT_NODE$1) {
-      toNode = toNode.firstElementChild;
-    }
-    var getNodeKey = options.getNodeKey || defaultGetNodeKey;
-    var onBeforeNodeAdded = options.onBeforeNodeAdded || noop;
-    var onNodeAdded = options.onNodeAdded || noop;
-    var onBeforeElUpdated = options.onBeforeElUpdated || noop;
-    var onElUpdated = options.onElUpdated || noop;
-    var onBeforeNodeDiscarded = options.onBeforeNodeDiscarded || noop;
-    var onNodeDiscarded = options.onNodeDiscarded || noop;
-    var onBeforeElChildrenUpdated = options.onBeforeElChildrenUpdated || noop;
-    var skipFromChildren = options.skipFromChildren || noop;
-    var addChild = options.addChild || function(parent, child) {
-      return parent.appendChild(child);
-    };
-    var childrenOnly = options.childrenOnly === true;
-    var fromNodesLookup = /* @__PURE__ */ Object.create(null);
-    var keyedRemovalList = [];
-    function addKeyedRemoval(key) {
-      keyedRemovalList.push(key);
-    }
-    function walkDiscardedChildNodes(node, skipKeyedNodes) {
-      if (node.nodeType === ELEMENT_NODE) {
-        var curChild = node.firstChild;
-        while (curChild) {
-          var key = void 0;
-          if (skipKeyedNodes && (key = getNodeKey(curChild))) {
-            addKeyedRemoval(key);
-          } else {
-            onNodeDiscarded(curChild);
-            if (curChild.firstChild) {
-              walkDiscardedChildNodes(curChild, skipKeyedNodes);
-            }
-          }
-          curChild = curChild.nextSibling;
-        }
-      }
-    }
-    function removeNode(node, parentNode, skipKeyedNodes) {
-      if (onBeforeNodeDiscarded(node) === false) {
-        return;
-      }
-      if (parentNode) {
-        parentNode.removeChild(node);
-      }
-      onNodeDiscarded(node);
-      walkDiscardedChildNodes(node, skipKeyedNodes);
-    }
-    function indexTree(node) {
-      if (node.nodeType === ELEMENT_NODE || node.nodeType === DOCUMENT_FRAGMENT_NODE$1) {
-        var curChild = node.firstChild;
-        while (curChild) {
-          var key = getNodeKey(curChild);
-          if (key) {
-            fromNodesLookup[key] = curChild;
-          }
-          indexTree(curChild);
-          curChild = curChild.nextSibling;
-        }
-      }
-    }
-    indexTree(fromNode);
-    function handleNodeAdded(el) {
-      onNodeAdded(el);
-      var curChild = el.firstChild;
-      while (curChild) {
-        var nextSibling = curChild.nextSibling;
-        var key = getNodeKey(curChild);
-        if (key) {
-          var unmatchedFromEl = fromNodesLookup[key];
-          if (unmatchedFromEl && compareNodeNames(curChild, unmatchedFromEl)) {
-            curChild.parentNode.replaceChild(unmatchedFromEl, curChild);
-            morphEl(unmatchedFromEl, curChild);
-          } else {
-            handleNodeAdded(curChild);
-          }
-        } else {
-          handleNodeAdded(curChild);
-        }
-        curChild = nextSibling;
-      }
-    }
-    function cleanupFromEl(fromEl, curFromNodeChild, curFromNodeKey) {
-      while (curFromNodeChild) {
-        var fromNextSibling = curFromNodeChild.nextSibling;
-        if (curFromNodeKey = getNodeKey(curFromNodeChild)) {
-          addKeyedRemoval(curFromNodeKey);
-        } else {
-          removeNode(
-            curFromNodeChild,
-            fromEl,
-            true
-            /* skip keyed nodes */
-          );
-        }
-        curFromNodeChild = fromNextSibling;
-      }
-    }
-    function morphEl(fromEl, toEl, childrenOnly2) {
-      var toElKey = getNodeKey(toEl);
-      if (toElKey) {
-        delete fromNodesLookup[toElKey];
-      }
-      if (!childrenOnly2) {
-        var beforeUpdateResult = onBeforeElUpdated(fromEl, toEl);
-        if (beforeUpdateResult === false) {
-          return;
-        } else if (beforeUpdateResult instanceof HTMLElement) {
-          fromEl = beforeUpdateResult;
-          indexTree(fromEl);
-        }
-        morphAttrs2(fromEl, toEl);
-        onElUpdated(fromEl);
-        if (onBeforeElChildrenUpdated(fromEl, toEl) === false) {
-          return;
-        }
-      }
-      if (fromEl.nodeName !== "TEXTAREA") {
-        morphChildren(fromEl, toEl);
-      } else {
-        specialElHandlers.TEXTAREA(fromEl, toEl);
-      }
-    }
-    function morphChildren(fromEl, toEl) {
-      var skipFrom = skipFromChildren(fromEl, toEl);
-      var curToNodeChild = toEl.firstChild;
-      var curFromNodeChild = fromEl.firstChild;
-      var curToNodeKey;
-      var curFromNodeKey;
-      var fromNextSibling;
-      var toNextSibling;
-      var matchingFromEl;
-      outer: while (curToNodeChild) {
-        toNextSibling = curToNodeChild.nextSibling;
-        curToNodeKey = getNodeKey(curToNodeChild);
-        while (!skipFrom && curFromNodeChild) {
-          fromNextSibling = curFromNodeChild.nextSibling;
-          if (curToNodeChild.isSameNode && curToNodeChild.isSameNode(curFromNodeChild)) {
-            curToNodeChild = toNextSibling;
-            curFromNodeChild = fromNextSibling;
-            continue outer;
-          }
-          curFromNodeKey = getNodeKey(curFromNodeChild);
-          var curFromNodeType = curFromNodeChild.nodeType;
-          var isCompatible = void 0;
-          if (curFromNodeType === curToNodeChild.nodeType) {
-            if (curFromNodeType === ELEMENT_NODE) {
-              if (curToNodeKey) {
-                if (curToNodeKey !== curFromNodeKey) {
-                  if (matchingFromEl = fromNodesLookup[curToNodeKey]) {
-                    if (fromNextSibling === matchingFromEl) {
-                      isCompatible = false;
-                    } else {
-                      fromEl.insertBefore(matchingFromEl, curFromNodeChild);
-                      if (curFromNodeKey) {
-                        addKeyedRemoval(curFromNodeKey);
-                      } else {
-                        removeNode(
-                          curFromNodeChild,
-                          fromEl,
-                          true
-                          /* skip keyed nodes */
-                        );
-                      }
-                      curFromNodeChild = matchingFromEl;
-                      curFromNodeKey = getNodeKey(curFromNodeChild);
-                    }
-                  } else {
-                    isCompatible = false;
-                  }
-                }
-              } else if (curFromNodeKey) {
-                isCompatible = false;
-              }
-              isCompatible = isCompatible !== false && compareNodeNames(curFromNodeChild, curToNodeChild);
-              if (isCompatible) {
-                morphEl(curFromNodeChild, curToNodeChild);
-              }
-            } else if (curFromNodeType === TEXT_NODE || curFromNodeType == COMMENT_NODE) {
-              isCompatible = true;
-              if (curFromNodeChild.nodeValue !== curToNodeChild.nodeValue) {
-                curFromNodeChild.nodeValue = curToNodeChild.nodeValue;
-              }
-            }
-          }
-          if (isCompatible) {
-            curToNodeChild = toNextSibling;
-            curFromNodeChild = fromNextSibling;
-            continue outer;
-          }
-          if (curFromNodeKey) {
-            addKeyedRemoval(curFromNodeKey);
-          } else {
-            removeNode(
-              curFromNodeChild,
-              fromEl,
-              true
-              /* skip keyed nodes */
-            );
-          }
-          curFromNodeChild = fromNextSibling;
-        }
-        if (curToNodeKey && (matchingFromEl = fromNodesLookup[curToNodeKey]) && compareNodeNames(matchingFromEl, curToNodeChild)) {
-          if (!skipFrom) {
-            addChild(fromEl, matchingFromEl);
-          }
-          morphEl(matchingFromEl, curToNodeChild);
-        } else {
-          var onBeforeNodeAddedResult = onBeforeNodeAdded(curToNodeChild);
-          if (onBeforeNodeAddedResult !== false) {
-            if (onBeforeNodeAddedResult) {
-              curToNodeChild = onBeforeNodeAddedResult;
-            }
-            if (curToNodeChild.actualize) {
-              curToNodeChild = curToNodeChild.actualize(fromEl.ownerDocument || doc);
-            }
-            addChild(fromEl, curToNodeChild);
-            handleNodeAdded(curToNodeChild);
-          }
-        }
-        curToNodeChild = toNextSibling;
-        curFromNodeChild = fromNextSibling;
-      }
-      cleanupFromEl(fromEl, curFromNodeChild, curFromNodeKey);
-      var specialElHandler = specialElHandlers[fromEl.nodeName];
-      if (specialElHandler) {
-        specialElHandler(fromEl, toEl);
-      }
-    }
-    var morphedNode = fromNode;
-    var morphedNodeType = morphedNode.nodeType;
-    var toNodeType = toNode.nodeType;
-    if (!childrenOnly) {
-      if (morphedNodeType === ELEMENT_NODE) {
-        if (toNodeType === ELEMENT_NODE) {
-          if (!compareNodeNames(fromNode, toNode)) {
-            onNodeDiscarded(fromNode);
-            morphedNode = moveChildren(fromNode, createElementNS(toNode.nodeName, toNode.namespaceURI));
-          }
-        } else {
-          morphedNode = toNode;
-        }
-      } else if (morphedNodeType === TEXT_NODE || morphedNodeType === COMMENT_NODE) {
-        if (toNodeType === morphedNodeType) {
-          if (morphedNode.nodeValue !== toNode.nodeValue) {
-            morphedNode.nodeValue = toNode.nodeValue;
-          }
-          return morphedNode;
-        } else {
-          morphedNode = toNode;
-        }
-      }
-    }
-    if (morphedNode === toNode) {
-      onNodeDiscarded(fromNode);
-    } else {
-      if (toNode.isSameNode && toNode.isSameNode(morphedNode)) {
-        return;
-      }
-      morphEl(morphedNode, toNode, childrenOnly);
-      if (keyedRemovalList) {
-        for (var i = 0, len = keyedRemovalList.length; i < len; i++) {
-          var elToRemove = fromNodesLookup[keyedRemovalList[i]];
-          if (elToRemove) {
-            removeNode(elToRemove, elToRemove.parentNode, false);
-          }
-        }
-      }
-    }
-    if (!childrenOnly && morphedNode !== fromNode && fromNode.parentNode) {
-      if (morphedNode.actualize) {
-        morphedNode = morphedNode.actualize(fromNode.ownerDocument || doc);
-      }
-      fromNode.parentNode.replaceChild(morphedNode, fromNode);
-    }
-    return morphedNode;
-  };
-}
-var morphdom = morphdomFactory(morphAttrs);
-var morphdom_esm_default = morphdom;
 
 // src/morph.ts
 var HTML_NS = "http://www.w3.org/1999/xhtml";
@@ -1514,9 +988,9 @@ var NO_OBSERVER = {
 function parseIn(parent, html) {
   let fragment;
   if (parent instanceof Element) {
-    const range2 = parent.ownerDocument.createRange();
-    range2.selectNodeContents(parent);
-    fragment = range2.createContextualFragment(html);
+    const range = parent.ownerDocument.createRange();
+    range.selectNodeContents(parent);
+    fragment = range.createContextualFragment(html);
   } else {
     const template = document.createElement("template");
     template.innerHTML = html;
@@ -1543,15 +1017,12 @@ function keyOf(node) {
   return void 0;
 }
 var KEYED = KEY_ATTRS.map((name) => `[${name}]`).join(",");
-function keysAreUnique(...roots) {
-  for (const root of roots) {
-    const seen = /* @__PURE__ */ new Set();
-    for (const el of [root, ...root.querySelectorAll(KEYED)]) {
-      const key = keyOf(el);
-      if (key === void 0) continue;
-      if (seen.has(key)) return false;
-      seen.add(key);
-    }
+function indexKeys(root, found) {
+  for (const el of [root, ...root.querySelectorAll(KEYED)]) {
+    const key = keyOf(el);
+    if (key === void 0) continue;
+    if (found.has(key)) return false;
+    found.set(key, el);
   }
   return true;
 }
@@ -1591,8 +1062,19 @@ function syncAttributes(from, to) {
     }
   }
 }
-function selectedValues(select) {
-  return new Set(Array.from(select.selectedOptions, (option) => option.value));
+function holdState(control) {
+  if (control instanceof HTMLSelectElement) {
+    const selected = new Set(Array.from(control.selectedOptions, (option) => option.value));
+    return () => {
+      for (const option of control.options) option.selected = selected.has(option.value);
+    };
+  }
+  const value = control.value;
+  const checked = control instanceof HTMLInputElement && control.checked;
+  return () => {
+    if (hasLiveValue(control) && control.value !== value) control.value = value;
+    if (control instanceof HTMLInputElement) control.checked = checked;
+  };
 }
 function morph(from, to, keep, observer = NO_OBSERVER) {
   return keepFocus(() => {
@@ -1603,63 +1085,101 @@ function morph(from, to, keep, observer = NO_OBSERVER) {
     return result;
   });
 }
+function sameKind(a, b) {
+  return a instanceof Element && a.localName === b.localName && a.namespaceURI === b.namespaceURI;
+}
 function morphTree(from, to, keep, observer, paired) {
-  const selects = [];
-  const keptSelections = /* @__PURE__ */ new Map();
-  const getNodeKey = keysAreUnique(from, to) ? keyOf : () => void 0;
-  const mayReturn = (el) => getNodeKey(el) !== void 0;
-  const onBeforeNodeDiscarded = (node) => {
-    observer.removing(node, getNodeKey(node) === void 0 ? mayReturn : void 0);
-    return true;
+  const unmatched = /* @__PURE__ */ new Map();
+  const keyFor = indexKeys(from, unmatched) && indexKeys(to, /* @__PURE__ */ new Map()) ? keyOf : () => void 0;
+  const unplaced = [];
+  const mayReturn = (el) => keyFor(el) !== void 0;
+  const claim = (node, parent) => {
+    const key = keyFor(node);
+    const old = key === void 0 ? void 0 : unmatched.get(key);
+    if (!old || old === from || !sameKind(old, node) || old.contains(parent)) return void 0;
+    unmatched.delete(key);
+    return old;
   };
-  const onNodeAdded = (node) => {
-    observer.added(node, false);
-    return node;
+  const compatible = (old, node) => node instanceof Element ? sameKind(old, node) && keyFor(old) === void 0 : old.nodeType === node.nodeType;
+  const adopt = (el) => {
+    for (const child of Array.from(el.children)) {
+      const old = claim(child, el);
+      if (old) {
+        el.replaceChild(old, child);
+        morphPair(old, child);
+      } else {
+        adopt(child);
+      }
+    }
   };
-  const onBeforeElUpdated = (fromEl, toEl) => {
+  const morphChildren = (fromEl, toEl) => {
+    let placed = null;
+    for (const node of Array.from(toEl.childNodes)) {
+      const at = placed ? placed.nextSibling : fromEl.firstChild;
+      let old = claim(node, fromEl);
+      if (!old && keyFor(node) === void 0) {
+        for (let candidate = at; candidate && !old; candidate = candidate.nextSibling) {
+          if (compatible(candidate, node)) old = candidate;
+        }
+      }
+      placed = old ?? node;
+      if (placed !== at) fromEl.insertBefore(placed, at);
+      if (!old) {
+        if (node instanceof Element) adopt(node);
+        observer.added(node, true);
+      } else if (node instanceof Element) {
+        morphPair(old, node);
+      } else if (old.nodeValue !== node.nodeValue) {
+        old.nodeValue = node.nodeValue;
+      }
+    }
+    for (let rest = placed ? placed.nextSibling : fromEl.firstChild; rest; ) {
+      const next = rest.nextSibling;
+      if (rest instanceof Element && keyFor(rest) !== void 0) {
+        unplaced.push(rest);
+      } else {
+        observer.removing(rest, mayReturn);
+        rest.remove();
+      }
+      rest = next;
+    }
+  };
+  const morphPair = (fromEl, toEl) => {
     paired.set(toEl, fromEl);
     observer.morphing(fromEl, toEl);
-    if (sameTree(fromEl, toEl)) return false;
+    if (sameTree(fromEl, toEl)) return;
     observer.changing(fromEl);
-    if (fromEl instanceof HTMLTemplateElement && toEl instanceof HTMLTemplateElement) {
-      syncAttributes(fromEl, toEl);
+    const control = isControl(fromEl) ? fromEl : null;
+    const restore = control && keep(control) ? holdState(control) : null;
+    syncAttributes(fromEl, toEl);
+    if (fromEl instanceof HTMLTemplateElement) {
       fromEl.content.replaceChildren(toEl.content);
-      return false;
-    }
-    if (fromEl instanceof HTMLTextAreaElement && toEl instanceof HTMLTextAreaElement) {
-      syncAttributes(fromEl, toEl);
+    } else if (fromEl instanceof HTMLTextAreaElement) {
       if (fromEl.textContent !== toEl.textContent) fromEl.textContent = toEl.textContent;
-      if (!keep(fromEl) && fromEl.value !== toEl.value) fromEl.value = toEl.value;
-      return false;
-    }
-    if (fromEl instanceof HTMLOptionElement) {
-      syncAttributes(fromEl, toEl);
+    } else if (fromEl instanceof HTMLOptionElement) {
       if (fromEl.innerHTML !== toEl.innerHTML) fromEl.replaceChildren(...toEl.childNodes);
-      return false;
+    } else {
+      morphChildren(fromEl, toEl);
     }
-    if (fromEl instanceof HTMLInputElement && toEl instanceof HTMLInputElement) {
-      if (keep(fromEl)) {
-        if (hasLiveValue(fromEl) && hasLiveValue(toEl)) toEl.value = fromEl.value;
-        toEl.checked = fromEl.checked;
-      } else {
-        fromEl.checked = toEl.checked;
-      }
-    } else if (fromEl instanceof HTMLSelectElement) {
-      selects.push(fromEl);
-      if (keep(fromEl)) keptSelections.set(fromEl, selectedValues(fromEl));
-    }
-    return true;
+    if (restore) restore();
+    else if (control) syncFromMarkup(control);
   };
-  if (from.localName !== to.localName) {
+  let result = from;
+  if (!sameKind(from, to)) {
     if (from.parentNode) observer.changing(from.parentNode);
     observer.removing(from, () => true);
+    result = from.ownerDocument.createElementNS(to.namespaceURI, to.localName);
+    result.append(...from.childNodes);
   }
-  const result = morphdom_esm_default(from, to, { getNodeKey, onBeforeElUpdated, onBeforeNodeDiscarded, onNodeAdded });
-  if (result !== from) observer.added(result, false);
-  for (const select of selects) {
-    const kept = keptSelections.get(select);
-    if (kept) for (const option of select.options) option.selected = kept.has(option.value);
-    else syncFromMarkup(select);
+  morphPair(result, to);
+  for (const el of unplaced) {
+    if (unmatched.get(keyFor(el)) !== el) continue;
+    observer.removing(el);
+    el.remove();
+  }
+  if (result !== from) {
+    from.replaceWith(result);
+    observer.added(result, false);
   }
   return result;
 }
@@ -1670,11 +1190,7 @@ function updateMode(el) {
 }
 function keyed(roots, outermost) {
   const found = /* @__PURE__ */ new Map();
-  const stack = [];
-  for (let i = roots.length - 1; i >= 0; i--) {
-    const root = roots[i];
-    if (root instanceof Element) stack.push(root);
-  }
+  const stack = roots.filter((root) => root instanceof Element).reverse();
   for (let el = stack.pop(); el; el = stack.pop()) {
     const mode = updateMode(el);
     const key = keyOf(el);
@@ -1730,10 +1246,50 @@ function upsert(container, items, prepend, keep, observer) {
   for (const item of added) container.insertBefore(item, before);
   for (const item of added) observer.added(item, true);
 }
+function stream(container, reset, deleted, inserts, limit2, keep, observer) {
+  let missed = 0;
+  const items = () => Array.from(container.children).filter((el) => el.getAttribute(LIST_KEY));
+  const byKey = /* @__PURE__ */ new Map();
+  const drop = (el) => {
+    observer.changing(container);
+    observer.removing(el);
+    el.remove();
+  };
+  for (const el of items()) {
+    if (reset) drop(el);
+    else byKey.set(el.getAttribute(LIST_KEY), el);
+  }
+  for (const key of deleted) {
+    const el = byKey.get(key);
+    if (el) drop(el);
+    else missed++;
+    byKey.delete(key);
+  }
+  for (const [at, html] of inserts) {
+    const [item] = itemsOf(parseIn(container, html));
+    const key = item?.getAttribute(LIST_KEY);
+    if (!item || !key) continue;
+    const el = byKey.get(key);
+    if (el) morph(el, item, keep, observer);
+    else if (at === null) missed++;
+    else {
+      observer.changing(container);
+      container.insertBefore(item, at ? null : container.firstChild);
+      observer.added(item, true);
+      byKey.set(key, item);
+    }
+  }
+  if (limit2 !== null) {
+    const all = items();
+    for (const el of limit2 < 0 ? all.slice(0, Math.max(all.length + limit2, 0)) : all.slice(limit2)) drop(el);
+  }
+  return missed;
+}
 
 // src/patch.ts
 var HTML_NS2 = "http://www.w3.org/1999/xhtml";
 var MATHML_NS = "http://www.w3.org/1998/Math/MathML";
+var streamMisses = { count: 0 };
 var PatchMismatch = class extends Error {
   constructor(message) {
     super(message);
@@ -1758,6 +1314,10 @@ var Step = class {
     this.index = index;
     this.observer = observer;
   }
+  root;
+  op;
+  index;
+  observer;
   fail(problem) {
     throw new PatchMismatch(`op ${this.index} (${String(this.op[0])} at ${JSON.stringify(this.op[1])}): ${problem}`);
   }
@@ -1872,7 +1432,7 @@ function applyOp(step) {
         const replacement = soleElement(fragment);
         if (!replacement) {
           return step.fail(
-            `the component root must be replaced by one element with only whitespace around it, got ${fragment.childElementCount} element(s) in ${fragment.childNodes.length} node(s)`
+            `the component root must become one element, not ${fragment.childElementCount} element(s) in ${fragment.childNodes.length} node(s)`
           );
         }
         return morph(step.root, replacement, holdGuarded, observer);
@@ -1902,6 +1462,14 @@ function applyOp(step) {
       if (mode !== "append" && mode !== "prepend") return step.fail(`unknown mode ${JSON.stringify(mode)}`);
       const items = itemsOf(parseIn(container, html));
       keepFocus(() => upsert(container, items, mode === "prepend", holdGuarded, observer));
+      break;
+    }
+    case "stream": {
+      const [, path, tag, reset, deleted, inserts, limit2] = op;
+      const container = step.element(path, tag);
+      keepFocus(() => {
+        streamMisses.count += stream(container, reset, deleted, inserts, limit2, holdGuarded, observer);
+      });
       break;
     }
     default:
@@ -1966,9 +1534,7 @@ function syncProperty(el, name, value) {
 }
 function syncTextarea(parent) {
   if (parent instanceof HTMLTextAreaElement) {
-    updateControl(parent, () => {
-      if (parent.value !== parent.defaultValue) parent.value = parent.defaultValue;
-    });
+    updateControl(parent, () => syncFromMarkup(parent));
   }
 }
 
@@ -1990,55 +1556,68 @@ var BACKOFF_BASE_MS = 250;
 var BACKOFF_CAP_MS = 1e4;
 var RELOAD_KEY = "livecomp:token-reload-at";
 var RELOAD_INTERVAL_MS = 3e4;
-var ANSWERS = [ErrorCode.INVALID_PAYLOAD, ErrorCode.RATE_LIMITED, ErrorCode.INVALID_PARAMS];
+var ANSWERS = EVENT_ERRORS;
 var EventRefused = class extends Error {
   constructor(reply, message) {
     super(message);
     this.reply = reply;
     this.name = "EventRefused";
   }
+  reply;
 };
 var LiveSocket = class {
   constructor(container, options = {}) {
     this.container = container;
-    this.options = options;
-    this.state = "disconnected";
-    this.ws = null;
-    this.joined = false;
-    this.everJoined = false;
-    this.attempts = 0;
-    this.nextRef = 1;
-    this.pending = /* @__PURE__ */ new Map();
-    /** Components that asked for a resync: their patches wait for the render. */
-    this.resyncing = /* @__PURE__ */ new Set();
-    this.awaitingPong = false;
-    /** The close code of the last refused join, until a join succeeds. */
-    this.refusedWith = null;
-    /** The URL the server last knew the page at. */
-    this.url = currentUrl();
-    /** Set once the server sent the browser elsewhere: no reconnecting. */
-    this.leaving = false;
+    this.#options = options;
     this.hooks = new HookRegistry(options.hooks ?? {}, (el, event, payload) => this.pushFrom(el, event, payload));
-    this.show("disconnected");
+    this.#show("disconnected");
   }
+  container;
+  state = "disconnected";
+  /** The page's hooks, mounted once it has joined. */
+  hooks;
+  #ws = null;
+  #joined = false;
+  #everJoined = false;
+  #attempts = 0;
+  #retry;
+  #nextRef = 1;
+  #pending = /* @__PURE__ */ new Map();
+  /** Components that asked for a resync: their patches wait for the render. */
+  #resyncing = /* @__PURE__ */ new Set();
+  #heartbeat;
+  #awaitingPong = false;
+  /** The close code of the last refused join, until a join succeeds. */
+  #refusedWith = null;
+  /** The URL the server last knew the page at. */
+  #url = currentUrl();
+  /** Set once the server sent the browser elsewhere: no reconnecting. */
+  #leaving = false;
+  #options;
   connect() {
-    clearTimeout(this.retry);
-    if (this.ws) return;
+    clearTimeout(this.#retry);
+    if (this.#ws) return;
     const url = new URL(this.container.getAttribute(SOCKET) ?? "", location.href);
     url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
     url.hash = "";
     const ws = new WebSocket(url);
-    this.ws = ws;
+    this.#ws = ws;
     this.state = "connecting";
     ws.onopen = () => {
-      this.url = currentUrl();
-      this.send({ t: "join", token: this.container.getAttribute(TOKEN) ?? "", url: this.url });
+      if (!this.embedded) this.#url = currentUrl();
+      this.#send({
+        t: "join",
+        token: this.container.getAttribute(TOKEN) ?? "",
+        url: this.embedded ? void 0 : this.#url,
+        // After a disconnect the DOM may have moved on from the token's render.
+        rejoin: this.#everJoined || void 0
+      });
     };
     ws.onmessage = (event) => {
-      if (ws === this.ws && typeof event.data === "string") this.receive(event.data);
+      if (ws === this.#ws && typeof event.data === "string") this.#receive(event.data);
     };
     ws.onclose = (event) => {
-      if (ws === this.ws) this.closed(event.code);
+      if (ws === this.#ws) this.#closed(event.code);
     };
   }
   /**
@@ -2047,16 +1626,20 @@ var LiveSocket = class {
    * the socket drops. Returns false, sending nothing, while not joined.
    */
   push(el, cid, event, value, sources, done) {
-    if (!this.joined || !this.container.contains(el)) return false;
-    const ref = this.nextRef++;
-    this.pending.set(ref, done);
+    if (!this.#joined || !this.container.contains(el)) return false;
+    const ref = this.#nextRef++;
+    this.#pending.set(ref, done);
     noteSent(ref, sources);
-    this.send({ t: "event", ref, cid, event, value });
+    this.#send({ t: "event", ref, cid, event, value });
     return true;
+  }
+  /** Whether the page sits in a document the app rendered itself (`live_embed`). */
+  get embedded() {
+    return this.container.hasAttribute(EMBEDDED);
   }
   /** Whether the page is joined: events and URL changes can be sent. */
   get isJoined() {
-    return this.joined;
+    return this.#joined;
   }
   /**
    * The browser is now at `url` (path and query), within the page: tell the
@@ -2064,12 +1647,12 @@ var LiveSocket = class {
    * server already knows (a move within the document) sends nothing.
    */
   moved(url, always = false) {
-    if (!this.joined || url === this.url && !always) return;
-    this.url = url;
-    const ref = this.nextRef++;
-    this.pending.set(ref, () => {
+    if (!this.#joined || url === this.#url && !always) return;
+    this.#url = url;
+    const ref = this.#nextRef++;
+    this.#pending.set(ref, () => {
     });
-    this.send({ t: "url", ref, url });
+    this.#send({ t: "url", ref, url });
   }
   /**
    * Send `event` with `value` to the component `el` belongs to. Resolves on
@@ -2096,17 +1679,17 @@ var LiveSocket = class {
       this.pushFrom(target, event, value).catch(() => {
       });
     };
-    if (!runBinding(el, commands, push2)) console.warn(`livecomp: not a list of commands: ${commands}`);
+    if (!runBinding(el, commands, push2)) console.warn(`livecomp: not a JSON list of commands: ${commands}`);
   }
-  send(message) {
-    this.ws?.send(JSON.stringify(message));
+  #send(message) {
+    this.#ws?.send(JSON.stringify(message));
   }
-  show(state) {
+  #show(state) {
     this.state = state;
     const classes2 = document.body.classList;
     for (const [name, className] of Object.entries(STATE_CLASSES)) classes2.toggle(className, name === state);
   }
-  receive(data) {
+  #receive(data) {
     let messages;
     try {
       messages = decodeFrame(data);
@@ -2114,25 +1697,32 @@ var LiveSocket = class {
       console.error("livecomp: unreadable frame", error);
       return;
     }
-    for (const message of messages) this.handle(message);
+    for (const message of messages) this.#handle(message);
   }
-  handle(message) {
+  #handle(message) {
     switch (message.t) {
       case "render":
-        this.render(message.cid, message.html);
+        this.#render(message.cid, message.html);
+        break;
+      case "unchanged":
+        if (!this.#joined) {
+          const survivors = this.hooks.instances();
+          this.#markJoined();
+          this.#announceJoin(survivors);
+        }
         break;
       case "patch": {
-        if (this.resyncing.has(message.cid)) break;
-        const el = this.find(message.cid);
+        if (this.#resyncing.has(message.cid)) break;
+        const el = this.#find(message.cid);
         if (!el) {
-          this.resync(message.cid, `no element with ${CID}=${JSON.stringify(message.cid)}`);
+          this.#resync(message.cid, `no element with ${CID}=${JSON.stringify(message.cid)}`);
           break;
         }
         const dom = new DOMPatch(this.hooks);
         try {
           applyPatches(el, message.ops, dom);
         } catch (error) {
-          this.resync(message.cid, error instanceof Error ? error.message : String(error));
+          this.#resync(message.cid, error instanceof Error ? error.message : String(error));
         } finally {
           dom.finish();
         }
@@ -2143,132 +1733,150 @@ var LiveSocket = class {
         this.hooks.dispatch(message.event, message.data);
         break;
       case "patch_url":
-        this.url = message.url;
-        pushUrl(message.url, message.replace);
+        this.#url = message.url;
+        if (!this.embedded) pushUrl(message.url, message.replace);
+        break;
+      case "navigate":
+        this.#navigate(message);
         break;
       case "redirect":
-        this.leaving = true;
+        this.#leaving = true;
         assignUrl(message.url);
         break;
       case "ack":
-        this.settle(message.ref, message);
-        if (this.state === "error") this.show("connected");
+        this.#settle(message.ref, message);
+        if (this.state === "error") this.#show("connected");
         break;
       case "pong":
-        this.awaitingPong = false;
+        this.#awaitingPong = false;
         break;
       case "err":
         console.error(`livecomp: ${message.code}${message.event ? ` (${message.event})` : ""}: ${message.reason}`);
-        if (message.ref !== null) this.settle(message.ref, message);
-        if (!ANSWERS.includes(message.code)) this.show("error");
+        if (message.ref !== null) this.#settle(message.ref, message);
+        if (!ANSWERS.includes(message.code)) this.#show("error");
         document.dispatchEvent(new CustomEvent(ERROR_EVENT, { detail: message }));
+        this.hooks.each("errored", null, message);
         break;
       default:
         console.warn("livecomp: unknown message", message);
     }
   }
-  find(cid) {
+  /** Another live page took this one's place on the socket: swap it in. */
+  #navigate(message) {
+    this.#url = message.url;
+    if (!this.embedded) pushUrl(message.url, message.replace);
+    this.container.setAttribute(TOKEN, message.token);
+    if (message.title) document.title = message.title;
+    this.#resyncing.clear();
+    const next = soleElement(parseIn(this.container, message.html));
+    const dom = new DOMPatch(this.hooks);
+    for (const old of this.container.children) dom.removing(old);
+    this.container.replaceChildren(...next ? [next] : []);
+    if (next) dom.added(next, true);
+    dom.finish();
+  }
+  #find(cid) {
     return this.container.querySelector(`[${CID}="${CSS.escape(cid)}"]`);
   }
-  render(cid, html) {
-    this.resyncing.delete(cid);
-    const el = this.joined ? this.find(cid) : this.container.firstElementChild;
+  #render(cid, html) {
+    this.#resyncing.delete(cid);
+    const el = this.#joined ? this.#find(cid) : this.container.firstElementChild;
     const next = soleElement(parseIn(el?.parentElement ?? this.container, html));
-    const survivors = this.joined ? null : this.hooks.instances();
+    const survivors = this.#joined ? null : this.hooks.instances();
     const dom = new DOMPatch(this.hooks);
     if (!next) {
       console.error(`livecomp: render of ${cid} is not one element`);
     } else if (el) {
       morph(el, next, (control) => control === document.activeElement || userOwned(control), dom);
-    } else if (!this.joined) {
+    } else if (!this.#joined) {
       this.container.append(next);
       dom.added(next, true);
     } else {
       console.warn(`livecomp: render for unknown component ${cid}`);
     }
-    if (survivors) this.markJoined();
+    if (survivors) this.#markJoined();
     dom.finish();
-    if (survivors) this.announceJoin(survivors);
+    if (survivors) this.#announceJoin(survivors);
   }
-  markJoined() {
-    this.joined = true;
-    this.attempts = 0;
-    this.refusedWith = null;
-    this.show("connected");
-    this.startHeartbeat();
+  #markJoined() {
+    this.#joined = true;
+    this.#attempts = 0;
+    this.#refusedWith = null;
+    this.#show("connected");
+    this.#startHeartbeat();
   }
   /** Mount the page's hooks, tell those that lived through a disconnect, say so. */
-  announceJoin(survivors) {
-    const rejoin = this.everJoined;
-    this.everJoined = true;
+  #announceJoin(survivors) {
+    const rejoin = this.#everJoined;
+    this.#everJoined = true;
     this.hooks.mountAll(this.container);
     if (rejoin) this.hooks.each("reconnected", survivors);
     document.dispatchEvent(new CustomEvent(JOINED_EVENT, { detail: { rejoin } }));
   }
-  startHeartbeat() {
+  #startHeartbeat() {
     const every = Number(this.container.getAttribute(HEARTBEAT) ?? DEFAULT_HEARTBEAT_MS);
     if (!(every > 0)) return;
-    this.awaitingPong = false;
-    const ws = this.ws;
-    this.heartbeat = setInterval(() => {
-      if (ws !== this.ws) return;
-      if (this.awaitingPong) {
+    this.#awaitingPong = false;
+    const ws = this.#ws;
+    this.#heartbeat = setInterval(() => {
+      if (ws !== this.#ws) return;
+      if (this.#awaitingPong) {
         console.warn("livecomp: no heartbeat answer; reconnecting");
         ws?.close();
-        this.closed(0);
+        this.#closed(0);
         return;
       }
-      this.awaitingPong = true;
-      this.send({ t: "ping" });
+      this.#awaitingPong = true;
+      this.#send({ t: "ping" });
     }, every);
   }
-  resync(cid, reason) {
+  #resync(cid, reason) {
     console.warn(`livecomp: resync ${cid}: ${reason}`);
-    this.options.onResync?.();
-    this.resyncing.add(cid);
-    this.send({ t: "resync", cid, reason });
+    this.#options.onResync?.();
+    this.#resyncing.add(cid);
+    this.#send({ t: "resync", cid, reason });
   }
-  settle(ref, reply) {
-    const done = this.pending.get(ref);
-    this.pending.delete(ref);
+  #settle(ref, reply) {
+    const done = this.#pending.get(ref);
+    this.#pending.delete(ref);
     noteSettled(ref);
     done?.(reply);
     flushDeferred();
   }
-  closed(code) {
-    clearInterval(this.heartbeat);
-    const wasJoined = this.joined;
-    this.ws = null;
-    this.joined = false;
-    this.resyncing.clear();
+  #closed(code) {
+    clearInterval(this.#heartbeat);
+    const wasJoined = this.#joined;
+    this.#ws = null;
+    this.#joined = false;
+    this.#resyncing.clear();
     noteLost();
-    const dropped = [...this.pending.values()];
-    this.pending.clear();
+    const dropped = [...this.#pending.values()];
+    this.#pending.clear();
     for (const done of dropped) done(null);
     if (wasJoined) this.hooks.each("disconnected");
-    if (this.leaving) return;
+    if (this.#leaving) return;
     if (code === CloseCode.UNAUTHORIZED || code === CloseCode.REDIRECTED) {
       if (reloadOnce()) return;
-      this.show("error");
+      this.#show("error");
       return;
     }
     if (code === CloseCode.ORIGIN_FORBIDDEN) {
       console.error("livecomp: this page's origin may not open the live socket");
-      this.show("error");
+      this.#show("error");
       return;
     }
     const refused = code === CloseCode.TOKEN_INVALID || code === CloseCode.JOIN_EXPECTED;
-    if (refused && this.refusedWith === code) {
+    if (refused && this.#refusedWith === code) {
       console.error(`livecomp: the join was refused twice (close ${code}); giving up`);
-      this.show("error");
+      this.#show("error");
       return;
     }
-    this.refusedWith = refused ? code : null;
+    this.#refusedWith = refused ? code : null;
     if (code === CloseCode.TOKEN_INVALID && reloadOnce()) return;
-    this.show(refused ? "error" : "disconnected");
-    const step = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** this.attempts);
-    this.attempts++;
-    this.retry = setTimeout(() => this.connect(), Math.random() * step);
+    this.#show(refused ? "error" : "disconnected");
+    const step = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** this.#attempts);
+    this.#attempts++;
+    this.#retry = setTimeout(() => this.connect(), Math.random() * step);
   }
 };
 function reloadOnce() {

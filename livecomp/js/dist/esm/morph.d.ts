@@ -4,16 +4,16 @@
  * HTML is always parsed in the context of the element it will live in, so a
  * `<tr>`, an `<option>` or an SVG `<circle>` comes out as the browser would
  * have parsed it in the page. A subtree that is replaced whole is morphed
- * with morphdom rather than swapped, so the nodes that stay keep their focus,
+ * (`morph`) rather than swapped, so the nodes that stay keep their focus,
  * caret and typed input; siblings are matched by the same keys as the server
- * diff (KEY_ATTRS), and template contents, which morphdom never walks, are
- * carried over here. Every change is reported to a PatchObserver (the
+ * diff (KEY_ATTRS), and template contents, which are not children, are
+ * carried over too. Every change is reported to a PatchObserver (the
  * DOMPatch around the message being applied), so hooks and JS commands see
  * each element that is added, changed or removed.
  *
  * A `live-update` container whose children the client owns (`ignore`,
  * `append`, `prepend`) keeps them through a morph: they are taken out before
- * morphdom runs and put back into whatever element stands for the container
+ * the morph runs and put back into whatever element stands for the container
  * afterwards (docs/protocol.md, "live-update"); `upsert` adds or updates its
  * items by key. livecomp/dom.py `morph` is the same rule in Python.
  */
@@ -89,4 +89,12 @@ export declare function restoreOwned(owned: Owned, home: (fresh: Element, old: E
  * removed.
  */
 export declare function upsert(container: Element, items: Element[], prepend: boolean, keep: (control: Control) => boolean, observer: PatchObserver): void;
+/**
+ * Apply a `stream` op to `container` (docs/protocol.md, "Streams"): drop its
+ * items (children with a `live-id`) on `reset`, then the `deleted` keys; morph
+ * each insert into the item of its key or add it (at -1 the end, 0 the start,
+ * null nowhere); then keep the first `limit` items, or the last `-limit`.
+ * Returns how many deleted or updated keys were missing.
+ */
+export declare function stream(container: Element, reset: boolean, deleted: string[], inserts: Array<[number | null, string]>, limit: number | null, keep: (control: Control) => boolean, observer: PatchObserver): number;
 export {};

@@ -8,6 +8,8 @@ export declare const TOKEN = "live-token";
 export declare const SOCKET = "live-socket";
 /** On the container: milliseconds between heartbeats. */
 export declare const HEARTBEAT = "live-heartbeat";
+/** On the container: a page embedded in another document. */
+export declare const EMBEDDED = "live-embedded";
 /** Milliseconds between heartbeats without a HEARTBEAT attribute. */
 export declare const DEFAULT_HEARTBEAT_MS = 30000;
 /** The list key attribute. */
@@ -48,10 +50,10 @@ export declare const NO_FEEDBACK_CLASS = "live-no-feedback";
 export declare const AUTO_RECOVER = "live-auto-recover";
 /** On a form: submit for real once acked. */
 export declare const TRIGGER_ACTION = "live-trigger-action";
-/** On a container: replace, ignore, append or prepend. */
+/** On a container: replace, ignore, append, prepend or stream. */
 export declare const UPDATE = "live-update";
 /** Values of UPDATE under which the client owns the container's children. */
-export declare const KEPT_UPDATES: readonly ["ignore", "append", "prepend"];
+export declare const KEPT_UPDATES: readonly ["ignore", "append", "prepend", "stream"];
 /** On an element: the name of its client hook. */
 export declare const HOOK = "live-hook";
 /** On a link: change the URL over the socket, without a reload. */
@@ -98,3 +100,5 @@ export declare const ErrorCode: {
     readonly INVALID_PARAMS: "invalid_params";
     readonly UNAUTHORIZED: "unauthorized";
 };
+/** Err codes that answer one event and say nothing of the page's health. */
+export declare const EVENT_ERRORS: readonly ["invalid_payload", "rate_limited", "invalid_params"];

@@ -14,6 +14,10 @@
  */
 import { type PatchObserver } from "./morph.js";
 import type { Op } from "./protocol.js";
+/** Stream deletes and updates of a key the container lacked: skipped, counted here. */
+export declare const streamMisses: {
+    count: number;
+};
 /** The DOM did not have what a patch op expected at its target. */
 export declare class PatchMismatch extends Error {
     constructor(message: string);

@@ -17,7 +17,9 @@ export type MoveOp = ["move", Path, Check, number, number, Check];
 export type ReplaceOp = ["replace", Path, Check, string];
 /** Add or update keyed items in a `live-update` container (docs/protocol.md, "live-update"). */
 export type UpsertOp = ["upsert", Path, Check, "append" | "prepend", string];
-export type Op = TextOp | AttrsOp | InsertOp | RemoveOp | MoveOp | ReplaceOp | UpsertOp;
+/** Reset, delete, insert ([at, html]: at -1 end, 0 start, null update only) and trim a stream's items. */
+export type StreamOp = ["stream", Path, Check, boolean, string[], Array<[number | null, string]>, number | null];
+export type Op = TextOp | AttrsOp | InsertOp | RemoveOp | MoveOp | ReplaceOp | UpsertOp | StreamOp;
 /** An event's payload: `live-value-*` attributes, or a serialised form. */
 export type EventValue = Record<string, string | string[]>;
 /** What a hook or a JS command may send: any JSON object. */
@@ -25,8 +27,10 @@ export type Payload = Record<string, unknown>;
 export interface JoinMessage {
     t: "join";
     token: string;
-    /** The browser's URL, path and query: the page mounts for it. */
-    url: string;
+    /** The browser's URL, path and query: the page mounts for it (none: the token's). */
+    url?: string | undefined;
+    /** Joined before: the DOM may have moved on from the document's render. */
+    rejoin?: true | undefined;
 }
 export interface EventMessage {
     t: "event";
@@ -51,6 +55,11 @@ export interface PingMessage {
     t: "ping";
 }
 export type ClientMessage = JoinMessage | EventMessage | UrlMessage | ResyncMessage | PingMessage;
+/** The join's answer when the page mounted to the render the document shows. */
+export interface UnchangedMessage {
+    t: "unchanged";
+    cid: string;
+}
 export interface RenderMessage {
     t: "render";
     cid: string;
@@ -94,7 +103,16 @@ export interface RedirectMessage {
     t: "redirect";
     url: string;
 }
-export type ServerMessage = RenderMessage | PatchMessage | AckMessage | ErrMessage | PongMessage | PushMessage | PatchUrlMessage | RedirectMessage;
+/** Another live page over the same socket (`navigate`): its URL, token, root and title. */
+export interface NavigateMessage {
+    t: "navigate";
+    url: string;
+    replace: boolean;
+    token: string;
+    title: string;
+    html: string;
+}
+export type ServerMessage = NavigateMessage | RenderMessage | UnchangedMessage | PatchMessage | AckMessage | ErrMessage | PongMessage | PushMessage | PatchUrlMessage | RedirectMessage;
 /**
  * Websocket close codes the server uses (livecomp/protocol.py, generated into
  * names.ts), and what each asks of the client:

@@ -13,14 +13,18 @@
  * Each `render` and `patch` is applied inside one DOMPatch, which runs the
  * page's hooks around it; a `push` goes to the hooks' handleEvent
  * callbacks. After every join the socket dispatches JOINED_EVENT on the
- * document, and ERROR_EVENT for every `err`. An `err` that only answers
+ * document, and ERROR_EVENT for every `err`, which the hooks' `errored`
+ * callbacks get too (an app's toast). An `err` that only answers
  * one event (its payload was invalid, or it came too fast) leaves the page
  * as it is; any other shows `live-error` on <body> until the next ack.
  *
  * The join names the browser's URL, and so does every URL change within the
  * page (navigation.ts); the server's `patch_url` puts a URL in the history
  * and its `redirect` loads one, after which the socket no longer reconnects:
- * the page is leaving.
+ * the page is leaving. Its `navigate` swaps in another live page over the
+ * same socket: a history entry, the new token for later joins, the new root.
+ * An embedded page (`live-embedded`) joins at its token's URL and leaves the
+ * history alone.
  */
 import { HookRegistry, type Hooks } from "./hooks.js";
 import { STATE_CLASSES } from "./names.js";
@@ -41,28 +45,11 @@ export declare class EventRefused extends Error {
     constructor(reply: ErrMessage | null, message: string);
 }
 export declare class LiveSocket {
+    #private;
     readonly container: Element;
-    private readonly options;
     state: SocketState;
     /** The page's hooks, mounted once it has joined. */
     readonly hooks: HookRegistry;
-    private ws;
-    private joined;
-    private everJoined;
-    private attempts;
-    private retry;
-    private nextRef;
-    private readonly pending;
-    /** Components that asked for a resync: their patches wait for the render. */
-    private readonly resyncing;
-    private heartbeat;
-    private awaitingPong;
-    /** The close code of the last refused join, until a join succeeds. */
-    private refusedWith;
-    /** The URL the server last knew the page at. */
-    private url;
-    /** Set once the server sent the browser elsewhere: no reconnecting. */
-    private leaving;
     constructor(container: Element, options?: SocketOptions);
     connect(): void;
     /**
@@ -71,6 +58,8 @@ export declare class LiveSocket {
      * the socket drops. Returns false, sending nothing, while not joined.
      */
     push(el: Element, cid: string, event: string, value: Payload, sources: Iterable<Element>, done: Settled): boolean;
+    /** Whether the page sits in a document the app rendered itself (`live_embed`). */
+    get embedded(): boolean;
     /** Whether the page is joined: events and URL changes can be sent. */
     get isJoined(): boolean;
     /**
@@ -90,17 +79,4 @@ export declare class LiveSocket {
      * a `push` among them sends its event with its `value` alone.
      */
     execJS(el: Element, commands: string): void;
-    private send;
-    private show;
-    private receive;
-    private handle;
-    private find;
-    private render;
-    private markJoined;
-    /** Mount the page's hooks, tell those that lived through a disconnect, say so. */
-    private announceJoin;
-    private startHeartbeat;
-    private resync;
-    private settle;
-    private closed;
 }

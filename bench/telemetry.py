@@ -1,0 +1,252 @@
+"""What telemetry costs per event: the session's path timed with it on and off.
+
+Each event takes the path a client frame takes in the server, minus the
+network: a turn of the page's ``PageActor`` running the session's
+``FrameDispatcher`` (decode, budget, handler, render, diff), then the
+session's send of the turn's outbox (encode, the frame to the transport,
+here a no-op). That is every place telemetry records, so the difference
+between the two runs is its whole cost. Each round mounts a page with
+telemetry on and one with it off, side by side, and runs their events in
+interleaved chunks of ``CHUNK``, so the drift of a shared machine falls on
+both alike. Each round gives a median µs per event for each page; the
+report is the median over the rounds and the overhead of on over off.
+Times are the thread's CPU time, which a neighbour's work on a shared
+machine does not inflate (its cache use still does, on both sides).
+
+The harness builds the session by hand (no token, no join): a join's
+checks cost nothing per event and need a whole HTTP round trip to set up.
+
+Run it alone: ``python -m bench.telemetry [--events N] [--rounds R]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import cast
+
+from bench.cpusplit import client_frame, steady_heap
+from bench.report import markdown_table, plain_table
+from bench.scenarios import SCENARIOS, TABLE_ROWS_SCENARIO, THERMOSTAT, Scenario
+from bench.stats import median
+from livecomp.actor import PageActor
+from livecomp.component import PageContext
+from livecomp.join import Site
+from livecomp.page import LivePage
+from livecomp.pubsub import LocalBroker
+from livecomp.security import SessionConfig
+from livecomp.session import LiveSession
+from livecomp.telemetry import Telemetry
+
+#: Scenarios measured by default: the smallest event (where a fixed cost
+#: weighs most) and one event among a thousand child components.
+DEFAULT_SCENARIOS: tuple[Scenario, ...] = (THERMOSTAT, TABLE_ROWS_SCENARIO)
+
+
+class _NullTransport:
+    """A socket that takes every frame and never delivers one."""
+
+    async def receive(self) -> str | bytes:
+        raise ConnectionError("the benchmark sends no frames this way")
+
+    async def send(self, frame: str) -> None:
+        return None
+
+    async def close(self, code: int, reason: str) -> None:
+        return None
+
+
+class _Harness:
+    """One mounted page behind a session, driven frame by frame."""
+
+    def __init__(self, scenario: Scenario, telemetry: Telemetry | None) -> None:
+        self.scenario = scenario
+        # No rate limit: the benchmark sends faster than any browser.
+        config = SessionConfig(events_per_second=0)
+        # The site is read by the join only, which this harness does without.
+        self.session = LiveSession(
+            _NullTransport(),
+            site=cast(Site, None),
+            scope={},
+            origin=None,
+            host=None,
+            config=config,
+            broker=LocalBroker(),
+            telemetry=telemetry,
+        )
+        self.telemetry = telemetry
+        self.actor: PageActor | None = None
+        self.page: LivePage | None = None
+        self.frames: list[str] = []
+        self.sent = 0
+
+    async def mount(self, events: int) -> None:
+        actor = self.actor = self.session._new_actor("bench")
+        page = self.page = LivePage(
+            self.scenario.component, PageContext(connected=True, runtime=actor)
+        )
+        html = await page.mount()
+        actor.page = page
+        page.telemetry = self.telemetry
+        actor.start(page)
+        targets = self.scenario.targets(html)
+        self.frames = [
+            client_frame(self.scenario, ref, self.scenario.event_cid(ref, page.root_cid, targets))
+            for ref in range(events)
+        ]
+
+    async def run(self, count: int) -> list[float]:
+        """CPU seconds of each of ``count`` events, as the session's reader runs them."""
+        actor, session, handle = self.actor, self.session, self.session.dispatcher.handle
+        assert actor is not None
+        # CPU time of this thread: what another process on a shared machine
+        # takes while an event runs is not counted against it.
+        now = time.thread_time
+        times: list[float] = []
+        frames = self.frames
+        for _ in range(count):
+            frame = frames[self.sent % len(frames)]
+            self.sent += 1
+            start = now()
+            await actor.turn(handle, frame)
+            await session._send_pending()
+            times.append(now() - start)
+        return times
+
+    async def close(self) -> None:
+        if self.actor is not None:
+            await self.actor.close()
+
+
+@dataclass(frozen=True)
+class TelemetryCost:
+    """Median µs per event of one scenario with telemetry off and on."""
+
+    scenario: str
+    events: int
+    rounds: int
+    off_us: float
+    on_us: float
+
+    @property
+    def overhead(self) -> float:
+        """The extra time with telemetry on, as a fraction of the time with it off."""
+        return self.on_us / self.off_us - 1
+
+
+#: Events run on one page before the other page's turn: short enough that a
+#: shared machine's drift (CPU frequency, a neighbour's cache use) is the
+#: same for both pages, long enough that switching pages costs nothing.
+CHUNK = 25
+
+
+async def measure_telemetry(scenario: Scenario, events: int, rounds: int) -> TelemetryCost:
+    """``rounds`` rounds of ``events`` events on a page with telemetry off and
+    as many on one with it on, interleaved; the medians of the rounds' medians."""
+    steady_heap()
+    medians: dict[bool, list[float]] = {False: [], True: []}
+    for _ in range(rounds):
+        # A fresh pair each round: where in memory a page happens to live
+        # (cache, allocator) then favours neither side for the whole run.
+        off, on = _Harness(scenario, None), _Harness(scenario, Telemetry())
+        times: dict[bool, list[float]] = {False: [], True: []}
+        try:
+            for harness in (off, on):
+                await harness.mount(events)
+                await harness.run(min(20, events))  # warm-up: binders, Jinja, Lexbor
+            gc.collect()
+            order = [off, on]
+            for _ in range(max(1, events // CHUNK)):
+                order.reverse()
+                for harness in order:
+                    times[harness.telemetry is not None] += await harness.run(CHUNK)
+        finally:
+            await off.close()
+            await on.close()
+        for telemetry_on, samples in times.items():
+            medians[telemetry_on].append(median(samples) * 1e6)
+    return TelemetryCost(
+        scenario=scenario.name,
+        events=events,
+        rounds=rounds,
+        off_us=median(medians[False]),
+        on_us=median(medians[True]),
+    )
+
+
+@dataclass(frozen=True)
+class TelemetryReport:
+    """The bench's telemetry section: one row per scenario."""
+
+    costs: list[TelemetryCost]
+
+    def cells(self) -> tuple[list[str], list[list[str]]]:
+        headers = ["telemetry µs per event", "off", "on", "overhead"]
+        rows = [
+            [c.scenario, f"{c.off_us:,.1f}", f"{c.on_us:,.1f}", f"{c.overhead:+.1%}"]
+            for c in self.costs
+        ]
+        return headers, rows
+
+    def notes(self) -> list[tuple[str, list[str]]]:
+        runs = [
+            f"{c.scenario}: {c.rounds} rounds of {c.events:,} events each way, "
+            f"interleaved in chunks of {CHUNK}"
+            for c in self.costs
+        ]
+        return [
+            (
+                "Columns",
+                [
+                    "off/on: median over the rounds of each round's median CPU µs per event, "
+                    "in-process through the session's dispatcher, actor and send "
+                    "(bench.telemetry); overhead: on over off (target: under 5%)"
+                ],
+            ),
+            ("Run", runs),
+        ]
+
+    def plain(self) -> str:
+        return plain_table(*self.cells(), self.notes())
+
+    def markdown(self) -> str:
+        return markdown_table(*self.cells(), self.notes())
+
+
+async def measure_section(
+    scenarios: tuple[Scenario, ...] = DEFAULT_SCENARIOS,
+    *,
+    events: int = 2_000,
+    rounds: int = 7,
+    progress: Callable[[str], None] | None = None,
+) -> TelemetryReport:
+    """The telemetry section for ``scenarios``."""
+    costs = []
+    for scenario in scenarios:
+        if progress is not None:
+            progress(f"telemetry on/off: {scenario.name}, {rounds} x {events} events each way")
+        costs.append(await measure_telemetry(scenario, events, rounds))
+    return TelemetryReport(costs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.telemetry")
+    parser.add_argument("--events", type=int, default=2_000, help="events per round and page")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds, each a fresh pair of pages")
+    parser.add_argument(
+        "--scenario", action="append", choices=[s.name for s in SCENARIOS], help="repeatable"
+    )
+    args = parser.parse_args()
+    chosen = tuple(s for s in SCENARIOS if s.name in args.scenario) if args.scenario else None
+    report = asyncio.run(
+        measure_section(chosen or DEFAULT_SCENARIOS, events=args.events, rounds=args.rounds)
+    )
+    print(report.plain())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,436 @@
+"""Telemetry: what a running app counts and times, scraped as Prometheus text,
+forwarded through hooks, and written as JSON log lines."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+import re
+import urllib.error
+import urllib.request
+from typing import Any
+
+import pytest
+from hypercorn.asyncio import serve
+from hypercorn.config import Config
+from prometheus_client.parser import text_string_to_metric_families
+from pydantic import BaseModel
+from quart import Quart
+from websockets.asyncio.client import connect
+from websockets.typing import Origin
+
+from bench.scenarios import THERMOSTAT
+from bench.telemetry import _Harness, measure_telemetry
+from conftest import free_port
+from livecomp import (
+    CloseCode,
+    Component,
+    ErrorCode,
+    JsonLogFormatter,
+    LiveApp,
+    Telemetry,
+    TelemetryHooks,
+    on,
+    on_message,
+)
+from livecomp.metrics import TelemetryCollector
+from livecomp.protocol import Render
+from livecomp.telemetry import OTHER, Histogram
+from livecomp.testing import LiveEventError, LiveTestClient
+
+USER, PASSWORD = "scraper", "s3cret"
+
+
+class Count(BaseModel):
+    n: int = 0
+
+
+class Badge(Component[Count]):
+    template = "<span>{{ state.n }}</span>"
+
+    @on("bump")
+    async def bump(self) -> None:
+        self.state.n += 1
+
+
+class Counter(Component[Count]):
+    template = '<div><p>{{ state.n }}</p>{{ live(Badge, id="badge") }}</div>'
+
+    @on("inc")
+    async def inc(self, by: int = 1) -> None:
+        self.state.n += by
+
+    @on("boom")
+    async def boom(self) -> None:
+        raise RuntimeError("the handler broke")
+
+    @on_message("tick")
+    async def tick(self) -> None:
+        self.state.n += 10
+
+
+def counter_app(**options: Any) -> Quart:
+    app = Quart(__name__)
+    LiveApp(app, secret_key="telemetry", **options).page("/", Counter)
+    return app
+
+
+def basic(user: str, password: str) -> dict[str, str]:
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+async def scrape(app: Quart, path: str = "/metrics", *, auth: bool = False) -> dict[str, float]:
+    """The samples of the metrics route, by name and sorted labels."""
+    headers = basic(USER, PASSWORD) if auth else {}
+    response = await app.test_client().get(path, headers=headers)
+    assert response.status_code == 200
+    assert response.content_type.startswith("text/plain; version=")
+    samples: dict[str, float] = {}
+    for family in text_string_to_metric_families(await response.get_data(as_text=True)):
+        for sample in family.samples:
+            labels = ",".join(f"{k}={v}" for k, v in sorted(sample.labels.items()))
+            samples[f"{sample.name}{{{labels}}}"] = sample.value
+    return samples
+
+
+async def trigger_everything(client: LiveTestClient) -> None:
+    """Three events, an invalid payload, a handler error, a resync and a tick."""
+    for _ in range(3):
+        await client.send_event("inc", {"by": "2"})
+    reply = await client.send_event("inc", {"by": "lots"}, check=False)
+    assert reply.error is not None and reply.error.code is ErrorCode.INVALID_PAYLOAD
+    with pytest.raises(RuntimeError):
+        await client.send_event("boom")
+    await client.send_event("bump", cid=client.component("span").cid)
+    await client.send_raw(json.dumps({"t": "resync", "cid": client.root.cid, "reason": "test"}))
+    assert any(isinstance(m, Render) for m in await client.receive())
+    await client.send_message(client.root.cid, "tick")
+
+
+async def test_the_metrics_route_counts_events_errors_resyncs_and_sockets() -> None:
+    app = counter_app(metrics_path="/metrics", metrics_auth=(USER, PASSWORD))
+    async with LiveTestClient(app) as client:
+        await trigger_everything(client)
+        assert client.state.n == 16
+        during = await scrape(app, auth=True)
+    after = await scrape(app, auth=True)
+
+    assert during["livecomp_pages_connected{}"] == 1
+    assert during["livecomp_websocket_connects_total{}"] == 1
+    assert during["livecomp_events_total{component=Counter,event=inc}"] == 3
+    # The handler that raised ran: it is an event handled, and an err.
+    assert during["livecomp_events_total{component=Counter,event=boom}"] == 1
+    assert during["livecomp_events_total{component=Badge,event=bump}"] == 1
+    assert during["livecomp_handler_seconds_count{component=Counter,event=inc}"] == 3
+    assert during["livecomp_handler_seconds_sum{component=Counter,event=inc}"] > 0
+    assert during["livecomp_error_replies_total{code=invalid_payload}"] == 1
+    assert during["livecomp_error_replies_total{code=handler_error}"] == 1
+    assert during["livecomp_resyncs_total{}"] == 1
+    assert during["livecomp_mailbox_lag_seconds_count{}"] == 1
+    assert during["livecomp_slow_client_closes_total{}"] == 0
+    # The incs, the boom and the tick re-render the counter (its badge
+    # unchanged); the bump, the badge alone. Each changed render is diffed:
+    # the boom changed nothing.
+    assert during["livecomp_render_seconds_count{component=Counter}"] == 5
+    assert during["livecomp_render_seconds_count{component=Badge}"] == 1
+    assert during["livecomp_diff_seconds_count{}"] == 5
+    # The join's render, one frame per event, the resync and the tick.
+    frames = during["livecomp_frame_bytes_count{}"]
+    assert frames == 1 + 6 + 1 + 1
+    assert during["livecomp_encode_seconds_count{}"] == frames
+    assert during["livecomp_frame_bytes_sum{}"] > 100
+    assert during["livecomp_frame_bytes_bucket{le=+Inf}"] == frames
+
+    assert after["livecomp_pages_connected{}"] == 0
+    disconnects = {k: v for k, v in after.items() if k.startswith("livecomp_websocket_disc")}
+    assert sum(disconnects.values()) == 1
+
+
+async def test_histogram_buckets_are_cumulative_and_end_with_the_count() -> None:
+    app = counter_app(metrics_path="/metrics")
+    async with LiveTestClient(app) as client:
+        for _ in range(5):
+            await client.send_event("inc")
+    samples = await scrape(app)
+    buckets = [
+        value
+        for name, value in samples.items()
+        if name.startswith("livecomp_handler_seconds_bucket{component=Counter,event=inc")
+    ]
+    assert buckets == sorted(buckets) and buckets[-1] == 5
+
+
+async def test_a_server_closed_socket_is_counted_by_its_close_code() -> None:
+    app = counter_app(metrics_path="/metrics", outbox_size=4, send_timeout=0.3)
+    async with LiveTestClient(app) as client:
+        client.pause_reading()
+        for ref in range(1, 20):
+            frame = {"t": "event", "ref": ref, "cid": client.root.cid, "event": "inc", "value": {}}
+            await client.send_raw(json.dumps(frame))
+        await client.wait_closed(5)
+        assert client.closed is not None and client.closed[0] == CloseCode.SLOW_CLIENT
+    samples = await scrape(app)
+    assert samples["livecomp_slow_client_closes_total{}"] == 1
+    assert samples[f"livecomp_websocket_disconnects_total{{code={CloseCode.SLOW_CLIENT}}}"] == 1
+
+
+async def test_the_metrics_route_refuses_a_scraper_without_the_credentials() -> None:
+    app = counter_app(metrics_path="/metrics", metrics_auth=(USER, PASSWORD))
+    test_client = app.test_client()
+    for headers in (
+        {},
+        basic(USER, "wrong"),
+        basic("someone", PASSWORD),
+        basic(USER, PASSWORD + "x"),
+        {"Authorization": "Basic not-base64!"},
+        {"Authorization": f"Bearer {PASSWORD}"},
+    ):
+        response = await test_client.get("/metrics", headers=headers)
+        assert response.status_code == 401, headers
+        assert response.headers["WWW-Authenticate"].startswith('Basic realm="livecomp metrics"')
+        assert b"livecomp_" not in await response.get_data()
+    response = await test_client.get("/metrics", headers=basic(USER, PASSWORD))
+    assert response.status_code == 200
+    assert b"livecomp_pages_connected 0.0" in await response.get_data()
+
+
+async def test_there_is_no_metrics_route_unless_the_app_asks_for_one() -> None:
+    app = counter_app(telemetry=True)
+    response = await app.test_client().get("/metrics")
+    assert response.status_code == 404
+
+
+def test_credentials_without_a_metrics_route_are_a_mistake() -> None:
+    with pytest.raises(TypeError, match="pass metrics_path"):
+        LiveApp(Quart(__name__), metrics_auth=(USER, PASSWORD))
+
+
+async def test_telemetry_is_off_by_default() -> None:
+    live = LiveApp(Quart(__name__))
+    live.page("/", Counter)
+    assert live.telemetry is None
+    async with LiveTestClient(live) as client:
+        await client.send_event("inc")
+        page = client.session.page
+        assert page is not None and page.telemetry is None
+
+
+async def test_two_apps_in_one_process_count_apart() -> None:
+    first, second = counter_app(metrics_path="/m"), counter_app(metrics_path="/m")
+    async with LiveTestClient(first) as client:
+        await client.send_event("inc")
+    assert (await scrape(first, "/m"))["livecomp_events_total{component=Counter,event=inc}"] == 1
+    assert "livecomp_events_total{component=Counter,event=inc}" not in await scrape(second, "/m")
+
+
+class Recorder(TelemetryHooks):
+    def __init__(self) -> None:
+        self.calls: list[tuple[Any, ...]] = []
+
+    def socket_opened(self) -> None:
+        self.calls.append(("socket_opened",))
+
+    def socket_closed(self, code: int | None) -> None:
+        self.calls.append(("socket_closed", code))
+
+    def page_joined(self) -> None:
+        self.calls.append(("page_joined",))
+
+    def page_left(self) -> None:
+        self.calls.append(("page_left",))
+
+    def event_handled(self, component: str, event: str, seconds: float) -> None:
+        assert 0 <= seconds < 5
+        self.calls.append(("event_handled", component, event))
+
+    def rendered(self, component: str, seconds: float) -> None:
+        self.calls.append(("rendered", component))
+
+    def diffed(self, component: str, seconds: float) -> None:
+        self.calls.append(("diffed", component))
+
+    def frame_sent(self, size: int, encode_seconds: float) -> None:
+        assert size > 0
+        self.calls.append(("frame_sent",))
+
+    def error_replied(self, code: str, event: str | None, error_id: str | None) -> None:
+        self.calls.append(("error_replied", code, event, error_id))
+
+    def resynced(self) -> None:
+        self.calls.append(("resynced",))
+
+    def mailbox_waited(self, seconds: float) -> None:
+        assert 0 <= seconds < 5
+        self.calls.append(("mailbox_waited",))
+
+
+async def test_hooks_get_each_measurement_as_it_is_made() -> None:
+    hooks = Recorder()
+    app = counter_app(telemetry=Telemetry(hooks=[hooks]))
+    async with LiveTestClient(app) as client:
+        assert hooks.calls == [("socket_opened",), ("page_joined",), ("frame_sent",)]
+        hooks.calls.clear()
+        await client.send_event("inc")
+        assert hooks.calls == [
+            ("event_handled", "Counter", "inc"),
+            ("rendered", "Counter"),
+            ("diffed", "Counter"),
+            ("frame_sent",),
+        ]
+        hooks.calls.clear()
+        with pytest.raises(RuntimeError):
+            await client.send_event("boom")
+        assert client.last.error is not None
+        error_id = client.last.error.error_id
+        assert ("error_replied", "handler_error", "boom", error_id) in hooks.calls
+        hooks.calls.clear()
+        await client.send_message(client.root.cid, "tick")
+        assert hooks.calls[0] == ("mailbox_waited",)
+        hooks.calls.clear()
+    assert hooks.calls[0] == ("page_left",)
+    assert hooks.calls[-1][0] == "socket_closed"
+
+
+def test_label_sets_past_the_cap_are_counted_as_other() -> None:
+    telemetry = Telemetry(max_label_sets=2)
+    for event in ("a", "b", "c", "d", "a"):
+        telemetry.event_handled("Widget", event, 0.001)
+    for component in ("A", "B", "C"):
+        telemetry.rendered(component, 0.001)
+    for code in (1000, 4000, 4001, 4002):
+        telemetry.socket_closed(code)
+    assert {key: h.count for key, h in telemetry.handlers.items()} == {
+        ("Widget", "a"): 2,
+        ("Widget", "b"): 1,
+        (OTHER, OTHER): 2,
+    }
+    assert {key: h.count for key, h in telemetry.renders.items()} == {"A": 1, "B": 1, OTHER: 1}
+    assert telemetry.socket_disconnects == {"1000": 1, "4000": 1, OTHER: 2}
+    families = {family.name: family for family in TelemetryCollector(telemetry).collect()}
+    labels = {tuple(s.labels.values()) for s in families["livecomp_events"].samples}
+    assert labels == {("Widget", "a"), ("Widget", "b"), (OTHER, OTHER)}
+
+
+def test_a_value_on_a_bucket_bound_counts_in_that_bucket() -> None:
+    histogram = Histogram((0.1, 1.0))
+    for value in (0.1, 0.5, 1.0, 2.0):
+        histogram.observe(value)
+    assert histogram.counts == [1, 2, 1]
+    assert histogram.count == 4 and histogram.total == pytest.approx(3.6)
+
+
+async def test_a_failure_log_line_formats_as_json_with_the_ids_the_browser_got(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="livecomp"):
+        async with LiveTestClient(counter_app()) as client:
+            with pytest.raises(RuntimeError):
+                await client.send_event("boom")
+            err = client.last.error
+            page_id, cid = client.session.page_id, client.root.cid
+    assert err is not None
+    [record] = [r for r in caplog.records if getattr(r, "livecomp_error_id", None)]
+    line = JsonLogFormatter().format(record)
+    assert "\n" not in line
+    entry = json.loads(line)
+    assert entry["error_id"] == err.error_id
+    assert entry["page"] == page_id and page_id
+    assert entry["component"] == cid
+    assert entry["event"] == "boom"
+    assert entry["what"] == "handler of event 'boom' failed"
+    assert entry["level"] == "ERROR" and entry["logger"] == "livecomp"
+    assert entry["exception"] == "RuntimeError"
+    assert "the handler broke" in entry["traceback"]
+    assert err.error_id in entry["message"]
+
+
+async def test_a_refused_event_is_an_err_but_not_an_event_handled() -> None:
+    app = counter_app(metrics_path="/metrics")
+    async with LiveTestClient(app) as client:
+        with pytest.raises(LiveEventError):
+            await client.send_event("nope")
+    samples = await scrape(app)
+    assert samples["livecomp_error_replies_total{code=unknown_event}"] == 1
+    assert not any(name.startswith("livecomp_events_total") for name in samples)
+
+
+async def test_the_bench_harness_records_every_event_with_telemetry_on() -> None:
+    telemetry = Telemetry()
+    harness = _Harness(THERMOSTAT, telemetry)
+    await harness.mount(10)
+    try:
+        assert len(await harness.run(10)) == 10
+    finally:
+        await harness.close()
+    assert sum(h.count for h in telemetry.handlers.values()) == 10
+    assert telemetry.frame_bytes.count == 10
+    cost = await measure_telemetry(THERMOSTAT, events=25, rounds=1)
+    assert cost.off_us > 0 and cost.on_us > 0
+
+
+async def test_a_real_server_serves_the_metrics_of_a_real_socket() -> None:
+    app = counter_app(metrics_path="/metrics", metrics_auth=(USER, PASSWORD))
+    port = free_port()
+    config = Config()
+    config.bind = [f"127.0.0.1:{port}"]
+    config.accesslog = None
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, config, shutdown_trigger=stop.wait))
+    base = f"http://127.0.0.1:{port}"
+
+    def get(path: str, headers: dict[str, str]) -> tuple[int, str]:
+        request = urllib.request.Request(base + path, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, ""
+
+    async def samples() -> dict[str, float]:
+        status, text = await asyncio.to_thread(get, "/metrics", basic(USER, PASSWORD))
+        assert status == 200
+        return {
+            s.name + json.dumps(s.labels, sort_keys=True): s.value
+            for family in text_string_to_metric_families(text)
+            for s in family.samples
+        }
+
+    try:
+        for _ in range(200):
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.close()
+                break
+            except OSError:
+                await asyncio.sleep(0.02)
+        assert (await asyncio.to_thread(get, "/metrics", {}))[0] == 401
+        _, html = await asyncio.to_thread(get, "/", {})
+        token = re.search(r'live-token="([^"]+)"', html)
+        assert token is not None
+        ws_url = base.replace("http://", "ws://") + "/live/ws"
+        async with connect(ws_url, origin=Origin(base)) as ws:
+            await ws.send(json.dumps({"t": "join", "token": token.group(1)}))
+            await ws.recv()
+            for ref in (1, 2):
+                frame: dict[str, Any] = {"t": "event", "ref": ref, "cid": "c0", "event": "inc"}
+                await ws.send(json.dumps({**frame, "value": {}}))
+                await ws.recv()
+            during = await samples()
+        for _ in range(100):
+            after = await samples()
+            if any(name.startswith("livecomp_websocket_disconnects") for name in after):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await task
+    assert during["livecomp_pages_connected{}"] == 1
+    assert during['livecomp_events_total{"component": "Counter", "event": "inc"}'] == 2
+    assert after["livecomp_pages_connected{}"] == 0
+    assert after["livecomp_websocket_connects_total{}"] == 1
+    disconnects = {k: v for k, v in after.items() if k.startswith("livecomp_websocket_disc")}
+    # One, under the code Hypercorn reported for the client's close.
+    assert list(disconnects.values()) == [1]
