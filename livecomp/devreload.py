@@ -56,11 +56,17 @@ def changed_files(live: LiveApp) -> list[str]:
 
 
 async def rerender_pages(live: LiveApp) -> None:
-    """Render every component of every open page again and send the patches."""
-    for session in list(live.sessions):
-        actor = session.actor
-        if actor is not None and actor.page is not None:
-            await actor.run(_rerender, actor)
+    """Render every component of every open page again and send the patches.
+
+    Each page's re-render is a turn of its own: it waits for the turn in
+    progress (an event whose handler is still running) to end, so no page
+    renders an event half-handled.
+    """
+    with use_templates(live.templates):
+        for session in list(live.sessions):
+            actor = session.actor
+            if actor is not None and actor.page is not None:
+                await actor.run(_rerender, actor)
 
 
 async def _rerender(page: LivePage, actor: PageActor) -> None:
