@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import sys
 import typing
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -37,7 +37,7 @@ from livecomp.protocol import Push
 from livecomp.request import RequestInfo
 from livecomp.runtime import Runtime, StaticRuntime, Timer
 from livecomp.splice import marker
-from livecomp.streams import Stream, Streams, default_key, extend
+from livecomp.streams import StreamMethods
 from livecomp.template import compile_template, current_templates, template_names
 
 StateT = TypeVar("StateT", bound=BaseModel)
@@ -83,7 +83,7 @@ class ChildSpec:
     props: dict[str, Any]
 
 
-class Component(Generic[StateT]):
+class Component(StreamMethods, Generic[StateT]):
     """A live component whose state is the pydantic model ``StateT``.
 
     Subclass it with the state model as type argument, give it a Jinja2
@@ -283,81 +283,6 @@ class Component(Generic[StateT]):
         self._context.document.title = title
         self._context.runtime.push(self.cid, Push.of(TITLE_EVENT, title))
 
-    # --- streams ------------------------------------------------------------------
-
-    @property
-    def streams(self) -> Streams:
-        """This component's streams by name (``livecomp.streams``); the
-        template iterates one as ``streams.name``, getting ``(key, item)``."""
-        found: Streams | None = self.__dict__.get("_streams")
-        if found is None:
-            found = self.__dict__["_streams"] = Streams()
-        return found
-
-    def stream(
-        self,
-        name: str,
-        items: Iterable[Any] = (),
-        *,
-        key: Callable[[Any], str] | None = None,
-        at: int = -1,
-        limit: int | None = None,
-        reset: bool = False,
-    ) -> None:
-        """Declare the stream ``name`` (or change it) and insert ``items``.
-
-        The server keeps none of them after the next render: the browser
-        holds the list, in the ``live-update="stream"`` container whose
-        ``id`` is ``name``. ``key`` gives an item's key (default: its ``id``);
-        ``at`` is ``-1`` (the end) or ``0`` (the start); ``limit`` trims the
-        browser's list after each change to the first ``limit`` items (a
-        negative limit: the last ones) and stays the stream's limit until
-        changed; ``reset`` empties the browser's list first.
-
-        Example:
-            ```python
-            async def mount(self) -> None:
-                self.stream("songs", await recent_songs(), limit=-50)
-            ```
-        """
-        found = self.streams.declare(name, key or default_key)
-        if key is not None:
-            found.key = key
-        if limit is not None:
-            found.limit = limit
-        if reset:
-            found.clear()
-        extend(found, items, at)
-
-    def stream_insert(
-        self,
-        name: str,
-        item: Any,
-        *,
-        at: int = -1,
-        limit: int | None = None,
-        update_only: bool = False,
-    ) -> None:
-        """Insert ``item`` into the stream ``name`` at the end (``at=-1``) or
-        the start (``0``); an item whose key the browser has is updated in
-        place. With ``update_only``, an item the browser lacks is skipped."""
-        found = self._stream_named(name)
-        if limit is not None:
-            found.limit = limit
-        found.insert(item, at=at, update_only=update_only)
-
-    def stream_delete(self, name: str, key: str) -> None:
-        """Remove the item of ``key`` from the browser's list of stream ``name``."""
-        self._stream_named(name).delete(key)
-
-    def _stream_named(self, name: str) -> Stream:
-        if name not in self.streams:
-            raise KeyError(
-                f"{type(self).__name__} has no stream {name!r}; declare it with "
-                f"self.stream({name!r}, items) first (in mount)"
-            )
-        return self.streams[name]
-
     # --- the URL --------------------------------------------------------------
 
     async def patch_url(self, url: str, *, replace: bool = False) -> None:
@@ -538,6 +463,11 @@ def _declared_state_model(cls: type) -> type[BaseModel] | None:
 #: Every name the framework defines on a component: no handler may take one,
 #: or a browser event could reach ``mount`` or ``render``.
 FRAMEWORK_MEMBERS: frozenset[str] = frozenset(
-    {name for name in vars(Component) if not (name.startswith("__") and name.endswith("__"))}
+    {
+        name
+        for cls in (Component, StreamMethods)
+        for name in vars(cls)
+        if not (name.startswith("__") and name.endswith("__"))
+    }
     | {"state", "key", "cid", "props", "parent_cid", "_context", "_capture", "_streams"}
 )

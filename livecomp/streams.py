@@ -30,7 +30,15 @@ from livecomp.html import lexbor_root, outer_html
 from livecomp.names import CID, KEPT_UPDATES, LIST_KEY, STREAM_UPDATE, UPDATE
 from livecomp.ops import StreamOp
 
-__all__ = ["Stream", "StreamError", "Streams", "default_key", "extend", "take_streams"]
+__all__ = [
+    "Stream",
+    "StreamError",
+    "StreamMethods",
+    "Streams",
+    "default_key",
+    "extend",
+    "take_streams",
+]
 
 #: Where a stream insert goes: the end (``-1``), the start (``0``), or, for an
 #: update-only insert, nowhere (``None``: only an item the client has changes).
@@ -302,3 +310,84 @@ def _path(node: LexborNode, root: LexborNode) -> list[int]:
         at = parent
     path.reverse()
     return path
+
+
+class StreamMethods:
+    """What a component may do with its streams; ``Component`` inherits it.
+
+    Each stream lives in the component instance's ``_streams`` (made on first
+    use), so a component without streams carries nothing.
+    """
+
+    @property
+    def streams(self) -> Streams:
+        """This component's streams by name (``livecomp.streams``); the
+        template iterates one as ``streams.name``, getting ``(key, item)``."""
+        found: Streams | None = self.__dict__.get("_streams")
+        if found is None:
+            found = self.__dict__["_streams"] = Streams()
+        return found
+
+    def stream(
+        self,
+        name: str,
+        items: Iterable[Any] = (),
+        *,
+        key: Callable[[Any], str] | None = None,
+        at: int = -1,
+        limit: int | None = None,
+        reset: bool = False,
+    ) -> None:
+        """Declare the stream ``name`` (or change it) and insert ``items``.
+
+        The server keeps none of them after the next render: the browser
+        holds the list, in the ``live-update="stream"`` container whose
+        ``id`` is ``name``. ``key`` gives an item's key (default: its ``id``);
+        ``at`` is ``-1`` (the end) or ``0`` (the start); ``limit`` trims the
+        browser's list after each change to the first ``limit`` items (a
+        negative limit: the last ones) and stays the stream's limit until
+        changed; ``reset`` empties the browser's list first.
+
+        Example:
+            ```python
+            async def mount(self) -> None:
+                self.stream("songs", await recent_songs(), limit=-50)
+            ```
+        """
+        found = self.streams.declare(name, key or default_key)
+        if key is not None:
+            found.key = key
+        if limit is not None:
+            found.limit = limit
+        if reset:
+            found.clear()
+        extend(found, items, at)
+
+    def stream_insert(
+        self,
+        name: str,
+        item: Any,
+        *,
+        at: int = -1,
+        limit: int | None = None,
+        update_only: bool = False,
+    ) -> None:
+        """Insert ``item`` into the stream ``name`` at the end (``at=-1``) or
+        the start (``0``); an item whose key the browser has is updated in
+        place. With ``update_only``, an item the browser lacks is skipped."""
+        found = self._stream_named(name)
+        if limit is not None:
+            found.limit = limit
+        found.insert(item, at=at, update_only=update_only)
+
+    def stream_delete(self, name: str, key: str) -> None:
+        """Remove the item of ``key`` from the browser's list of stream ``name``."""
+        self._stream_named(name).delete(key)
+
+    def _stream_named(self, name: str) -> Stream:
+        if name not in self.streams:
+            raise KeyError(
+                f"{type(self).__name__} has no stream {name!r}; declare it with "
+                f"self.stream({name!r}, items) first (in mount)"
+            )
+        return self.streams[name]
