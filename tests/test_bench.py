@@ -228,7 +228,10 @@ async def test_clock_pages_tick_on_time_over_websockets(server: ServerProcess) -
     assert len(run.server_cpu_s) == 2 and all(cpu >= 0 for cpu in run.server_cpu_s)
     assert run.rss_after > 0 and len(run.client_cpu_s) == 1
     assert run.gc is not None and all(n >= 0 for n in run.gc.collections)
-    assert run.machine_busy_s > 0 and run.server_cpu_share <= run.machine_busy_share + 0.1
+    # /proc/stat counts in 10 ms ticks: this light a run on a quiet machine
+    # can read as zero busy time (or a float's -0.0), never really less.
+    assert run.machine_busy_s > -0.05
+    assert run.server_cpu_share <= run.machine_busy_share + 0.1
 
     cost = await measure_tick_cost(20)
     assert 0 < cost.render_us < cost.flush_us < cost.total_us
