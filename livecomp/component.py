@@ -37,7 +37,7 @@ from livecomp.protocol import Push
 from livecomp.request import RequestInfo
 from livecomp.runtime import Runtime, StaticRuntime, Timer
 from livecomp.splice import marker
-from livecomp.streams import StreamMethods
+from livecomp.streams import NO_STREAMS, StreamMethods
 from livecomp.template import compile_template, current_templates, template_names
 
 StateT = TypeVar("StateT", bound=BaseModel)
@@ -359,7 +359,12 @@ class Component(StreamMethods, Generic[StateT]):
         if names is None:
             names = type(self)._collect_template_names()
         return template.render(
-            names, state=self.state, component=self, live=self.live, streams=self.streams
+            names,
+            state=self.state,
+            component=self,
+            live=self.live,
+            # Not self.streams, which would give every component a Streams.
+            streams=NO_STREAMS if self._streams is None else self._streams,
         )
 
     @classmethod

@@ -26,7 +26,7 @@ from livecomp.html import lexbor_root, root_context
 from livecomp.navigation import InvalidParams
 from livecomp.protocol import Patch
 from livecomp.splice import expand, expand_ops, mark_root, place_children
-from livecomp.streams import Streams, take_streams
+from livecomp.streams import take_streams
 from livecomp.telemetry import Telemetry
 
 
@@ -310,7 +310,7 @@ class LivePage:
         """The render to keep, its streams' items cut out (``livecomp.streams``);
         their ``stream`` ops wait in ``_streamed`` for the end of the flush."""
         component = mounted.component
-        streams: Streams | None = component.__dict__.get("_streams")
+        streams = component._streams
         if not streams:
             return html
         owner = f"{type(component).__name__} (id {component.key!r})"

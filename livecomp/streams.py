@@ -31,6 +31,7 @@ from livecomp.names import CID, KEPT_UPDATES, LIST_KEY, STREAM_UPDATE, UPDATE
 from livecomp.ops import StreamOp
 
 __all__ = [
+    "NO_STREAMS",
     "Stream",
     "StreamError",
     "StreamMethods",
@@ -197,6 +198,20 @@ class Streams:
         return found
 
 
+class _NoStreams(Streams):
+    """What the template of a component without streams reads: no streams,
+    shared by all of them, so a render allocates nothing for them."""
+
+    __slots__ = ()
+
+    def declare(self, name: str, key: Callable[[Any], str]) -> Stream:
+        raise TypeError("a template cannot declare a stream: call self.stream() in Python")
+
+
+#: The ``streams`` of every component that has none.
+NO_STREAMS: Final[Streams] = _NoStreams()
+
+
 def extend(stream: Stream, items: Iterable[Any], at: At) -> None:
     """Insert ``items`` in order at ``at``: at the start, each before the last."""
     for item in items:
@@ -316,16 +331,21 @@ class StreamMethods:
     """What a component may do with its streams; ``Component`` inherits it.
 
     Each stream lives in the component instance's ``_streams`` (made on first
-    use), so a component without streams carries nothing.
+    use), so a component without streams carries nothing. It is read as an
+    attribute, never through ``__dict__``: on Python 3.11 reading an
+    instance's ``__dict__`` makes it a dict of its own, 64 bytes a component.
     """
+
+    #: The instance's streams, once it has any.
+    _streams: Streams | None = None
 
     @property
     def streams(self) -> Streams:
         """This component's streams by name (``livecomp.streams``); the
         template iterates one as ``streams.name``, getting ``(key, item)``."""
-        found: Streams | None = self.__dict__.get("_streams")
+        found = self._streams
         if found is None:
-            found = self.__dict__["_streams"] = Streams()
+            found = self._streams = Streams()
         return found
 
     def stream(

@@ -18,7 +18,7 @@ from livecomp import Component, on
 from livecomp.ops import OpError, StreamOp, op_from_json
 from livecomp.patching import STREAM_MISSES
 from livecomp.protocol import Patch, decode_server, encode
-from livecomp.streams import Stream, StreamError
+from livecomp.streams import NO_STREAMS, Stream, StreamError, default_key
 from livecomp.testing import LiveTestClient
 
 
@@ -331,3 +331,28 @@ async def test_a_stream_item_holding_a_child_component_is_refused() -> None:
     with pytest.raises(StreamError, match="child component"):
         async with LiveTestClient(Holder):
             pass
+
+
+class Tally(BaseModel):
+    n: int = 0
+
+
+class Plain(Component[Tally]):
+    template = '<p live-click="inc">{{ state.n }}</p>'
+
+    @on("inc")
+    async def inc(self) -> None:
+        self.state.n += 1
+
+
+async def test_a_component_without_streams_keeps_nothing_for_them() -> None:
+    # Every render passes `streams` to the template: one shared empty one,
+    # so a page of a thousand components does not hold a thousand of them.
+    async with LiveTestClient(Plain) as client:
+        await client.send_event("inc")
+        assert client.root._streams is None
+
+
+def test_a_template_cannot_declare_a_stream() -> None:
+    with pytest.raises(TypeError, match=r"call self\.stream"):
+        NO_STREAMS.declare("songs", default_key)
