@@ -3,7 +3,7 @@
 ``npm pack`` makes the tarball from the committed dist/ (tests/test_bundle.py
 proves it is the build of the sources); a scratch project with its own
 package.json installs it offline, which works because the package has no
-dependencies (morphdom is bundled in). Node then imports it with no DOM, and
+dependencies (its morph is its own). Node then imports it with no DOM, and
 tsc type-checks a consumer file against the shipped declarations under both
 ``nodenext`` and ``bundler`` resolution. Nothing here publishes: the package
 is private, and only ``pack`` and a local ``install`` run.
@@ -39,9 +39,9 @@ RUNTIME_EXPORTS = {
     "runBinding": "function",
 }
 
-# Imported first with no DOM at all: the module must touch none on import
-# (morphdom, bundled in, checks `typeof document`). Then a document that
-# records its listeners, for startLive on a page without `[live-page]`.
+# Imported first with no DOM at all: the module must touch none on import.
+# Then a document that records its listeners, for startLive on a page
+# without `[live-page]`.
 NODE_SCRIPT = """
 import { readFileSync } from "node:fs";
 const client = await import("livecomp-client");

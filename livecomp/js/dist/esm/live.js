@@ -1439,7 +1439,7 @@ function applyOp(step) {
       }
       const only = fragment.firstChild;
       if (node instanceof Element && only instanceof Element && fragment.childNodes.length === 1 && only.localName.toLowerCase() === node.localName.toLowerCase() && // The diff replaces these whole (a template's content is not its
-      // children, which morphdom walks); nothing inside is worth keeping.
+      // children, which the morph walks); nothing inside is worth keeping.
       !isOpaque(node.localName.toLowerCase())) {
         morph(node, only, holdGuarded, observer);
       } else if (parent) {

@@ -15,7 +15,7 @@
  * `append`, `prepend`) keeps them through a morph: they are taken out before
  * the morph runs and put back into whatever element stands for the container
  * afterwards (docs/protocol.md, "live-update"); `upsert` adds or updates its
- * items by key. livecomp/dom.py `morph` is the same rule in Python.
+ * items by key. livecomp/patching.py `morph` is the same rule in Python.
  */
 import { type Control } from "./inputs.js";
 /**
