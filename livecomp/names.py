@@ -229,6 +229,7 @@ def typescript() -> str:
         const("NO_FEEDBACK_CLASS", NO_FEEDBACK_CLASS, "Hides feedback not yet earned."),
         const("AUTO_RECOVER", AUTO_RECOVER, "On a form: what it re-sends after a reconnect."),
         const("TRIGGER_ACTION", TRIGGER_ACTION, "On a form: submit for real once acked."),
+        const("STREAM_UPDATE", STREAM_UPDATE, "The value of UPDATE on a stream's container."),
         const("UPDATE", UPDATE, "On a container: replace, ignore, append, prepend or stream."),
         const(
             "KEPT_UPDATES",

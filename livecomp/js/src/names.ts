@@ -70,6 +70,9 @@ export const AUTO_RECOVER = "live-auto-recover";
 /** On a form: submit for real once acked. */
 export const TRIGGER_ACTION = "live-trigger-action";
 
+/** The value of UPDATE on a stream's container. */
+export const STREAM_UPDATE = "stream";
+
 /** On a container: replace, ignore, append, prepend or stream. */
 export const UPDATE = "live-update";
 

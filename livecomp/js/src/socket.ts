@@ -32,9 +32,9 @@ import { DOMPatch } from "./dompatch";
 import { componentOf } from "./events";
 import { type HookInstance, HookRegistry, type Hooks } from "./hooks";
 import { flushDeferred, noteLost, noteSent, noteSettled, userOwned } from "./inputs";
-import { morph, parseIn, soleElement } from "./morph";
+import { itemsOf, morph, parseIn, soleElement } from "./morph";
 import { assignUrl, currentUrl, pushUrl } from "./navigation";
-import { CID, DEFAULT_HEARTBEAT_MS, EMBEDDED, ERROR_EVENT, EVENT_ERRORS, HEARTBEAT, JOINED_EVENT, SOCKET, STATE_CLASSES, TOKEN } from "./names";
+import { CID, DEFAULT_HEARTBEAT_MS, EMBEDDED, ERROR_EVENT, EVENT_ERRORS, HEARTBEAT, JOINED_EVENT, SOCKET, STATE_CLASSES, STREAM_UPDATE, TOKEN, UPDATE } from "./names";
 import { applyPatches } from "./patch";
 import {
   type AckMessage,
@@ -328,6 +328,16 @@ export class LiveSocket {
     if (!next) {
       console.error(`livecomp: render of ${cid} is not one element`);
     } else if (el) {
+      // A join's render is the whole truth of a stream: items the page
+      // deleted while the socket was down must not outlive the reconnect.
+      if (survivors) {
+        for (const list of el.querySelectorAll(`[${UPDATE}=${STREAM_UPDATE}]`)) {
+          for (const item of itemsOf(list)) {
+            dom.removing(item);
+            item.remove();
+          }
+        }
+      }
       // Typed input survives a render, as does anything the focused control holds.
       morph(el, next, (control) => control === document.activeElement || userOwned(control), dom);
     } else if (!this.#joined) {

@@ -160,6 +160,7 @@ var FEEDBACK_FOR = "live-feedback-for";
 var NO_FEEDBACK_CLASS = "live-no-feedback";
 var AUTO_RECOVER = "live-auto-recover";
 var TRIGGER_ACTION = "live-trigger-action";
+var STREAM_UPDATE = "stream";
 var UPDATE = "live-update";
 var KEPT_UPDATES = ["ignore", "append", "prepend", "stream"];
 var HOOK = "live-hook";
@@ -1787,6 +1788,14 @@ var LiveSocket = class {
     if (!next) {
       console.error(`livecomp: render of ${cid} is not one element`);
     } else if (el) {
+      if (survivors) {
+        for (const list of el.querySelectorAll(`[${UPDATE}=${STREAM_UPDATE}]`)) {
+          for (const item of itemsOf(list)) {
+            dom.removing(item);
+            item.remove();
+          }
+        }
+      }
       morph(el, next, (control) => control === document.activeElement || userOwned(control), dom);
     } else if (!this.#joined) {
       this.container.append(next);

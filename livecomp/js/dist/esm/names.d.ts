@@ -50,6 +50,8 @@ export declare const NO_FEEDBACK_CLASS = "live-no-feedback";
 export declare const AUTO_RECOVER = "live-auto-recover";
 /** On a form: submit for real once acked. */
 export declare const TRIGGER_ACTION = "live-trigger-action";
+/** The value of UPDATE on a stream's container. */
+export declare const STREAM_UPDATE = "stream";
 /** On a container: replace, ignore, append, prepend or stream. */
 export declare const UPDATE = "live-update";
 /** Values of UPDATE under which the client owns the container's children. */
