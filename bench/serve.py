@@ -17,7 +17,8 @@ and ``GET /bench/profile/stacks`` the last window's stacks, collapsed.
 
 Started with ``BENCH_TRACEMALLOC=N`` in its environment, the server traces
 its allocations from the start and serves ``/bench/memory/mark`` and
-``/bench/memory/split`` (``bench.memsplit``).
+``/bench/memory/split`` (``bench.memsplit``); with ``BENCH_TELEMETRY=1``, its
+app counts and times what the pages do (``bench.telemetry``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import resource
 import time
 from dataclasses import asdict, dataclass, field
@@ -55,6 +57,8 @@ def raise_fd_limit(wanted: int = 65_536) -> int:
 
 
 GC_ROUTE = "/bench/gc"
+#: ``1`` in the server's environment: the app counts and times with telemetry on.
+TELEMETRY_ENV = "BENCH_TELEMETRY"
 
 
 @dataclass
@@ -108,7 +112,7 @@ def create_app(gc_clock: GcClock | None = None) -> Quart:
     app = Quart(__name__)
     # The single-client runs send faster than the default per-socket event
     # limit allows (it is meant for floods): no limit here.
-    live = LiveApp(app, events_per_second=0)
+    live = LiveApp(app, events_per_second=0, telemetry=os.environ.get(TELEMETRY_ENV) == "1")
     for scenario in SCENARIOS:
         live.page(scenario.route, scenario.component, title=scenario.name)
     live.page(CLOCKS_ROUTE, ClockPage, title="clocks")
