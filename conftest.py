@@ -6,15 +6,20 @@ the browser fixtures live with the browser tests (``tests/e2e/browser.py``).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from hypercorn.asyncio import serve
+from hypercorn.config import Config
+from quart import Quart
 
 ROOT = Path(__file__).resolve().parent
 
@@ -38,6 +43,30 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
                 return
         time.sleep(0.05)
     raise TimeoutError(f"nothing listened on port {port} after {timeout} s")
+
+
+@asynccontextmanager
+async def serving(app: Quart) -> AsyncIterator[str]:
+    """Serve ``app`` with Hypercorn in this event loop on a free loopback port,
+    for the length of an ``async with``; give its base URL once it listens."""
+    port = free_port()
+    config = Config()
+    config.bind = [f"127.0.0.1:{port}"]
+    config.accesslog = None
+    stopping = asyncio.Event()
+    task = asyncio.create_task(serve(app, config, shutdown_trigger=stopping.wait))
+    try:
+        for _ in range(200):
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.close()
+                break
+            except OSError:
+                await asyncio.sleep(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stopping.set()
+        await task
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:

@@ -192,7 +192,6 @@ class FrameDispatcher:
 
         actor = self.actor
         assert actor is not None
-        what = "params handler failed" if event is None else f"handler of event {event!r} failed"
         started = time.perf_counter() if self._telemetry is not None else 0.0
         try:
             await work()
@@ -222,6 +221,10 @@ class FrameDispatcher:
         except Exception as exc:
             if self._telemetry is not None:
                 self._handled(event, cid, started)
+            # Worded here, not before the handler: every event would pay for it.
+            what = (
+                "params handler failed" if event is None else f"handler of event {event!r} failed"
+            )
             error_id = report_failure(exc, what, page=actor.page_id, cid=cid, event=event)
             reason = await self._failure_reason(exc, what, error_id, cid)
             refuse(ErrorCode.HANDLER_ERROR, reason, error_id)

@@ -286,12 +286,20 @@ class LivePage:
         child_patches = await self._render_children(child_cids)
         html = self._splice(mounted, rendered.source, child_cids)
         html = self._take_streams(mounted, html)
+        patch = self._store(mounted, html)
+        return child_patches if patch is None else [patch, *child_patches]
+
+    def _store(self, mounted: _Mounted, html: str) -> Patch | None:
+        """Keep ``html`` as ``mounted``'s render; return its patch against the
+        last one (None on a first render, or when nothing changed)."""
+        component = mounted.component
         old, mounted.html = mounted.html, html
         if not old:
             self._check_root(mounted, html)
-            return child_patches
+            return None
         if old == html:
-            return child_patches
+            return None
+        telemetry = self.telemetry
         try:
             if telemetry is None:
                 ops = diff(old, html)
@@ -304,7 +312,7 @@ class LivePage:
             raise RenderError(f"{type(component).__name__} (id {component.key!r}): {exc}") from exc
         if mounted.children:
             ops = expand_ops(ops, self._children_html(mounted))
-        return [Patch(cid=component.cid, ops=ops), *child_patches]
+        return Patch(cid=component.cid, ops=ops)
 
     def _take_streams(self, mounted: _Mounted, html: str) -> str:
         """The render to keep, its streams' items cut out (``livecomp.streams``);
@@ -396,19 +404,8 @@ class LivePage:
         mounted.children = {}
         self._dirty.discard(component.cid)
         source = render_fallback(component, RenderFailure(error_id, what))
-        html = self._splice(mounted, source, [])
-        old, mounted.html = mounted.html, html
-        if not old:
-            self._check_root(mounted, html)
-            return []
-        if old == html:
-            return []
-        try:
-            ops = diff(old, html)
-        except RootError as exc:
-            mounted.html = old
-            raise RenderError(f"the fallback of {type(component).__name__}: {exc}") from exc
-        return [Patch(cid=component.cid, ops=ops)]
+        patch = self._store(mounted, self._splice(mounted, source, []))
+        return [] if patch is None else [patch]
 
     def _subtree(self, cid: str) -> list[str]:
         """The cids under component ``cid`` by parent link, parents first."""

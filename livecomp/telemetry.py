@@ -226,13 +226,9 @@ class Telemetry:
 
     def event_handled(self, component: str, event: str, seconds: float) -> None:
         """Record a handler that ran for ``seconds``."""
-        handlers = self.handlers
-        histogram = handlers.get((component, event))
+        histogram = self.handlers.get((component, event))
         if histogram is None:
-            key = (component, event) if len(handlers) < self.max_label_sets else (OTHER, OTHER)
-            histogram = handlers.get(key)
-            if histogram is None:
-                histogram = handlers[key] = Histogram(self.seconds_buckets)
+            histogram = self._first_seen(self.handlers, (component, event), (OTHER, OTHER))
         # Histogram.observe, inlined: this runs for every event.
         histogram.counts[bisect_left(histogram.bounds, seconds)] += 1
         histogram.total += seconds
@@ -242,13 +238,9 @@ class Telemetry:
 
     def rendered(self, component: str, seconds: float) -> None:
         """Record a component's render."""
-        renders = self.renders
-        histogram = renders.get(component)
+        histogram = self.renders.get(component)
         if histogram is None:
-            key = self._label(renders, component)
-            histogram = renders.get(key)
-            if histogram is None:
-                histogram = renders[key] = Histogram(self.seconds_buckets)
+            histogram = self._first_seen(self.renders, component, OTHER)
         histogram.counts[bisect_left(histogram.bounds, seconds)] += 1
         histogram.total += seconds
         if self.hooks:
@@ -305,6 +297,16 @@ class Telemetry:
         self.mailbox_lag.observe(seconds)
         for hook in self.hooks:
             hook.mailbox_waited(seconds)
+
+    def _first_seen(self, table: dict[Any, Histogram], key: Any, other: Any) -> Histogram:
+        """The histogram for a label set ``table`` lacks: a new one, or past the
+        label cap, the one of ``other``."""
+        if len(table) >= self.max_label_sets:
+            key = other
+        found = table.get(key)
+        if found is None:
+            found = table[key] = Histogram(self.seconds_buckets)
+        return found
 
     def _label(self, seen: dict[str, Any], value: str) -> str:
         return value if value in seen or len(seen) < self.max_label_sets else OTHER

@@ -11,15 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from hypercorn.asyncio import serve
-from hypercorn.config import Config
 from pydantic import BaseModel
 from quart import Quart
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
-from conftest import free_port
+from conftest import serving
 from livecomp import CloseCode, Component, LiveApp, on
 
 
@@ -78,22 +76,8 @@ async def server() -> AsyncIterator[Server]:
     app = Quart(__name__)
     live = LiveApp(app, max_frame_bytes=4096)
     live.page("/", Thermo, title="Thermo <test>")
-    port = free_port()
-    config = Config()
-    config.bind = [f"127.0.0.1:{port}"]
-    config.accesslog = None
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(app, config, shutdown_trigger=stop.wait))
-    for _ in range(200):
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.close()
-            break
-        except OSError:
-            await asyncio.sleep(0.02)
-    yield Server(f"http://127.0.0.1:{port}", live)
-    stop.set()
-    await task
+    async with serving(app) as base:
+        yield Server(base, live)
 
 
 async def joined(server: Server, origin: str | None = None) -> ClientConnection:

@@ -13,8 +13,6 @@ import urllib.request
 from typing import Any
 
 import pytest
-from hypercorn.asyncio import serve
-from hypercorn.config import Config
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import BaseModel
 from quart import Quart
@@ -23,7 +21,7 @@ from websockets.typing import Origin
 
 from bench.scenarios import THERMOSTAT
 from bench.telemetry import _Harness, measure_telemetry
-from conftest import free_port
+from conftest import serving
 from livecomp import (
     CloseCode,
     Component,
@@ -373,39 +371,25 @@ async def test_the_bench_harness_records_every_event_with_telemetry_on() -> None
 
 async def test_a_real_server_serves_the_metrics_of_a_real_socket() -> None:
     app = counter_app(metrics_path="/metrics", metrics_auth=(USER, PASSWORD))
-    port = free_port()
-    config = Config()
-    config.bind = [f"127.0.0.1:{port}"]
-    config.accesslog = None
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(app, config, shutdown_trigger=stop.wait))
-    base = f"http://127.0.0.1:{port}"
+    async with serving(app) as base:
 
-    def get(path: str, headers: dict[str, str]) -> tuple[int, str]:
-        request = urllib.request.Request(base + path, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, ""
-
-    async def samples() -> dict[str, float]:
-        status, text = await asyncio.to_thread(get, "/metrics", basic(USER, PASSWORD))
-        assert status == 200
-        return {
-            s.name + json.dumps(s.labels, sort_keys=True): s.value
-            for family in text_string_to_metric_families(text)
-            for s in family.samples
-        }
-
-    try:
-        for _ in range(200):
+        def get(path: str, headers: dict[str, str]) -> tuple[int, str]:
+            request = urllib.request.Request(base + path, headers=headers)
             try:
-                _, writer = await asyncio.open_connection("127.0.0.1", port)
-                writer.close()
-                break
-            except OSError:
-                await asyncio.sleep(0.02)
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    return response.status, response.read().decode()
+            except urllib.error.HTTPError as exc:
+                return exc.code, ""
+
+        async def samples() -> dict[str, float]:
+            status, text = await asyncio.to_thread(get, "/metrics", basic(USER, PASSWORD))
+            assert status == 200
+            return {
+                s.name + json.dumps(s.labels, sort_keys=True): s.value
+                for family in text_string_to_metric_families(text)
+                for s in family.samples
+            }
+
         assert (await asyncio.to_thread(get, "/metrics", {}))[0] == 401
         _, html = await asyncio.to_thread(get, "/", {})
         token = re.search(r'live-token="([^"]+)"', html)
@@ -424,9 +408,6 @@ async def test_a_real_server_serves_the_metrics_of_a_real_socket() -> None:
             if any(name.startswith("livecomp_websocket_disconnects") for name in after):
                 break
             await asyncio.sleep(0.05)
-    finally:
-        stop.set()
-        await task
     assert during["livecomp_pages_connected{}"] == 1
     assert during['livecomp_events_total{"component": "Counter", "event": "inc"}'] == 2
     assert after["livecomp_pages_connected{}"] == 0
