@@ -7,8 +7,10 @@ frame the client sends, ``dispatch`` (bind the payload, run the handler),
 ``encode`` of the patches and the ack. Each step is timed with
 ``perf_counter``; inside ``flush``, ``capture_render`` and ``diff`` are timed
 by wrapping the names ``livecomp.page`` calls them by, for the length of the
-measurement, so ``page`` is ``flush`` minus render and diff: splicing
-children in, reconciling them, expanding ops, building patches.
+measurement (and ``render_iterations`` and ``update_loops``, their
+counterparts when only loop iterations render: ``livecomp.loops``), so
+``page`` is ``flush`` minus render and diff: splicing children in,
+reconciling them, expanding ops, building patches.
 
 Every part is reported as its median over the events, and so is the
 per-event total: the parts' medians sum close to it. What the session, the
@@ -98,6 +100,20 @@ _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
 
 
+class _Sum:
+    """Two timings read as one (a full render, or loop iterations alone)."""
+
+    def __init__(self, *timings: Any) -> None:
+        self.timings = [timing for timing in timings if timing]
+
+    def __bool__(self) -> bool:
+        return bool(self.timings)
+
+    @property
+    def seconds(self) -> float:
+        return float(sum(timing.seconds for timing in self.timings))
+
+
 def steady_heap() -> bool:
     """Have glibc keep freed memory in this process instead of returning it
     to the OS (no heap trimming, no per-chunk mmap below 32 MiB); False
@@ -136,9 +152,13 @@ async def measure_split(scenario: Scenario, events: int) -> EventSplit:
             for ref in range(events + 10)
         ]
         with (
-            _timing(livecomp.page, "capture_render") as render,
-            _timing(livecomp.page, "diff") as differ,
+            _timing(livecomp.page, "capture_render") as whole,
+            _timing(livecomp.page, "render_iterations") as alone,
+            _timing(livecomp.page, "diff") as whole_diff,
+            _timing(livecomp.page, "update_loops") as alone_diff,
         ):
+            render = _Sum(whole, alone)
+            differ = _Sum(whole_diff, alone_diff)
             for ref, frame in enumerate(frames):
                 if ref == 10:  # the first ten warm up binders, Jinja and Lexbor
                     gc.collect()

@@ -28,17 +28,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
+from jinja2 import Template
 from markupsafe import Markup
 from pydantic import BaseModel
 
 from livecomp.events import EventHandler, collect_handlers, collect_messages
+from livecomp.loops import Loop, LoopReads, recording_into
 from livecomp.navigation import Navigator, ParamsHandler, collect_params_handler
 from livecomp.protocol import Push
 from livecomp.request import RequestInfo
 from livecomp.runtime import Runtime, StaticRuntime, Timer
 from livecomp.splice import marker
 from livecomp.streams import NO_STREAMS, StreamMethods
-from livecomp.template import compile_template, current_templates, template_names
+from livecomp.template import compile_template, current_templates, instrumented, template_names
+from livecomp.tracking import note_change
 
 StateT = TypeVar("StateT", bound=BaseModel)
 
@@ -182,6 +185,12 @@ class Component(StreamMethods, Generic[StateT]):
         self.parent_cid: str | None = None
         # Set by capture_render() while render() runs: where live() records.
         self._capture: _Capture | None = None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if not name.startswith("_"):
+            # A template may read it: renders that did are told (livecomp.tracking).
+            note_change(self)
 
     @property
     def connected(self) -> bool:
@@ -358,6 +367,15 @@ class Component(StreamMethods, Generic[StateT]):
         names = type(self)._template_names
         if names is None:
             names = type(self)._collect_template_names()
+        capture = self._capture
+        if capture is None or not instrumented(template):
+            return self._render_template(template, names)
+        # A page render: record what each part reads (livecomp.loops).
+        capture.loops = reads = LoopReads()
+        with recording_into(reads):
+            return self._render_template(template, names)
+
+    def _render_template(self, template: Template, names: dict[str, Any]) -> str:
         return template.render(
             names,
             state=self.state,
@@ -395,15 +413,18 @@ class Component(StreamMethods, Generic[StateT]):
 class _Capture:
     nonce: str
     children: list[ChildSpec] = field(default_factory=list)
+    loops: LoopReads | None = None
 
 
 @dataclass(frozen=True)
 class Rendered:
     """One render of a component: its HTML as ``render()`` returned it (with a
-    marker where each child goes) and the children it embedded, in order."""
+    marker where each child goes, and around each loop iteration when
+    ``loops`` recorded the render), the children it embedded, in order."""
 
     source: str
     children: list[ChildSpec]
+    loops: LoopReads | None = None
 
 
 def capture_render(component: Component[Any], nonce: str) -> Rendered:
@@ -414,7 +435,25 @@ def capture_render(component: Component[Any], nonce: str) -> Rendered:
         source = component.render()
     finally:
         component._capture = None
-    return Rendered(str(source), capture.children)
+    return Rendered(str(source), capture.children, capture.loops)
+
+
+def render_iterations(
+    component: Component[Any], nonce: str, reads: LoopReads, which: list[tuple[Loop, int]]
+) -> list[tuple[Loop, int, str]] | None:
+    """Render loop iterations of ``component`` alone (``livecomp.loops``);
+    None when one embeds a child or the recording gave up on one."""
+    component._capture = capture = _Capture(nonce)
+    try:
+        rendered: list[tuple[Loop, int, str]] = []
+        for loop, index in which:
+            html = reads.render_iteration(loop, index)
+            if html is None or capture.children:
+                return None
+            rendered.append((loop, index, html))
+        return rendered
+    finally:
+        component._capture = None
 
 
 class _Sent:

@@ -44,7 +44,7 @@ from livecomp.ops import AttrsOp, InsertOp, Op, RemoveOp, ReplaceOp, StreamOp, T
 from livecomp.reconcile import COMMENT, TEXT, Key, Pair, check_of, key_of, markup, reconcile
 from livecomp.treecache import TREE_CACHE, Tree, TreeCache
 
-__all__ = ["TREE_CACHE", "Op", "RootError", "TreeCache", "diff"]
+__all__ = ["TREE_CACHE", "Op", "RootError", "TreeCache", "diff", "diff_element", "too_long"]
 
 # Ops lists at most this long have their JSON size bounded before measured.
 _FEW_OPS: Final = 8
@@ -82,6 +82,37 @@ def diff(
     return ops
 
 
+def too_long(ops: list[Op], new_html: str) -> bool:
+    """Whether ``ops`` as JSON are longer than ``new_html``, the render they
+    lead to: one ``replace`` of the root is then sent instead."""
+    size = len(new_html.strip(WHITESPACE))
+    if len(ops) <= _FEW_OPS and _json_bound(ops) <= size:
+        return False
+    return len(_encode_json(ops)) > size
+
+
+def diff_element(old_html: str, new_html: str, path: list[int]) -> list[Op] | None:
+    """The ops of ``diff`` for one element of a larger render, found at
+    ``path`` in it: ``old_html`` and ``new_html`` are that element alone
+    (parsed in the context its tag needs). None when the two are not one
+    element each of the same tag and key, or hold a ``live-update``
+    container: the larger render's own diff must then decide."""
+    if UPDATE in old_html or UPDATE in new_html:
+        return None
+    try:
+        old, new = Tree(old_html), Tree(new_html)
+    except RootError:
+        return None
+    tag = old.root.tag or ""
+    if (new.root.tag or "") != tag or tag in OPAQUE_ELEMENTS or tag.startswith("-"):
+        return None
+    if key_of(old.root, tag) != key_of(new.root, tag):
+        return None
+    walk = _Walk(old, new)
+    walk.run(new_html, fallback=False)
+    return [op._replace(path=[*path, *op.path]) for op in walk.ops]
+
+
 class _Walk:
     """The diff of two trees: depth first, each parent's own ops before its
     children's, with an explicit stack so deep markup cannot hit the
@@ -115,11 +146,8 @@ class _Walk:
         if self.lost:
             return [self._replace_root(new_html)]
         ops = self.ops
-        if fallback and ops:
-            size = len(new_html.strip(WHITESPACE))
-            fits = len(ops) <= _FEW_OPS and _json_bound(ops) <= size
-            if not fits and len(_encode_json(ops)) > size:
-                return [self._replace_root(new_html)]
+        if fallback and ops and too_long(ops, new_html):
+            return [self._replace_root(new_html)]
         return ops
 
     def _replace_root(self, new_html: str) -> Op:

@@ -16,18 +16,31 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from time import perf_counter
-from typing import Any
+from typing import Any, Final
 
 from livecomp.boundary import RenderFailure, is_boundary, render_fallback
-from livecomp.component import ChildSpec, Component, PageContext, capture_render
-from livecomp.diff import RootError, diff
+from livecomp.component import (
+    ChildSpec,
+    Component,
+    PageContext,
+    Rendered,
+    capture_render,
+    render_iterations,
+)
+from livecomp.diff import TREE_CACHE, RootError, diff
 from livecomp.failures import report_failure
-from livecomp.html import lexbor_root, root_context
+from livecomp.html import WHITESPACE, lexbor_root, root_context
+from livecomp.loopdiff import update_loops
+from livecomp.loops import OPEN, LoopReads, strip_markers
+from livecomp.names import CID
 from livecomp.navigation import InvalidParams
 from livecomp.protocol import Patch
 from livecomp.splice import expand, expand_ops, mark_root, place_children
 from livecomp.streams import take_streams
 from livecomp.telemetry import Telemetry
+
+# What ``_render_iterations`` answers when the whole component must render.
+_FULL: Final = object()
 
 
 class RenderError(Exception):
@@ -49,6 +62,8 @@ class _Mounted:
     children: dict[str, str] = field(default_factory=dict)
     html: str = ""
     tag: str = ""
+    # What the last full render read, for renders of loop iterations alone.
+    loops: LoopReads | None = None
 
 
 class LivePage:
@@ -193,8 +208,11 @@ class LivePage:
             await getattr(root, handler.method_name)(**kwargs)
 
     def mark_dirty(self, cid: str) -> None:
-        """Schedule component ``cid`` for re-render on the next flush."""
-        if cid in self._mounted:
+        """Schedule component ``cid`` for a full re-render on the next flush
+        (its template may have changed: no loop iteration renders alone)."""
+        mounted = self._mounted.get(cid)
+        if mounted is not None:
+            mounted.loops = None
             self._dirty.add(cid)
 
     async def flush(self) -> list[Patch]:
@@ -276,6 +294,12 @@ class LivePage:
         """Re-render one component; return its patch (if it changed) and its
         children's, parent first."""
         component = mounted.component
+        if mounted.loops is not None and mounted.html:
+            patch = self._render_iterations(mounted, mounted.loops)
+            if patch is None:
+                return []
+            if isinstance(patch, Patch):
+                return [patch]
         telemetry = self.telemetry
         started = perf_counter() if telemetry is not None else 0.0
         rendered = capture_render(component, self._nonce)
@@ -284,10 +308,66 @@ class LivePage:
         self._dirty.discard(component.cid)
         child_cids = await self._reconcile_children(mounted, rendered.children)
         child_patches = await self._render_children(child_cids)
-        html = self._splice(mounted, rendered.source, child_cids)
+        html = self._cut_loops(mounted, rendered, child_cids)
         html = self._take_streams(mounted, html)
         patch = self._store(mounted, html)
         return child_patches if patch is None else [patch, *child_patches]
+
+    def _cut_loops(self, mounted: _Mounted, rendered: Rendered, child_cids: list[str]) -> str:
+        """The render spliced (``_splice``) and its loop markers cut out; the
+        loops kept for the next flush when their iterations can render alone."""
+        reads = rendered.loops
+        mounted.loops = None
+        if reads is None:
+            return self._splice(mounted, rendered.source, child_cids)
+        source = rendered.source
+        if source.lstrip(WHITESPACE).startswith(OPEN) or not reads.usable:
+            # The root itself is an iteration, or the recording gave up.
+            return self._splice(mounted, strip_markers(source), child_cids)
+        html = reads.cut(self._splice(mounted, source, child_cids))
+        if reads.usable and reads.loops and not (child_cids and _child_inside(reads, html)):
+            mounted.loops = reads
+        return html
+
+    def _render_iterations(self, mounted: _Mounted, reads: LoopReads) -> Patch | object | None:
+        """Render only the loop iterations that read what changed since the
+        last render (``livecomp.loops``); its patch, None if nothing changed,
+        or ``_FULL`` when the whole component must render."""
+        component = mounted.component
+        telemetry = self.telemetry
+        started = perf_counter() if telemetry is not None else 0.0
+        which = reads.changed()
+        if which is None:
+            return _FULL
+        rendered = render_iterations(component, self._nonce, reads, which)
+        if rendered is None:
+            return _FULL
+        if telemetry is not None:
+            now = perf_counter()
+            telemetry.rendered(type(component).__name__, now - started)
+            started = now
+        self._dirty.discard(component.cid)
+        old = mounted.html
+        html, found = update_loops(reads, old, mounted.tag, rendered)
+        if found is None:
+            # Only the whole render's diff can tell: run it, on the render
+            # made of the old one and the new iterations.
+            ops = diff(old, html)
+            reads.parsed = True
+        else:
+            ops = found
+            if reads.parsed and html is not old:
+                # The parse of the full render is of no use to a diff any more.
+                TREE_CACHE.discard(old)
+                reads.parsed = False
+        mounted.html = html
+        if telemetry is not None:
+            telemetry.diffed(type(component).__name__, perf_counter() - started)
+        if not ops:
+            return None
+        if mounted.children:
+            ops = expand_ops(ops, self._children_html(mounted))
+        return Patch(cid=component.cid, ops=ops)
 
     def _store(self, mounted: _Mounted, html: str) -> Patch | None:
         """Keep ``html`` as ``mounted``'s render; return its patch against the
@@ -402,6 +482,7 @@ class LivePage:
         for cid in reversed(subtree):
             await self._unmount(cid)
         mounted.children = {}
+        mounted.loops = None
         self._dirty.discard(component.cid)
         source = render_fallback(component, RenderFailure(error_id, what))
         patch = self._store(mounted, self._splice(mounted, source, []))
@@ -438,3 +519,10 @@ class LivePage:
         except RootError as exc:
             component = mounted.component
             raise RenderError(f"{type(component).__name__} (id {component.key!r}): {exc}") from exc
+
+
+def _child_inside(reads: LoopReads, html: str) -> bool:
+    """Whether a loop iteration holds a child component's placeholder."""
+    return any(
+        CID in html[loop.start : loop.start + sum(loop.lengths)] for loop in reads.loops
+    )

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final
 
 from jinja2 import (
     BaseLoader,
@@ -32,27 +32,105 @@ from jinja2 import (
     Template,
     TemplateNotFound,
     meta,
+    nodes,
 )
 from markupsafe import Markup, escape
 
+from livecomp import loops
 from livecomp.commands import js
+from livecomp.loops import instrument, loop_filters
 
 if TYPE_CHECKING:
     from quart import Quart
 
 __all__ = [
+    "LiveEnvironment",
     "Markup",
     "TemplateFileNotFound",
     "Templates",
     "compile_template",
     "current_templates",
     "escape",
+    "instrumented",
     "raw",
     "template_names",
     "use_templates",
 ]
 
-_environment = Environment(
+
+class LiveEnvironment(Environment):
+    """Jinja's environment, with the top-level loops of self-contained
+    templates instrumented (``livecomp.loops``) and the reads a render makes
+    (attributes, items, filters) told to the recording in progress."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        for name, function in list(self.filters.items()):
+            if name not in _READS_THROUGH_ENVIRONMENT:
+                self.filters[name] = _watched_filter(name, function)
+        self.filters.update(loop_filters())
+        self.globals["js"] = js
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = super()._parse(source, name, filename)
+        instrument(tree)
+        return tree
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        try:
+            value = getattr(obj, attribute)
+        except AttributeError:
+            try:
+                value = obj[attribute]
+            except (TypeError, LookupError, AttributeError):
+                return self.undefined(obj=obj, name=attribute)
+        reads = loops._recording
+        if reads is not None:
+            reads.read(obj, attribute, value)
+        return value
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        value = super().getitem(obj, argument)
+        reads = loops._recording
+        if reads is not None:
+            reads.read(obj, argument, value)
+        return value
+
+
+# Filters that read an item's attributes through the environment (so the
+# recording sees each read) or only count: any other filter given a model
+# or a list makes a recording render fall back to the full path.
+_READS_THROUGH_ENVIRONMENT: Final = frozenset(
+    {"attr", "count", "length", "map", "rejectattr", "selectattr", "sum"}
+)
+
+
+def _watched_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    passes = getattr(function, "jinja_pass_arg", None)
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        reads = loops._recording
+        if reads is not None:
+            reads.filtered(name, args[1:] if passes is not None else args)
+            reads.filtered(name, tuple(kwargs.values()))
+        return function(*args, **kwargs)
+
+    if passes is not None:
+        watched.jinja_pass_arg = passes  # type: ignore[attr-defined]
+    return watched
+
+
+def instrumented(template: Template) -> bool:
+    """Whether ``template`` has loops whose iterations can render alone."""
+    found = template.__dict__.get("_livecomp_loops")
+    if found is None:
+        # The compiled render looks the iteration filter up by name.
+        found = "livecomp_item" in template.root_render_func.__code__.co_consts
+        template.__dict__["_livecomp_loops"] = found
+    return bool(found)
+
+
+_environment = LiveEnvironment(
     autoescape=True,
     undefined=StrictUndefined,
     trim_blocks=False,
@@ -61,7 +139,6 @@ _environment = Environment(
     auto_reload=False,
     cache_size=0,
 )
-_environment.globals["js"] = js
 
 
 @lru_cache(maxsize=1024)
@@ -110,14 +187,13 @@ class Templates:
         if app is not None and app.jinja_env.loader is not None:
             loaders.append(app.jinja_env.loader)
         loaders.append(PackageLoader("livecomp", "templates"))
-        self.environment = Environment(
+        self.environment = LiveEnvironment(
             loader=ChoiceLoader(loaders),
             autoescape=True,
             undefined=StrictUndefined,
             auto_reload=False,
             cache_size=-1,
         )
-        self.environment.globals["js"] = js
         self._inline: dict[str, Template] = {}
 
     def inline(self, source: str) -> Template:
