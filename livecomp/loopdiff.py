@@ -119,7 +119,7 @@ def locate(reads: LoopReads, html: str) -> bool:
     is somewhere the diff treats whole."""
     for loop in reads.loops:
         # Unless found below, none can be: the next flush does not ask again.
-        loop.parent, loop.places = [], array("l")
+        loop.parent, loop.places = [], array("i")
     pieces: list[str] = []
     at = 0
     sources: list[str] = []
@@ -171,7 +171,7 @@ def locate(reads: LoopReads, html: str) -> bool:
             child = child.next
             index += 1
         loop.parent = path
-        loop.places = array("l", (places[node.mem_id] for node in nodes))
+        loop.places = array("i", (places[node.mem_id] for node in nodes))
     return True
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import copy
 import secrets
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -280,23 +281,24 @@ class Loop:
     """One run of an instrumented loop in a render: the list, its items' ids
     then, the body, and where each iteration's HTML lies in the render."""
 
-    __slots__ = ("body", "ids", "items", "lengths", "parent", "places", "saved", "start", "unique")
+    __slots__ = ("body", "by_id", "items", "lengths", "order", "parent", "places", "saved", "start")
 
     def __init__(self, items: Sequence[Any], body: Any) -> None:
         self.items = items
-        # The items as rendered: a copy to compare identities with, their ids
-        # to search (a C scan; a list's own search compares with ==).
+        # The items as rendered, to compare identities with.
         self.saved = list(items)
-        self.ids = array("Q", map(id, items))
-        self.unique = len(set(self.ids)) == len(self.ids)
+        # Their ids sorted, and the index of each, to find an item by id in
+        # log time; made when first asked (a page that gets no event never is).
+        self.by_id: array[int] | None = None
+        self.order = array("i")
         self.body = body
         self.start = 0
-        self.lengths = array("l")
+        self.lengths = array("i")
         # Where the iterations' elements are in the DOM (livecomp.loopdiff):
         # their parent's path, and each one's index among its children.
         # None until asked; an empty path with no places when they cannot be told.
         self.parent: list[int] | None = None
-        self.places = array("l")
+        self.places = array("i")
 
     def unchanged(self) -> bool:
         """Whether the list holds the same items as when rendered."""
@@ -304,17 +306,15 @@ class Loop:
         return len(items) == len(saved) and all(map(is_, items, saved))
 
     def positions(self, oid: int) -> Iterator[int]:
-        """Every index at which the list holds the object of id ``oid``."""
-        ids = self.ids
-        at = 0
-        while True:
-            try:
-                at = ids.index(oid, at)
-            except ValueError:
-                return
-            yield at
-            if self.unique:
-                return
+        """Every index at which the list held the object of id ``oid``."""
+        by_id = self.by_id
+        if by_id is None:
+            ids = list(map(id, self.saved))
+            self.order = array("i", sorted(range(len(ids)), key=ids.__getitem__))
+            self.by_id = by_id = array("Q", (ids[index] for index in self.order))
+        at = bisect_left(by_id, oid)
+        while at < len(by_id) and by_id[at] == oid:
+            yield self.order[at]
             at += 1
 
     def offset(self, index: int) -> int:
@@ -525,7 +525,7 @@ def _close(loop: Loop, size: int) -> None:
     """Turn the iterations' start offsets into lengths, the last ending at ``size``."""
     starts = loop.lengths
     ends = [*starts[1:], size] if starts else []
-    loop.lengths = array("l", (end - start for start, end in zip(starts, ends, strict=True)))
+    loop.lengths = array("i", (end - start for start, end in zip(starts, ends, strict=True)))
 
 
 class recording_into:

@@ -107,6 +107,8 @@ def _apply(state: Table, step: list[Any]) -> None:
         state.selected = at % 8
     elif kind == "append":
         rows.append(Row(id=100 + value, name=f"new {value}", value=value))
+    elif kind == "alias" and row is not None:
+        rows.append(row)  # the same object twice: a change shows in both rows
     elif kind == "pop" and rows:
         rows.pop(at % len(rows))
     elif kind == "swap" and len(rows) > 1:
@@ -121,7 +123,7 @@ def _apply(state: Table, step: list[Any]) -> None:
 
 KINDS = ["value", "value", "value", "name", "flag", "note", "title", "selected"]
 STEP = st.tuples(
-    st.sampled_from([*KINDS, "append", "pop", "swap", "copy", "new-list"]),
+    st.sampled_from([*KINDS, "append", "alias", "pop", "swap", "copy", "new-list"]),
     st.integers(0, 20),
     st.integers(0, 99),
 ).map(list)
