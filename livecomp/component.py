@@ -40,7 +40,13 @@ from livecomp.request import RequestInfo
 from livecomp.runtime import Runtime, StaticRuntime, Timer
 from livecomp.splice import marker
 from livecomp.streams import NO_STREAMS, StreamMethods
-from livecomp.template import compile_template, current_templates, instrumented, template_names
+from livecomp.template import (
+    compile_template,
+    current_templates,
+    instrumented,
+    template_names,
+)
+from livecomp.template import render as render_template
 from livecomp.tracking import note_change
 
 StateT = TypeVar("StateT", bound=BaseModel)
@@ -376,13 +382,16 @@ class Component(StreamMethods, Generic[StateT]):
             return self._render_template(template, names)
 
     def _render_template(self, template: Template, names: dict[str, Any]) -> str:
-        return template.render(
-            names,
-            state=self.state,
-            component=self,
-            live=self.live,
-            # Not self.streams, which would give every component a Streams.
-            streams=NO_STREAMS if self._streams is None else self._streams,
+        return render_template(
+            template,
+            {
+                **names,
+                "state": self.state,
+                "component": self,
+                "live": self.live,
+                # Not self.streams, which would give every component a Streams.
+                "streams": NO_STREAMS if self._streams is None else self._streams,
+            },
         )
 
     @classmethod

@@ -34,6 +34,7 @@ from jinja2 import (
     meta,
     nodes,
 )
+from jinja2.runtime import new_context
 from markupsafe import Markup, escape
 
 from livecomp import loops
@@ -53,6 +54,7 @@ __all__ = [
     "escape",
     "instrumented",
     "raw",
+    "render",
     "template_names",
     "use_templates",
 ]
@@ -118,6 +120,27 @@ def _watched_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
     if passes is not None:
         watched.jinja_pass_arg = passes  # type: ignore[attr-defined]
     return watched
+
+
+def render(template: Template, variables: dict[str, Any]) -> str:
+    """``template.render(variables)``, without Jinja's per-render copy of the
+    globals (a ChainMap walked key by key, twice: most of a small render).
+    The globals are copied into a plain dict once per template, and again if
+    the environment's change in number."""
+    environment = template.environment
+    cached = template.__dict__.get("_livecomp_globals")
+    if cached is None or cached[0] != len(environment.globals):
+        cached = template.__dict__["_livecomp_globals"] = (
+            len(environment.globals),
+            dict(template.globals),
+        )
+    context = new_context(
+        environment, template.name, template.blocks, {**cached[1], **variables}, shared=True
+    )
+    try:
+        return environment.concat(template.root_render_func(context))
+    except Exception:
+        environment.handle_exception()
 
 
 def instrumented(template: Template) -> bool:
