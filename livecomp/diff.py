@@ -42,6 +42,7 @@ from livecomp.html import WHITESPACE, RootError, comment_data
 from livecomp.names import CID, KEPT_UPDATES, OPAQUE_ELEMENTS, UPDATE
 from livecomp.ops import AttrsOp, InsertOp, Op, RemoveOp, ReplaceOp, StreamOp, TextOp, UpsertOp
 from livecomp.reconcile import COMMENT, TEXT, Key, Pair, check_of, key_of, markup, reconcile
+from livecomp.textdiff import text_change
 from livecomp.treecache import TREE_CACHE, Tree, TreeCache
 
 __all__ = ["TREE_CACHE", "Op", "RootError", "TreeCache", "diff", "diff_element", "too_long"]
@@ -74,7 +75,18 @@ def diff(
     owned = UPDATE in new_html
     if cache is None:
         return _Walk(Tree(old_html), Tree(new_html), owned).run(new_html, fallback)
-    old = cache.get(old_html) or Tree(old_html)
+    kept = cache.get(old_html)
+    if kept is not None:
+        # A change inside one text node: one op, and the kept parse edited
+        # into the new render's (livecomp.textdiff).
+        op = text_change(kept, old_html, new_html)
+        if op is not None:
+            cache.discard(old_html)
+            cache.put(new_html, kept)
+            if fallback and too_long([op], new_html):
+                return [ReplaceOp("replace", [], check_of(kept.root.tag or ""), new_html)]
+            return [op]
+    old = kept or Tree(old_html)
     new = cache.get(new_html) or Tree(new_html)
     ops = _Walk(old, new, owned).run(new_html, fallback)
     cache.discard(old_html)

@@ -36,12 +36,49 @@ class Tree:
     """One parsed render: its root, and the child lists and child HTML the
     diffs read, by node, so that each is read from Lexbor once."""
 
-    __slots__ = ("_html", "_lists", "root")
+    __slots__ = ("_html", "_lists", "_root_html", "root")
 
     def __init__(self, html: str) -> None:
         self.root: LexborNode = lexbor_root(html)[0]
         self._lists: dict[int, list[LexborNode]] = {}
         self._html: dict[int, list[str]] = {}
+        self._root_html: str | None = None
+
+    def root_html(self) -> str:
+        """The root's HTML as Lexbor writes it (read once, then kept true)."""
+        if self._root_html is None:
+            self._root_html = self.root.html or ""
+        return self._root_html
+
+    def replace_text(
+        self,
+        parents: list[LexborNode],
+        path: list[int],
+        starts: list[int],
+        old: tuple[int, int],
+        html: str,
+        text: str,
+    ) -> None:
+        """Replace the text node at ``path`` (under ``parents``, root first)
+        by one holding ``text``, serialised as ``html``. ``starts`` is where
+        each node on the path began in the serialised tree, ``old`` where the
+        text node's HTML began and its length: each ancestor's kept child
+        HTML is edited to match, not read from Lexbor again."""
+        parent, index = parents[-1], path[-1]
+        siblings = self.children(parent)
+        siblings[index].replace_with(text)
+        previous = siblings[index - 1].next if index else parent.first_child
+        assert previous is not None
+        siblings[index] = previous
+        at, length = old
+        if self._root_html is not None:
+            kept = self._root_html
+            self._root_html = kept[:at] + html + kept[at + length :]
+        for ancestor, child, start in zip(parents, path, starts, strict=True):
+            htmls = self._html.get(ancestor.mem_id)
+            if htmls is not None:
+                kept = htmls[child]
+                htmls[child] = kept[: at - start] + html + kept[at - start + length :]
 
     def children(self, node: LexborNode) -> list[LexborNode]:
         key = node.mem_id

@@ -1,0 +1,166 @@
+"""The diff of a render whose only change is inside one text node.
+
+The key idea: most events change a number or a word. When the old and the
+new render differ in one stretch holding no markup, the old render's parse
+(kept by ``livecomp.treecache``) tells where it lies: a descent through the
+children's HTML lengths, as Lexbor writes them, finds the one text node that
+holds the stretch. Its new text is
+the whole diff: one ``text`` op, the op ``diff`` would give. (Each tag on
+the way down, and each sibling before it, is checked to read in the render
+exactly as Lexbor writes it back, or the offsets could not be trusted.) The kept tree
+is then edited in place (that text node replaced) and becomes the new
+render's parse, so no parse happens at all.
+
+Anything else returns None and the full diff runs: a stretch touching a
+tag, an entity that does not read back the same, text that becomes empty
+(the node would go), text in a table's own children (which the parser
+keeps for whitespace only),
+text in a raw-text element, in a child component's placeholder or in a
+container the client owns, a ``<pre>``'s first line, a carriage return or a
+NUL (which the parser rewrites).
+"""
+
+from __future__ import annotations
+
+from html import unescape
+from typing import Final
+
+from selectolax.lexbor import LexborNode
+
+from livecomp.names import (
+    CID,
+    KEPT_UPDATES,
+    NEWLINE_EATERS,
+    OPAQUE_ELEMENTS,
+    RAW_TEXT_ELEMENTS,
+    UPDATE,
+    VOID_ELEMENTS,
+)
+from livecomp.ops import TextOp
+from livecomp.reconcile import TEXT
+from livecomp.treecache import Tree
+
+__all__ = ["text_change"]
+
+# Characters whose presence in the changed stretch means markup, an entity
+# to decode, or text the parser rewrites.
+_UNSAFE: Final = frozenset("<>&\r\x00")
+# Bigger renders take the full diff (or loop iterations alone: livecomp.loops);
+# finding the changed stretch is a binary search by slices, O(n log n).
+_MAX_LENGTH: Final = 1 << 16
+# Where the parser keeps whitespace text only (and moves any other out).
+_WHITESPACE_ONLY: Final = frozenset({"table", "tbody", "thead", "tfoot", "tr", "colgroup"})
+
+
+def text_change(tree: Tree, old: str, new: str) -> TextOp | None:
+    """The one ``text`` op that turns ``old`` (parsed as ``tree``) into
+    ``new``, with ``tree`` edited into the parse of ``new``; None (and
+    ``tree`` untouched) when the change is not inside one text node."""
+    if len(old) > _MAX_LENGTH or len(new) > _MAX_LENGTH or old == new:
+        return None
+    start = _common_prefix(old, new)
+    end = _common_suffix(old, new, start)
+    old_end, new_end = len(old) - end, len(new) - end
+    if not _UNSAFE.isdisjoint(old[start:old_end]) or not _UNSAFE.isdisjoint(new[start:new_end]):
+        return None
+    found = _text_node(tree, old, start, old_end)
+    if found is None:
+        return None
+    node, parents, path, starts = found
+    at = starts[-1]
+    text_html = node.html or ""
+    changed = text_html[: start - at] + new[start:new_end] + text_html[old_end - at :]
+    text = unescape(changed)
+    if not text or _escaped(text) != changed:
+        return None  # the node would go, or the parser would not read it back
+    parent = (parents[-1].tag or "").lower()
+    if parent in _WHITESPACE_ONLY:
+        return None  # other text is moved out of a table by the parser
+    if parent in NEWLINE_EATERS and path[-1] == 0 and text.startswith("\n"):
+        return None
+    tree.replace_text(parents, path, starts, (at, len(text_html)), changed, text)
+    return TextOp("text", path, "#text", text)
+
+
+def _text_node(
+    tree: Tree, old: str, start: int, end: int
+) -> tuple[LexborNode, list[LexborNode], list[int], list[int]] | None:
+    """The text node whose HTML holds ``old[start:end]``, its ancestors
+    (root first), its path, and where the HTML of each node on the path
+    starts in ``old``. Offsets are Lexbor's serialisation's: each start tag
+    on the way, each sibling before the path and the text node itself must
+    read in ``old`` exactly as Lexbor writes them, so they are checked."""
+    node = tree.root
+    html = tree.root_html()
+    at = 0
+    owned = UPDATE in old
+    parents: list[LexborNode] = []
+    path: list[int] = []
+    starts: list[int] = []
+    while True:
+        tag = node.tag or ""
+        if tag == TEXT:
+            break
+        if tag.startswith("-") or tag in RAW_TEXT_ELEMENTS or tag in OPAQUE_ELEMENTS:
+            return None
+        if owned and (node.attributes.get(UPDATE) or "") in KEPT_UPDATES:
+            return None  # the client owns what is inside: no op may go there
+        if parents and CID in node.attributes:
+            return None  # a child component's placeholder: its own diff's
+        children = tree.children(node)
+        htmls = tree.child_html(node, children)
+        closing = 0 if tag in VOID_ELEMENTS else len(tag) + 3
+        start_tag = html[: len(html) - sum(map(len, htmls)) - closing]
+        if not old.startswith(start_tag, at):
+            return None
+        cursor = at + len(start_tag)
+        chosen = -1
+        for index, child in enumerate(htmls):
+            if cursor <= start and end <= cursor + len(child):
+                chosen = index
+                break
+            if not old.startswith(child, cursor):
+                return None
+            cursor += len(child)
+        if chosen < 0:
+            return None  # the stretch is in a tag, or spans siblings
+        parents.append(node)
+        path.append(chosen)
+        starts.append(cursor)
+        node, at, html = children[chosen], cursor, htmls[chosen]
+    if not old.startswith(html, at):
+        return None
+    return node, parents, path, starts
+
+
+def _escaped(text: str) -> str:
+    """``text`` as Lexbor serialises a text node outside raw-text elements."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("\u00a0", "&nbsp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )
+
+
+def _common_prefix(a: str, b: str) -> int:
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _common_suffix(a: str, b: str, prefix: int) -> int:
+    """The longest common suffix not overlapping the first ``prefix`` characters."""
+    low, high = 0, min(len(a), len(b)) - prefix
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[len(a) - middle :] == b[len(b) - middle :]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
