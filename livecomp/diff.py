@@ -42,7 +42,7 @@ from livecomp.html import WHITESPACE, RootError, comment_data
 from livecomp.names import CID, KEPT_UPDATES, OPAQUE_ELEMENTS, UPDATE
 from livecomp.ops import AttrsOp, InsertOp, Op, RemoveOp, ReplaceOp, StreamOp, TextOp, UpsertOp
 from livecomp.reconcile import COMMENT, TEXT, Key, Pair, check_of, key_of, markup, reconcile
-from livecomp.textdiff import text_change
+from livecomp.textdiff import parsed_text_change, text_change
 from livecomp.treecache import TREE_CACHE, Tree, TreeCache
 
 __all__ = ["TREE_CACHE", "Op", "RootError", "TreeCache", "diff", "diff_element", "too_long"]
@@ -84,10 +84,20 @@ def diff(
             cache.discard(old_html)
             cache.put(new_html, kept)
             if fallback and too_long([op], new_html):
-                return [ReplaceOp("replace", [], check_of(kept.root.tag or ""), new_html)]
+                root = new_html.strip(WHITESPACE)
+                return [ReplaceOp("replace", [], check_of(kept.root.tag or ""), root)]
+            return [op]
+    new = cache.get(new_html) or Tree(new_html)
+    if kept is None:
+        # No parse of the old render: the text node may be found in the new one.
+        op = parsed_text_change(new, old_html, new_html)
+        if op is not None:
+            cache.put(new_html, new)
+            if fallback and too_long([op], new_html):
+                root = new_html.strip(WHITESPACE)
+                return [ReplaceOp("replace", [], check_of(new.root.tag or ""), root)]
             return [op]
     old = kept or Tree(old_html)
-    new = cache.get(new_html) or Tree(new_html)
     ops = _Walk(old, new, owned).run(new_html, fallback)
     cache.discard(old_html)
     cache.put(new_html, new)

@@ -40,7 +40,7 @@ from livecomp.ops import TextOp
 from livecomp.reconcile import TEXT
 from livecomp.treecache import Tree
 
-__all__ = ["text_change"]
+__all__ = ["parsed_text_change", "text_change"]
 
 # Characters whose presence in the changed stretch means markup, an entity
 # to decode, or text the parser rewrites.
@@ -56,13 +56,10 @@ def text_change(tree: Tree, old: str, new: str) -> TextOp | None:
     """The one ``text`` op that turns ``old`` (parsed as ``tree``) into
     ``new``, with ``tree`` edited into the parse of ``new``; None (and
     ``tree`` untouched) when the change is not inside one text node."""
-    if len(old) > _MAX_LENGTH or len(new) > _MAX_LENGTH or old == new:
+    stretch = _changed(old, new)
+    if stretch is None:
         return None
-    start = _common_prefix(old, new)
-    end = _common_suffix(old, new, start)
-    old_end, new_end = len(old) - end, len(new) - end
-    if not _UNSAFE.isdisjoint(old[start:old_end]) or not _UNSAFE.isdisjoint(new[start:new_end]):
-        return None
+    start, old_end, new_end = stretch
     found = _text_node(tree, old, start, old_end)
     if found is None:
         return None
@@ -80,6 +77,39 @@ def text_change(tree: Tree, old: str, new: str) -> TextOp | None:
         return None
     tree.replace_text(parents, path, starts, (at, len(text_html)), changed, text)
     return TextOp("text", path, "#text", text)
+
+
+def parsed_text_change(tree: Tree, old: str, new: str) -> TextOp | None:
+    """``text_change`` when only ``new``'s parse (``tree``) is at hand: the
+    text node is found in it, and it is not edited."""
+    stretch = _changed(old, new)
+    if stretch is None:
+        return None
+    start, old_end, new_end = stretch
+    found = _text_node(tree, new, start, new_end)
+    if found is None:
+        return None
+    node, parents, path, _ = found
+    text_html = node.html or ""
+    if len(text_html) - (new_end - start) + (old_end - start) <= 0:
+        return None  # the text was empty before: the node is new
+    parent = (parents[-1].tag or "").lower()
+    if parent in _WHITESPACE_ONLY:
+        return None  # other text is moved out of a table by the parser
+    return TextOp("text", path, "#text", node.text_content or "")
+
+
+def _changed(old: str, new: str) -> tuple[int, int, int] | None:
+    """Where ``old`` and ``new`` differ: the start, and the end in each;
+    None unless they differ in one stretch without markup."""
+    if len(old) > _MAX_LENGTH or len(new) > _MAX_LENGTH or old == new:
+        return None
+    start = _common_prefix(old, new)
+    end = _common_suffix(old, new, start)
+    old_end, new_end = len(old) - end, len(new) - end
+    if not _UNSAFE.isdisjoint(old[start:old_end]) or not _UNSAFE.isdisjoint(new[start:new_end]):
+        return None
+    return start, old_end, new_end
 
 
 def _text_node(

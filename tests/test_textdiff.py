@@ -18,7 +18,7 @@ from livecomp.diff import TreeCache, diff
 from livecomp.dom import Text
 from livecomp.html import outer_html
 from livecomp.ops import TextOp
-from livecomp.textdiff import text_change
+from livecomp.textdiff import parsed_text_change, text_change
 from livecomp.treecache import Tree
 from tests.test_diff_properties import MODELS, QUICK, WHITESPACE_ONLY, TreeGen
 
@@ -63,7 +63,10 @@ def test_cached_text_edits_give_the_ops_of_a_fresh_diff(
     cache = TreeCache()
     cache.put(renders[0], Tree(renders[0]))
     for old, new in pairwise(renders):
-        assert diff(old, new, cache=cache) == diff(old, new, cache=None), (old, new)
+        expected = diff(old, new, cache=None)
+        # Only the new render parsed (found in it), and the old one's kept (edited).
+        assert diff(old, new, cache=TreeCache()) == expected, (old, new)
+        assert diff(old, new, cache=cache) == expected, (old, new)
         kept = cache.get(new)
         assert kept is not None
         assert kept.root.html == Tree(new).root.html == kept.root_html()
@@ -87,6 +90,15 @@ def test_a_number_in_a_paragraph_is_one_text_op_and_no_parse() -> None:
     root = tree.root
     assert text_change(tree, old, new) == TextOp("text", [0, 0], "#text", "19.6 °C")
     assert tree.root is root and root.html == new
+
+
+def test_without_the_old_parse_the_text_node_is_found_in_the_new_one() -> None:
+    old = "<tr><td>7</td><td>alder</td></tr>"
+    new = "<tr><td>8</td><td>alder</td></tr>"
+    tree = Tree(new)
+    assert parsed_text_change(tree, old, new) == TextOp("text", [0, 0], "#text", "8")
+    # Text where there was none is a new node, not a text op.
+    assert parsed_text_change(Tree(new), "<tr><td></td><td>alder</td></tr>", new) is None
 
 
 def test_text_next_to_an_entity_reads_back_decoded() -> None:
