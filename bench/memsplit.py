@@ -8,7 +8,8 @@ the innermost frame that says whose it is (``classify``), so a deque that
 ``asyncio.Event()`` allocates for ``PageActor`` is the session's:
 
 - ``html``: the renders each page keeps to diff against (``_Mounted.html``),
-  built by ``livecomp.splice``;
+  built by ``livecomp.splice`` or ``livecomp.loops`` (with what it keeps
+  of a render's loops);
 - ``state``: the components' pydantic state models, and what user code
   (``bench.scenarios``, ``examples``) built for them;
 - ``components``: the ``Component`` instances, their props, the page's
@@ -76,6 +77,8 @@ SETTLE = 0.5
 
 _LIVECOMP = {
     "splice.py": "html",
+    "loops.py": "html",
+    "loopdiff.py": "html",
     "component.py": "components",
     "page.py": "components",
     "events.py": "components",
@@ -86,8 +89,10 @@ _LIVECOMP = {
     "reconcile.py": "cache",
     "dom.py": "cache",
     "treecache.py": "cache",
+    "textdiff.py": "cache",
     "patching.py": "cache",
     "hypercorn_hardening.py": "connection",
+    "hypercorn_memory.py": "connection",
 }
 
 

@@ -19,6 +19,7 @@ from time import perf_counter
 from typing import Any, Final
 
 from livecomp.boundary import RenderFailure, is_boundary, render_fallback
+from livecomp.compact import compact_state
 from livecomp.component import (
     ChildSpec,
     Component,
@@ -274,6 +275,8 @@ class LivePage:
         mounted = _Mounted(component=component, depth=depth)
         self._mounted[cid] = mounted
         await component.mount()
+        # The mounted state's full models share one fields set per class.
+        compact_state(component.state)
         return mounted
 
     async def _unmount(self, cid: str) -> None:

@@ -462,13 +462,13 @@ class LiveApp:
 
     async def _serve_socket(self, scope: Scope, receive: Receive, send: Send) -> None:
         transport = AsgiTransport(receive, send)
-        headers = {key.decode("latin-1").lower(): value for key, value in scope["headers"]}
+        origin, host = _origin_and_host(scope)
         live_session = LiveSession(
             transport,
             site=self.site,
             scope=scope,
-            origin=_header(headers, "origin"),
-            host=_header(headers, "host"),
+            origin=origin,
+            host=host,
             config=self.config,
             broker=self.broker,
             telemetry=self.telemetry,
@@ -489,6 +489,14 @@ class LiveApp:
             self.sessions.discard(live_session)
             if telemetry is not None:
                 telemetry.socket_closed(transport.close_code)
+
+
+def _origin_and_host(scope: Scope) -> tuple[str | None, str | None]:
+    """The handshake's Origin and Host (the last of each). Apart from the
+    socket's coroutine: its locals live as long as the socket does, and every
+    header decoded into a dict would too."""
+    headers = {key.decode("latin-1").lower(): value for key, value in scope["headers"]}
+    return _header(headers, "origin"), _header(headers, "host")
 
 
 def _header(headers: dict[str, bytes], name: str) -> str | None:
