@@ -17,8 +17,10 @@ from bench.process import Probe
 from bench.scenarios import Scenario
 
 WARM_PAGES = 20
-#: Seconds to let the server finish the joins' work before reading RSS.
-SETTLE = 1.0
+#: Seconds for the server to finish the joins, and for the pages to rest
+#: (``SessionConfig.rest_after`` is 1 s, checked once a second), before
+#: memory is read: what an idle page costs is a resting page's.
+SETTLE = 2.5
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ for the split: the snapshot difference, each allocation still alive given to
 the innermost frame that says whose it is (``classify``), so a deque that
 ``asyncio.Event()`` allocates for ``PageActor`` is the session's:
 
-- ``html``: the renders each page keeps to diff against (``_Mounted.html``),
+- ``html``: the renders each page keeps to diff against (``_Mounted.html``,
+  compressed while the page rests: ``LivePage.rest``),
   built by ``livecomp.splice`` or ``livecomp.loops`` (with what it keeps
   of a render's loops);
 - ``state``: the components' pydantic state models, and what user code
@@ -72,8 +73,10 @@ CATEGORIES: tuple[str, ...] = (
     "connection",
     "other",
 )
-#: Seconds for the server to finish the joins before memory is read.
-SETTLE = 0.5
+#: Seconds for the server to finish the joins, and for the pages to rest
+#: (``SessionConfig.rest_after`` is 1 s, checked once a second), before
+#: memory is read: what an idle page costs is a resting page's.
+SETTLE = 2.5
 
 _LIVECOMP = {
     "splice.py": "html",
@@ -185,7 +188,11 @@ def _kept_html(app: Quart) -> int | None:
         for session in list(getattr(live, "sessions", ())):
             page = session.page
             if page is not None:
-                total += sum(sys.getsizeof(m.html) for m in page._mounted.values())
+                # Not m.html, which would wake a resting render.
+                total += sum(
+                    sys.getsizeof(m.kept) + (0 if m.packed is None else sys.getsizeof(m.packed))
+                    for m in page._mounted.values()
+                )
     except AttributeError:
         return None
     return total

@@ -69,6 +69,9 @@ class SessionConfig:
     heartbeat: float = 30.0
     #: A joined socket silent this long (no frame, no heartbeat) is closed; 0: never.
     idle_timeout: float = 60.0
+    #: A page that has not rendered for this many seconds compresses its long
+    #: kept renders until its next render (``LivePage.rest``); 0: never.
+    rest_after: float = 1.0
     #: Events one socket may send at once, and then per second (0: no limit).
     event_burst: int = 3000
     events_per_second: float = 1000.0

@@ -104,6 +104,8 @@ class LiveApp:
         heartbeat: seconds between the client's heartbeats (0: none).
         idle_timeout: a socket silent this long (no frame, no heartbeat) is
             closed with ``IDLE_TIMEOUT``, freeing its page (0: never).
+        rest_after: a page that has not rendered for this many seconds keeps
+            its long renders compressed until its next render (0: never).
         page_headers: response headers of the pages, over the defaults
             (``PAGE_HEADERS``: no framing by other sites, no sniffing, no
             caching of a token-bearing page); a value of None drops one.
@@ -152,6 +154,7 @@ class LiveApp:
         event_burst: int = 3000,
         heartbeat: float = 30.0,
         idle_timeout: float = 60.0,
+        rest_after: float = 1.0,
         page_headers: Mapping[str, str | None] | None = None,
         user_loader: UserLoader | None = None,
         login_url: str = "/login",
@@ -173,6 +176,7 @@ class LiveApp:
             public_origins=frozenset(public_origins),
             heartbeat=heartbeat,
             idle_timeout=idle_timeout,
+            rest_after=rest_after,
             events_per_second=events_per_second,
             event_burst=event_burst,
             debug=debug,

@@ -517,6 +517,13 @@ class LiveSession:
         if self._reader is not None and self._reader is not asyncio.current_task():
             self._reader.cancel()
 
+    def rest(self, now: float) -> None:
+        """Let the page compress its long renders if it has been idle."""
+        after = self._config.rest_after
+        page = self.page
+        if after and page is not None:
+            page.rest(now, after)
+
     def went_silent(self) -> None:
         """Close the socket: nothing, not even a heartbeat, arrived in time."""
         if self._closing is None:

@@ -1,4 +1,5 @@
-"""Watches over every session of one event loop: sends that hang, sockets gone silent.
+"""Watches over every session of one event loop: sends that hang, sockets
+gone silent, pages gone idle.
 
 The key idea: one periodic check per loop instead of a timer per send or
 per socket. At thousands of sends per second, per-send timer handles pile
@@ -44,6 +45,10 @@ class Listener(Protocol):
         """Nothing arrived for longer than ``idle_timeout``."""
         ...
 
+    def rest(self, now: float) -> None:
+        """Let the page rest if it has been idle (``LivePage.rest``)."""
+        ...
+
 
 class SendWatch:
     """Tells each session whose send has been running past its ``send_timeout``."""
@@ -75,7 +80,8 @@ class SendWatch:
 
 
 class IdleWatch:
-    """Tells each joined session that has heard nothing for its ``idle_timeout``."""
+    """Tells each joined session that has heard nothing for its ``idle_timeout``,
+    and lets the others' pages rest once a second."""
 
     PERIOD = 1.0
 
@@ -101,6 +107,8 @@ class IdleWatch:
             if timeout and now - session.last_seen > timeout:
                 self._sessions.discard(session)
                 session.went_silent()
+            else:
+                session.rest(now)
         self._handle = self._loop.call_later(self.PERIOD, self._check) if self._sessions else None
 
 
