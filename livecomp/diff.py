@@ -92,7 +92,11 @@ def diff(
         # No parse of the old render: the text node may be found in the new one.
         op = parsed_text_change(new, old_html, new_html)
         if op is not None:
-            cache.put(new_html, new)
+            # This component's last parse was not kept (or it never had one):
+            # likely one of many (rows) whose parses the cache cannot all hold.
+            # Its parse is kept only where that evicts none (a Lexbor document
+            # is ~100 KiB to free: a third of such an event's diff).
+            cache.put(new_html, new, evict=False)
             if fallback and too_long([op], new_html):
                 root = new_html.strip(WHITESPACE)
                 return [ReplaceOp("replace", [], check_of(new.root.tag or ""), root)]

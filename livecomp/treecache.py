@@ -145,11 +145,12 @@ class TreeCache:
         if entry is not None:
             self.size -= entry[1]
 
-    def put(self, html: str, tree: Tree) -> None:
-        """Keep ``tree``, the parse of ``html``, as the most recent entry."""
+    def put(self, html: str, tree: Tree, *, evict: bool = True) -> None:
+        """Keep ``tree``, the parse of ``html``, as the most recent entry;
+        unless ``evict``, only if that leaves every other entry in place."""
         self.discard(html)
         cost = _TREE_BYTES + _BYTES_PER_CHAR * len(html)
-        if cost > self.limit:
+        if cost > (self.limit if evict else self.limit - self.size):
             return
         self._trees[html] = (tree, cost)
         self.size += cost

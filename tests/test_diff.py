@@ -16,7 +16,7 @@ import pytest
 
 from livecomp.diff import TREE_CACHE, Op, RootError, TreeCache, diff
 from livecomp.dom import nodes_equal, parse_root
-from livecomp.ops import op_from_json
+from livecomp.ops import TextOp, op_from_json
 from livecomp.patching import apply_patches
 from tests.wire import wire
 
@@ -459,7 +459,7 @@ def test_a_cached_tree_is_never_changed_by_a_diff() -> None:
 
 
 def test_the_cache_evicts_the_oldest_renders_beyond_its_memory_limit() -> None:
-    renders = [f"<p>{n}</p>" for n in range(6)]
+    renders = [f'<p class="n{n}">{n}</p>' for n in range(6)]
     empty = TreeCache()
     diff("<p>x</p>", renders[0], cache=empty)
     one = empty.size  # the estimated memory of one small render
@@ -473,6 +473,18 @@ def test_the_cache_evicts_the_oldest_renders_beyond_its_memory_limit() -> None:
     diff("<p>x</p>", big, cache=cache)
     assert big not in cache
     assert len(cache) == 3
+
+
+def test_a_text_change_found_in_the_new_parse_alone_evicts_nothing() -> None:
+    # Each render's old parse is gone (rows, say): the new parse is kept
+    # only while that costs no other entry.
+    renders = [f"<p>{n}</p>" for n in range(6)]
+    empty = TreeCache()
+    diff("<p>x</p>", renders[0], cache=empty)
+    cache = TreeCache(limit=3 * empty.size)
+    for render in renders:
+        assert diff("<p>x</p>", render, cache=cache) == [TextOp("text", [0], "#text", render[3])]
+    assert [r in cache for r in renders] == [True, True, True, False, False, False]
     cache.clear()
     assert (len(cache), cache.size) == (0, 0)
 
