@@ -39,7 +39,8 @@ from markupsafe import Markup, escape
 
 from livecomp import loops
 from livecomp.commands import js
-from livecomp.loops import instrument, loop_filters
+from livecomp.loops import loop_filters
+from livecomp.loopsyntax import instrument
 
 if TYPE_CHECKING:
     from quart import Quart

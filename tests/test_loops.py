@@ -23,7 +23,8 @@ from pydantic import BaseModel, Field
 
 from livecomp import Component, on
 from livecomp.component import capture_render
-from livecomp.loops import LoopReads, instrument, strip_markers
+from livecomp.loops import LoopReads, strip_markers
+from livecomp.loopsyntax import instrument
 from livecomp.ops import Op
 from livecomp.page import _FULL, LivePage
 from livecomp.splice import mark_root
