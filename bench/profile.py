@@ -65,6 +65,7 @@ ENTRY_POINTS: tuple[tuple[str, str, str], ...] = (
     ("render", "livecomp.component", "capture_render"),
     ("render", "livecomp.component", "render_iterations"),
     ("diff", "livecomp.diff", "diff"),
+    ("diff", "livecomp.page", "LivePage._diff"),
     ("diff", "livecomp.loopdiff", "update_loops"),
     ("page", "livecomp.page", "LivePage.flush"),
     ("encode", "livecomp.protocol", "encode"),

@@ -42,11 +42,22 @@ from livecomp.html import WHITESPACE, RootError, comment_data
 from livecomp.names import CID, KEPT_UPDATES, OPAQUE_ELEMENTS, UPDATE
 from livecomp.ops import AttrsOp, InsertOp, Op, RemoveOp, ReplaceOp, StreamOp, TextOp, UpsertOp
 from livecomp.reconcile import COMMENT, TEXT, Key, Pair, check_of, key_of, markup, reconcile
-from livecomp.textdiff import parsed_text_change, text_change
+from livecomp.textdiff import TextMap, parsed_text_change, text_change
 from livecomp.treecache import TREE_CACHE, Tree, TreeCache
 
-__all__ = ["TREE_CACHE", "Op", "RootError", "TreeCache", "diff", "diff_element", "too_long"]
+__all__ = [
+    "TREE_CACHE",
+    "Op",
+    "RootError",
+    "TreeCache",
+    "diff",
+    "diff_element",
+    "diff_mapped",
+    "too_long",
+]
 
+#: Renders at most this long get a ``TextMap`` from ``diff_mapped``.
+MAP_MAX_CHARS: Final = 8192
 # Ops lists at most this long have their JSON size bounded before measured.
 _FEW_OPS: Final = 8
 _encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -69,12 +80,30 @@ def diff(
     Raises:
         RootError: either string does not have exactly one root element.
     """
+    return _diff(old_html, new_html, fallback, cache)[0]
+
+
+def diff_mapped(old_html: str, new_html: str) -> tuple[list[Op], TextMap | None]:
+    """``diff``, and the ``TextMap`` of ``new_html`` when it is short enough
+    to keep one: with it, the next change inside one of its text nodes needs
+    no parse at all (``TextMap.change``)."""
+    ops, tree = _diff(old_html, new_html, True, TREE_CACHE)
+    if tree is None or len(new_html) > MAP_MAX_CHARS:
+        return ops, None
+    return ops, TextMap.build(tree, new_html)
+
+
+def _diff(
+    old_html: str, new_html: str, fallback: bool, cache: TreeCache | None
+) -> tuple[list[Op], Tree | None]:
+    """``diff``'s ops, and the parse of ``new_html`` if one was made or found."""
     if old_html == new_html:
-        return []
+        return [], None
     # Only a render naming live-update can keep a container the ops must not drop.
     owned = UPDATE in new_html
     if cache is None:
-        return _Walk(Tree(old_html), Tree(new_html), owned).run(new_html, fallback)
+        new = Tree(new_html)
+        return _Walk(Tree(old_html), new, owned).run(new_html, fallback), new
     kept = cache.get(old_html)
     if kept is not None:
         # A change inside one text node: one op, and the kept parse edited
@@ -83,10 +112,7 @@ def diff(
         if op is not None:
             cache.discard(old_html)
             cache.put(new_html, kept)
-            if fallback and too_long([op], new_html):
-                root = new_html.strip(WHITESPACE)
-                return [ReplaceOp("replace", [], check_of(kept.root.tag or ""), root)]
-            return [op]
+            return _text_ops(op, new_html, kept, fallback), kept
     new = cache.get(new_html) or Tree(new_html)
     if kept is None:
         # No parse of the old render: the text node may be found in the new one.
@@ -97,15 +123,20 @@ def diff(
             # Its parse is kept only where that evicts none (a Lexbor document
             # is ~100 KiB to free: a third of such an event's diff).
             cache.put(new_html, new, evict=False)
-            if fallback and too_long([op], new_html):
-                root = new_html.strip(WHITESPACE)
-                return [ReplaceOp("replace", [], check_of(new.root.tag or ""), root)]
-            return [op]
+            return _text_ops(op, new_html, new, fallback), new
     old = kept or Tree(old_html)
     ops = _Walk(old, new, owned).run(new_html, fallback)
     cache.discard(old_html)
     cache.put(new_html, new)
-    return ops
+    return ops, new
+
+
+def _text_ops(op: TextOp, new_html: str, tree: Tree, fallback: bool) -> list[Op]:
+    """The one text op, or the root replaced when it is longer than the render."""
+    if fallback and too_long([op], new_html):
+        root = new_html.strip(WHITESPACE)
+        return [ReplaceOp("replace", [], check_of(tree.root.tag or ""), root)]
+    return [op]
 
 
 def too_long(ops: list[Op], new_html: str) -> bool:

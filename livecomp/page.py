@@ -29,17 +29,20 @@ from livecomp.component import (
     capture_render,
     render_iterations,
 )
-from livecomp.diff import TREE_CACHE, RootError, diff
+from livecomp.diff import TREE_CACHE, RootError, diff, diff_mapped, too_long
 from livecomp.failures import report_failure
 from livecomp.html import WHITESPACE, lexbor_root, root_context
 from livecomp.loopdiff import update_loops
 from livecomp.loops import OPEN, LoopReads, strip_markers
 from livecomp.names import CID
 from livecomp.navigation import InvalidParams
+from livecomp.ops import Op, ReplaceOp
 from livecomp.protocol import Patch
+from livecomp.reconcile import check_of
 from livecomp.splice import expand, expand_ops, mark_root, place_children
 from livecomp.streams import take_streams
 from livecomp.telemetry import Telemetry
+from livecomp.textdiff import TextMap
 
 # What ``_render_iterations`` answers when the whole component must render.
 _FULL: Final = object()
@@ -72,6 +75,8 @@ class _Mounted:
     tag: str = ""
     # What the last full render read, for renders of loop iterations alone.
     loops: LoopReads | None = None
+    # Where the last render's text nodes lie, for text changes without a parse.
+    texts: TextMap | None = None
 
     @property
     def html(self) -> str:
@@ -91,7 +96,9 @@ class _Mounted:
         return bool(self.kept) or self.packed is not None
 
     def rest(self) -> None:
-        """Compress a long render until it is next read."""
+        """Compress a long render until it is next read; forget the text map
+        (the next change parses, and makes it again)."""
+        self.texts = None
         kept = self.kept
         if len(kept) >= REST_MIN_CHARS:
             # Its parse (if still cached) would keep the string alive anyway.
@@ -410,7 +417,7 @@ class LivePage:
                 # The parse of the full render is of no use to a diff any more.
                 TREE_CACHE.discard(old)
                 reads.parsed = False
-        mounted.html = html
+        mounted.html, mounted.texts = html, None
         if telemetry is not None:
             telemetry.diffed(type(component).__name__, perf_counter() - started)
         if not ops:
@@ -430,19 +437,33 @@ class LivePage:
         if old == html:
             return None
         telemetry = self.telemetry
+        started = perf_counter() if telemetry is not None else 0.0
         try:
-            if telemetry is None:
-                ops = diff(old, html)
-            else:
-                started = perf_counter()
-                ops = diff(old, html)
-                telemetry.diffed(type(component).__name__, perf_counter() - started)
+            ops = self._diff(mounted, old, html)
         except RootError as exc:
             mounted.html = old
             raise RenderError(f"{type(component).__name__} (id {component.key!r}): {exc}") from exc
+        if telemetry is not None:
+            telemetry.diffed(type(component).__name__, perf_counter() - started)
         if mounted.children:
             ops = expand_ops(ops, self._children_html(mounted))
         return Patch(cid=component.cid, ops=ops)
+
+    @staticmethod
+    def _diff(mounted: _Mounted, old: str, html: str) -> list[Op]:
+        """The ops from ``old`` to ``html``: from the old render's text map
+        when one text node changed (no parse at all), else ``diff``, which
+        gives the new render's map (``livecomp.textdiff.TextMap``)."""
+        texts = mounted.texts
+        if texts is not None:
+            op = texts.change(old, html)
+            if op is not None:
+                TREE_CACHE.discard(old)  # its parse describes the old render only
+                if too_long([op], html):
+                    return [ReplaceOp("replace", [], check_of(mounted.tag), html)]
+                return [op]
+        ops, mounted.texts = diff_mapped(old, html)
+        return ops
 
     def _take_streams(self, mounted: _Mounted, html: str) -> str:
         """The render to keep, its streams' items cut out (``livecomp.streams``);

@@ -22,6 +22,8 @@ NUL (which the parser rewrites).
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_right
 from html import unescape
 from typing import Final
 
@@ -40,7 +42,7 @@ from livecomp.ops import TextOp
 from livecomp.reconcile import TEXT
 from livecomp.treecache import Tree
 
-__all__ = ["parsed_text_change", "text_change"]
+__all__ = ["TextMap", "parsed_text_change", "text_change"]
 
 # Characters whose presence in the changed stretch means markup, an entity
 # to decode, or text the parser rewrites.
@@ -194,3 +196,103 @@ def _common_suffix(a: str, b: str, prefix: int) -> int:
         else:
             high = middle - 1
     return low
+
+
+class TextMap:
+    """Where the text nodes of one render lie in it, so that a later change
+    inside one of them needs no parse at all (``change``).
+
+    Built once from the render's parse (``build``): the text nodes holding
+    more than whitespace, found the way ``_text_node`` finds one (every
+    start tag and every earlier sibling reading exactly as Lexbor writes
+    it), outside raw-text elements, child placeholders, containers the
+    client owns and a table's own children. ``change`` keeps it true for the
+    new render, shifting the offsets after the changed node.
+    """
+
+    __slots__ = ("ends", "first_lines", "paths", "starts")
+
+    def __init__(self) -> None:
+        self.starts = array("i")
+        self.ends = array("i")
+        self.paths: list[tuple[int, ...]] = []
+        # Entries that are the first child of a <pre>, <textarea> or <listing>.
+        self.first_lines: frozenset[int] = frozenset()
+
+    @classmethod
+    def build(cls, tree: Tree, html: str) -> TextMap | None:
+        """The map of ``html`` from its parse; None when it has no entry."""
+        found = cls()
+        first_lines: set[int] = set()
+        owned = UPDATE in html
+        root = tree.root
+        # (node, its HTML, where it starts in html, its path)
+        stack: list[tuple[LexborNode, str, int, tuple[int, ...]]] = [
+            (root, tree.root_html(), 0, ())
+        ]
+        while stack:
+            node, node_html, at, path = stack.pop()
+            tag = (node.tag or "").lower()
+            if tag.startswith("-") or tag in RAW_TEXT_ELEMENTS or tag in OPAQUE_ELEMENTS:
+                continue
+            if owned and (node.attributes.get(UPDATE) or "") in KEPT_UPDATES:
+                continue
+            if path and CID in node.attributes:
+                continue
+            children = tree.children(node)
+            htmls = tree.child_html(node, children)
+            closing = 0 if tag in VOID_ELEMENTS else len(tag) + 3
+            start_tag = node_html[: len(node_html) - sum(map(len, htmls)) - closing]
+            if not html.startswith(start_tag, at):
+                continue
+            cursor = at + len(start_tag)
+            for index, (child, child_html) in enumerate(zip(children, htmls, strict=True)):
+                if not html.startswith(child_html, cursor):
+                    break  # the offsets after it cannot be trusted
+                if child.tag == TEXT:
+                    text = child.text_content or ""
+                    if text.strip() and tag not in _WHITESPACE_ONLY:
+                        if tag in NEWLINE_EATERS and index == 0:
+                            first_lines.add(len(found.paths))
+                        found.starts.append(cursor)
+                        found.ends.append(cursor + len(child_html))
+                        found.paths.append((*path, index))
+                else:
+                    stack.append((child, child_html, cursor, (*path, index)))
+                cursor += len(child_html)
+        if not found.paths:
+            return None
+        # The stack visits subtrees out of document order: sort by offset.
+        order = sorted(range(len(found.paths)), key=found.starts.__getitem__)
+        sorted_map = cls()
+        sorted_map.starts = array("i", (found.starts[i] for i in order))
+        sorted_map.ends = array("i", (found.ends[i] for i in order))
+        sorted_map.paths = [found.paths[i] for i in order]
+        sorted_map.first_lines = frozenset(order.index(i) for i in first_lines)
+        return sorted_map
+
+    def change(self, old: str, new: str) -> TextOp | None:
+        """The one ``text`` op from ``old`` (the render this maps) to ``new``,
+        and the map made ``new``'s; None (the map untouched) if there is none."""
+        stretch = _changed(old, new)
+        if stretch is None:
+            return None
+        start, old_end, new_end = stretch
+        entry = bisect_right(self.starts, start) - 1
+        if entry < 0 or old_end > self.ends[entry]:
+            return None
+        at = self.starts[entry]
+        text_html = old[at : self.ends[entry]]
+        changed = text_html[: start - at] + new[start:new_end] + text_html[old_end - at :]
+        text = unescape(changed)
+        if not text or _escaped(text) != changed:
+            return None
+        if entry in self.first_lines and text.startswith("\n"):
+            return None
+        grown = new_end - old_end
+        if grown:
+            self.ends[entry] += grown
+            for later in range(entry + 1, len(self.starts)):
+                self.starts[later] += grown
+                self.ends[later] += grown
+        return TextOp("text", list(self.paths[entry]), "#text", text)

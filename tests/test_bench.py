@@ -168,7 +168,8 @@ async def test_websocket_load_gets_every_event_acked(server: ServerProcess) -> N
         assert parts == pytest.approx(result.profiled_cpu_us_per_event)
         assert 0 <= result.sampler_share < 0.1 and result.gc_share >= 0
     stacks = (await http_get(server.base, f"{PROFILE_ROUTE}/stacks")).decode()
-    assert "livecomp/diff.py:diff;" in stacks and stacks.splitlines()[0].split()[-1].isdigit()
+    assert "livecomp/page.py:LivePage._diff;" in stacks
+    assert stacks.splitlines()[0].split()[-1].isdigit()
 
 
 async def test_row_events_over_websockets_go_to_row_components(server: ServerProcess) -> None:

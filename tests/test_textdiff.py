@@ -18,7 +18,7 @@ from livecomp.diff import TreeCache, diff
 from livecomp.dom import Text
 from livecomp.html import outer_html
 from livecomp.ops import TextOp
-from livecomp.textdiff import parsed_text_change, text_change
+from livecomp.textdiff import TextMap, parsed_text_change, text_change
 from livecomp.treecache import Tree
 from tests.test_diff_properties import MODELS, QUICK, WHITESPACE_ONLY, TreeGen
 
@@ -149,3 +149,44 @@ def _cached(html: str, tree: Tree) -> TreeCache:
     cache = TreeCache()
     cache.put(html, tree)
     return cache
+
+
+@settings(QUICK, max_examples=600)
+@given(seed=st.integers(0, 2**32), steps=st.integers(1, 6), canonical=st.booleans())
+def test_a_text_map_gives_the_ops_of_a_fresh_diff_and_stays_true(
+    seed: int, steps: int, canonical: bool
+) -> None:
+    renders = _text_edits(seed, steps, canonical=canonical)
+    texts = TextMap.build(Tree(renders[0]), renders[0])
+    for old, new in pairwise(renders):
+        op = None if texts is None else texts.change(old, new)
+        if op is not None:
+            assert [op] == diff(old, new, fallback=False, cache=None), (old, new)
+        if op is None:
+            texts = TextMap.build(Tree(new), new)
+        else:
+            # Edited, every entry is still a text node of the new render, at
+            # its path, whose HTML is the render's at its offsets.
+            assert texts is not None
+            _check_map(texts, new)
+
+
+def _check_map(texts: TextMap, html: str) -> None:
+    tree = Tree(html)
+    for start, end, path in zip(texts.starts, texts.ends, texts.paths, strict=True):
+        node = tree.root
+        for index in path:
+            node = tree.children(node)[index]
+        assert node.tag == "-text" and node.html == html[start:end], (html, path)
+
+
+def test_a_text_map_finds_a_row_cell_and_shifts_the_cells_after_it() -> None:
+    row = '<tr live-cid="c6"><td>5</td><td>fir-0005</td><td>3</td><td>24.38</td></tr>'
+    texts = TextMap.build(Tree(row), row)
+    assert texts is not None and texts.paths == [(0, 0), (1, 0), (2, 0), (3, 0)]
+    longer = row.replace("<td>3</td>", "<td>314</td>")
+    assert texts.change(row, longer) == TextOp("text", [2, 0], "#text", "314")
+    last = longer.replace("24.38", "25.00")
+    assert texts.change(longer, last) == TextOp("text", [3, 0], "#text", "25.00")
+    # Not a text change: no op, and the map is left as it was.
+    assert texts.change(last, last.replace("<td>5</td>", "<td><b>5</b></td>")) is None
