@@ -49,7 +49,7 @@ __all__ = [
     "Loop",
     "LoopReads",
     "loop_filters",
-    "recording",
+    "recording_into",
     "strip_markers",
 ]
 
@@ -102,11 +102,6 @@ def loop_filters() -> dict[str, Callable[..., Any]]:
 #: The recording of the render in progress (renders never await, so one
 #: global suffices); None outside one.
 _recording: LoopReads | None = None
-
-
-def recording() -> LoopReads | None:
-    """The ``LoopReads`` of the render in progress, if it records."""
-    return _recording
 
 
 def _loop_started(items: Any, body: Any) -> Any:
@@ -286,7 +281,9 @@ class LoopReads:
         """The template read ``name`` of ``obj`` and got ``value``."""
         kind = _kind(type(obj))
         if kind == _TRACKED:
-            if not isinstance(name, str) or name not in obj.__dict__:
+            # A field (or a component's public attribute): what the change
+            # log hears of. Not a property, a method or a private attribute.
+            if not isinstance(name, str) or name.startswith("_") or name not in obj.__dict__:
                 self.give_up(f"the template reads {type(obj).__name__}.{name}, not a field")
                 return
             self._depends(obj)

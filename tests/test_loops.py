@@ -344,6 +344,7 @@ class Extra(BaseModel):
         ),
         ("<p>{% for r in state.rows %}<i>{{ r|string }}</i>{% endfor %}</p>", "model to a filter"),
         ("<p>{% for r in state.rows %}<i>{{ r.model_dump() }}</i>{% endfor %}</p>", "method"),
+        ("<p>{{ component._capture }}{% for r in state.rows %}<i></i>{% endfor %}</p>", "private"),
         (
             "<p>{{ (state.rows|first).name }}{% for r in state.rows %}<i></i>{% endfor %}</p>",
             "first",
