@@ -85,6 +85,8 @@ def _rewrite(body: list[nodes.Node], counter: list[int]) -> None:
 def _fits(loop: nodes.For) -> bool:
     if loop.recursive or loop.test is not None or not isinstance(loop.target, nodes.Name):
         return False
+    if any(True for _ in loop.find_all(nodes.Block)):
+        return False  # a block is defined once: the body cannot be copied
     return not any(
         isinstance(read.node, nodes.Name) and read.node.name == "loop" and read.attr in _NEIGHBOURLY
         for read in loop.find_all(nodes.Getattr)
