@@ -265,7 +265,7 @@ def _instrumented(source: str) -> bool:
 
 
 def test_a_loop_holding_a_block_still_compiles_and_is_left_alone() -> None:
-    source = "<ul>{% for r in rows %}{% block row %}<li>{{ r }}</li>{% endblock %}{% endfor %}</ul>"
+    source = "<ul>{% for r in rows %}{% block row scoped %}<li>{{ r }}</li>{% endblock %}{% endfor %}</ul>"
     template = LiveEnvironment(autoescape=True).from_string(source)
     assert not instrumented(template)
     assert template.render(rows=[1, 2]) == "<ul><li>1</li><li>2</li></ul>"
