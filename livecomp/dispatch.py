@@ -13,8 +13,8 @@ its own; each one is counted, as it means a patch did not fit.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable, Sequence
+from time import perf_counter
 
 from pydantic import ValidationError
 
@@ -72,6 +72,8 @@ class FrameDispatcher:
         "_config",
         "_end_socket",
         "_event_budget",
+        "_named",
+        "_named_cid",
         "_queue",
         "_resync_budget",
         "_telemetry",
@@ -99,6 +101,8 @@ class FrameDispatcher:
         self._queue = queue
         self._end_socket = end
         self._telemetry = telemetry
+        # The component the last event went to, and its class (telemetry only).
+        self._named = self._named_cid = ""
         # Made on the first event and the first resync: a full bucket then is
         # what one made at the join would hold by then.
         self._resync_budget: Budget | None = None
@@ -192,7 +196,8 @@ class FrameDispatcher:
 
         actor = self.actor
         assert actor is not None
-        started = time.perf_counter() if self._telemetry is not None else 0.0
+        telemetry = self._telemetry
+        started = perf_counter() if telemetry is not None else 0.0
         try:
             await work()
         except UnknownComponent as exc:
@@ -219,8 +224,8 @@ class FrameDispatcher:
             self._log_out(ref, event, exc)
             return
         except Exception as exc:
-            if self._telemetry is not None:
-                self._handled(event, cid, started)
+            if telemetry is not None and event is not None:
+                self._handled(telemetry, event, cid, perf_counter() - started)
             # Worded here, not before the handler: every event would pay for it.
             what = (
                 "params handler failed" if event is None else f"handler of event {event!r} failed"
@@ -231,8 +236,18 @@ class FrameDispatcher:
             # State may have changed before the exception: render what it is now.
             await actor.flush()
             return
-        if self._telemetry is not None:
-            self._handled(event, cid, started)
+        if telemetry is not None and event is not None:
+            # A URL change's params handler (no event) is not an event handled.
+            seconds = perf_counter() - started
+            # The class of the component the last event went to is kept: most
+            # events go where the one before went, and an id names one
+            # component for the life of its page (ids are never reused;
+            # ``new_page`` forgets it).
+            if cid == self._named_cid:
+                component = self._named
+            else:
+                component = self._component_name(actor.page, cid)
+            telemetry.event_handled(component, event, seconds)
         failure = await actor.flush()
         if failure is None:
             self._queue([Ack(ref=ref)])
@@ -255,17 +270,25 @@ class FrameDispatcher:
                 return answer
         return failure_reason(what, error_id, exc, debug=self._config.debug)
 
-    def _handled(self, event: str | None, cid: str, started: float) -> None:
+    def _handled(self, telemetry: Telemetry, event: str, cid: str, seconds: float) -> None:
         """Record the time of an event's handler, by its component's class."""
-        seconds = time.perf_counter() - started
-        page = self.actor.page if self.actor is not None else None
-        if event is None or page is None or self._telemetry is None:
-            return  # a URL change: its params handler is not an event
+        if self.actor is not None:
+            telemetry.event_handled(self._component_name(self.actor.page, cid), event, seconds)
+
+    def new_page(self) -> None:
+        """The socket moved to another page: its component ids name other components."""
+        self._named = self._named_cid = ""
+
+    def _component_name(self, page: LivePage | None, cid: str) -> str:
+        """The class name of component ``cid`` of ``page``, kept for the next event."""
         try:
-            component = type(page.component(cid)).__name__
+            if page is None:
+                return "unknown"
+            name = type(page.component(cid)).__name__
         except UnknownComponent:
-            component = "unknown"  # it unmounted during its own handler
-        self._telemetry.event_handled(component, event, seconds)
+            return "unknown"  # it unmounted during its own handler
+        self._named, self._named_cid = name, cid
+        return name
 
     def _resync(self, page: LivePage, cid: str, reason: str) -> None:
         try:

@@ -2,7 +2,8 @@
 
 The key idea: ``prometheus_client`` does the exposition, but none of the
 recording. A custom collector reads the plain numbers ``Telemetry`` keeps
-when the route is scraped and yields metric families from them, so the
+when the route is scraped (binning the histogram values recorded since the
+last scrape first) and yields metric families from them, so the
 event path never takes ``prometheus_client``'s per-observation lock. Each
 app has its own ``CollectorRegistry`` (never the global one): two apps in
 one process report apart. The route may require HTTP Basic credentials;
@@ -45,6 +46,8 @@ class TelemetryCollector:
     def collect(self) -> Iterator[Metric]:
         """The metric families of every number the telemetry keeps."""
         t = self.telemetry
+        # The values recorded since the last scrape are binned now, all at once.
+        t.fold()
         yield GaugeMetricFamily(
             "livecomp_pages_connected", "Pages whose socket is joined.", t.pages_connected
         )

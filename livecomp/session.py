@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Mapping, Sequence
+from time import perf_counter
 from typing import Any, Protocol
 
 from livecomp.actor import PageActor
@@ -369,6 +370,7 @@ class LiveSession:
             overflow=self._slow_client,
             telemetry=self._telemetry,
         )
+        self.dispatcher.new_page()  # the component classes telemetry kept by id
         return self.actor
 
     async def _read_loop(self, actor: PageActor) -> None:
@@ -466,9 +468,9 @@ class LiveSession:
                 if telemetry is None:
                     await send(encode(batch))
                     continue
-                started = time.perf_counter()
+                started = perf_counter()
                 frame = encode(batch)
-                telemetry.frame_sent(batch, frame, time.perf_counter() - started)
+                telemetry.frame_sent(batch, frame, perf_counter() - started)
                 await send(frame)
         except ConnectionError:
             # The reader sees the disconnect and ends the session.

@@ -1,13 +1,22 @@
 """What a running app counts and times, for Prometheus, OpenTelemetry and the logs.
 
 The key idea: recording must cost next to nothing, so the framework keeps
-plain Python numbers (counters in dicts, histogram buckets in lists found by
-``bisect``) and takes no lock: every recording happens on the event loop,
-as does every read. ``livecomp.metrics`` turns them into Prometheus metric
-families only when the route is scraped, and ``TelemetryHooks`` lets an app
-forward each measurement as it happens (to OpenTelemetry, or anything
-else). With telemetry off (the default) the framework holds None and pays
-one ``is not None`` test per place it would record.
+plain Python numbers and lists and takes no lock: every recording happens
+on the event loop, as does every read. A time is appended to the list of
+values its histogram has not yet binned, and a frame (when short) is kept
+whole until its size is wanted; the values are binned when the histogram
+is read, or once a list holds ``FOLD_AT`` of them, so memory stays bounded
+when nothing scrapes. In the middle of a turn an append costs a fraction
+of binning a value or encoding a frame to count its bytes, and a batch
+binned at once costs less per value than one binned alone. The labelled
+tables are reached through caches keyed by name (component, then event),
+so an event builds no tuple. ``livecomp.metrics`` turns the numbers into
+Prometheus metric families only when the route is scraped, and
+``TelemetryHooks`` lets an app forward each measurement as it happens (to
+OpenTelemetry, or anything else): a recording method that no hook
+overrides runs without a look at the hooks. With telemetry off (the
+default) the framework holds None and pays one ``is not None`` test per
+place it would record.
 
 Labels are only names written in code (a component's class, an ``@on``
 event, an error code, a close code), and each labelled metric keeps at most
@@ -20,10 +29,10 @@ from __future__ import annotations
 import json
 import logging
 import traceback
-from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from livecomp.protocol import Err, ServerMessage
 
@@ -61,30 +70,128 @@ BYTES_BUCKETS: tuple[float, ...] = (64, 256, 1024, 4096, 16384, 65536, 262144, 1
 #: The label value that stands for every label set past the cap.
 OTHER = "other"
 
+#: Values a histogram holds unbinned at most: past it, every histogram of
+#: the telemetry is binned. Reading a histogram bins it too.
+FOLD_AT = 256
+
+#: Characters of the longest frame kept whole until the fold measures it
+#: (at most ``FOLD_AT`` of them are): a longer one is measured as it is sent.
+HELD_FRAME = 1024
+
+#: What the text of every encoded ``err`` holds; no other message does but a
+#: push whose data happens to (quotes inside JSON strings are escaped). A
+#: frame without it carries no ``err``, and its messages need no look.
+#: ``tests/test_telemetry.py`` checks it against ``protocol.encode``.
+ERR_MARK = '"t":"err"'
+
+_P = ParamSpec("_P")
+_K = TypeVar("_K")
+
 
 class Histogram:
     """Observations counted into buckets, as Prometheus histograms count them.
 
     ``counts[i]`` counts the values at most ``bounds[i]`` and above the bound
-    before it (not cumulative); the last count is the values above every bound.
+    before it (not cumulative); the last count is the values above every
+    bound. A value observed waits in ``pending`` (a plain list: recording
+    is one append) until the histogram is read (``counts``, ``total``,
+    ``count``) or ``fold()`` bins it.
     """
 
-    __slots__ = ("bounds", "counts", "total")
+    __slots__ = ("_counts", "_total", "bounds", "pending")
 
     def __init__(self, bounds: Sequence[float]) -> None:
-        self.bounds = bounds
-        self.counts = [0] * (len(bounds) + 1)
-        self.total = 0.0
+        # Floats: a bound's own comparison (``__ge__``) then takes any value.
+        self.bounds = tuple(float(bound) for bound in bounds)
+        self._counts = [0] * (len(self.bounds) + 1)
+        self._total = 0.0
+        #: Values observed and not yet binned (cleared in place by ``fold``,
+        #: so a reference to the list stays good).
+        self.pending: list[float] = []
 
     def observe(self, value: float) -> None:
         """Count ``value``."""
-        self.counts[bisect_left(self.bounds, value)] += 1
-        self.total += value
+        pending = self.pending
+        pending.append(value)
+        if len(pending) >= FOLD_AT:
+            self.fold()
+
+    def fold(self) -> None:
+        """Bin the pending values."""
+        pending = self.pending
+        if not pending:
+            return
+        counts, bounds = self._counts, self.bounds
+        # Times and sizes vary little, so a batch mostly falls in one bucket
+        # or two: the bucket of its least and greatest values tells, and
+        # only the bounds between them count anything (each in one pass, in
+        # C). A wider batch is sorted and each bound found by bisection.
+        last = bisect_left(bounds, max(pending))
+        first = bisect_left(bounds, min(pending)) if last else 0
+        if last - first <= 2:
+            below = 0
+            for i in range(first, last):
+                at_most = sum(map(bounds[i].__ge__, pending))
+                counts[i] += at_most - below
+                below = at_most
+            counts[last] += len(pending) - below
+        else:
+            ordered = sorted(pending)
+            below = 0
+            for i in range(first, last):
+                at_most = bisect_right(ordered, bounds[i], below)
+                counts[i] += at_most - below
+                below = at_most
+            counts[last] += len(ordered) - below
+        # In order, from the running total: the sum adding each value in turn gives.
+        self._total = sum(pending, self._total)
+        pending.clear()
+
+    @property
+    def counts(self) -> list[int]:
+        """How many values fell in each bucket (the last: above every bound)."""
+        self.fold()
+        return self._counts
+
+    @property
+    def total(self) -> float:
+        """The sum of the values observed."""
+        self.fold()
+        return self._total
 
     @property
     def count(self) -> int:
         """How many values were observed."""
         return sum(self.counts)
+
+
+class FrameSizes(Histogram):
+    """The frame size histogram, which may take a frame whole (``frames``):
+    its size in bytes is found when the histogram is folded, not as it is
+    sent. For a frame that is not ASCII that means encoding it, which in a
+    batch costs a fraction of what it does in the middle of a turn."""
+
+    __slots__ = ("frames",)
+
+    def __init__(self, bounds: Sequence[float]) -> None:
+        super().__init__(bounds)
+        #: Frames sent whose size is not yet in ``pending`` (cleared in place).
+        self.frames: list[str] = []
+
+    def fold(self) -> None:
+        """Measure the frames held, then bin the pending values."""
+        frames = self.frames
+        if frames:
+            # Their UTF-8 sizes, in C from end to end (an ASCII frame's
+            # encoding is a copy).
+            self.pending.extend(map(len, map(str.encode, frames)))
+            frames.clear()
+        super().fold()
+
+
+def _utf8_size(frame: str) -> int:
+    # Most frames are ASCII, where the length is the byte count: no copy.
+    return len(frame) if frame.isascii() else len(frame.encode())
 
 
 class TelemetryHooks:
@@ -160,7 +267,8 @@ class Telemetry:
     (``LiveApp(metrics_path="/metrics")``) or your own ``hooks``.
 
     Args:
-        hooks: called with every measurement as it is made.
+        hooks: called with every measurement as it is made; fixed once the
+            telemetry is made.
         max_label_sets: distinct label sets one metric keeps; past it, new
             ones are counted under ``"other"``.
         seconds_buckets: upper bounds of the time histograms.
@@ -175,7 +283,7 @@ class Telemetry:
         seconds_buckets: Sequence[float] = SECONDS_BUCKETS,
         bytes_buckets: Sequence[float] = BYTES_BUCKETS,
     ) -> None:
-        self.hooks: tuple[TelemetryHooks, ...] = tuple(hooks)
+        self._hooks: tuple[TelemetryHooks, ...] = tuple(hooks)
         self.max_label_sets = max_label_sets
         self.seconds_buckets = tuple(sorted(seconds_buckets))
         self.bytes_buckets = tuple(sorted(bytes_buckets))
@@ -190,84 +298,134 @@ class Telemetry:
         self.renders: dict[str, Histogram] = {}
         self.diffs = Histogram(self.seconds_buckets)
         self.encodes = Histogram(self.seconds_buckets)
-        self.frame_bytes = Histogram(self.bytes_buckets)
+        self.frame_bytes = FrameSizes(self.bytes_buckets)
         self.resyncs = 0
         #: ``err`` replies by error code.
         self.error_replies: dict[str, int] = {}
         self.slow_clients = 0
         self.mailbox_lag = Histogram(self.seconds_buckets)
+        # What the recording methods append to, found without a tuple or a
+        # method call: the pending lists of the histograms above, the
+        # labelled ones by component class (then event). A label set past
+        # the cap is not cached: it takes the slow path each time.
+        self._handler_values: dict[str, dict[str, list[float]]] = {}
+        self._render_values: dict[str, list[float]] = {}
+        self._diff_values = self.diffs.pending
+        self._encode_values = self.encodes.pending
+        self._size_values = self.frame_bytes.pending
+        self._held_frames = self.frame_bytes.frames
+        self._lag_values = self.mailbox_lag.pending
+        self._frame_hooks = [
+            hook.frame_sent for hook in self._hooks if _overrides(hook, "frame_sent")
+        ]
+        self._forward_to_hooks()
+        if self._frame_hooks:
+            # The hooks take each frame's size as it is sent.
+            setattr(self, "frame_sent", self._frame_sent_measured)  # noqa: B010
+
+    @property
+    def hooks(self) -> tuple[TelemetryHooks, ...]:
+        """What each measurement is forwarded to."""
+        return self._hooks
+
+    def _forward_to_hooks(self) -> None:
+        """Make each frequent recording method that a hook overrides call
+        the hooks after it records; the others stay the bare method."""
+        for name in ("event_handled", "rendered", "diffed", "mailbox_waited"):
+            called = [getattr(hook, name) for hook in self._hooks if _overrides(hook, name)]
+            if called:
+                # An instance attribute, found before the class's method.
+                setattr(self, name, _then_each(getattr(self, name), called))
 
     # --- recording, called by the framework ---------------------------------
 
     def socket_opened(self) -> None:
         """Count an accepted websocket."""
         self.socket_connects += 1
-        for hook in self.hooks:
+        for hook in self._hooks:
             hook.socket_opened()
 
     def socket_closed(self, code: int | None) -> None:
         """Count a websocket that ended with ``code``."""
         label = self._label(self.socket_disconnects, "none" if code is None else str(code))
         self.socket_disconnects[label] = self.socket_disconnects.get(label, 0) + 1
-        for hook in self.hooks:
+        for hook in self._hooks:
             hook.socket_closed(code)
 
     def page_joined(self) -> None:
         """Count a page whose socket joined."""
         self.pages_connected += 1
-        for hook in self.hooks:
+        for hook in self._hooks:
             hook.page_joined()
 
     def page_left(self) -> None:
         """Count a connected page whose socket ended."""
         self.pages_connected -= 1
-        for hook in self.hooks:
+        for hook in self._hooks:
             hook.page_left()
+
+    # The four below run for every event: each is a look-up and an append
+    # (``Histogram.observe``, inlined), and a length check where a list could
+    # otherwise grow without bound (renders: many per turn; frames).
 
     def event_handled(self, component: str, event: str, seconds: float) -> None:
         """Record a handler that ran for ``seconds``."""
-        histogram = self.handlers.get((component, event))
-        if histogram is None:
-            histogram = self._first_seen(self.handlers, (component, event), (OTHER, OTHER))
-        # Histogram.observe, inlined: this runs for every event.
-        histogram.counts[bisect_left(histogram.bounds, seconds)] += 1
-        histogram.total += seconds
-        if self.hooks:
-            for hook in self.hooks:
-                hook.event_handled(component, event, seconds)
+        # No length check: every event is answered (an ack or an err) in a
+        # frame, and a fold bins every list, so these hold at most the events
+        # answered in FOLD_AT frames.
+        try:
+            self._handler_values[component][event].append(seconds)
+        except KeyError:
+            self._handler_histogram(component, event).pending.append(seconds)
 
     def rendered(self, component: str, seconds: float) -> None:
         """Record a component's render."""
-        histogram = self.renders.get(component)
-        if histogram is None:
-            histogram = self._first_seen(self.renders, component, OTHER)
-        histogram.counts[bisect_left(histogram.bounds, seconds)] += 1
-        histogram.total += seconds
-        if self.hooks:
-            for hook in self.hooks:
-                hook.rendered(component, seconds)
+        try:
+            values = self._render_values[component]
+        except KeyError:
+            values = self._render_histogram(component).pending
+        values.append(seconds)
+        if len(values) >= FOLD_AT:
+            self.fold()
 
     def diffed(self, component: str, seconds: float) -> None:
         """Record a component's diff."""
-        diffs = self.diffs
-        diffs.counts[bisect_left(diffs.bounds, seconds)] += 1
-        diffs.total += seconds
-        if self.hooks:
-            for hook in self.hooks:
-                hook.diffed(component, seconds)
+        # No length check: each diff follows a render, and a fold bins every
+        # list, so this holds no more values than the render lists together.
+        self._diff_values.append(seconds)
 
     def frame_sent(self, messages: Sequence[ServerMessage], frame: str, seconds: float) -> None:
         """Record a frame sent to a client: its size, its encoding time, its ``err``s."""
-        # Most frames are ASCII, where the length is the byte count: no copy.
-        size = len(frame) if frame.isascii() else len(frame.encode())
-        sizes, encodes = self.frame_bytes, self.encodes
-        sizes.counts[bisect_left(sizes.bounds, size)] += 1
-        sizes.total += size
-        encodes.counts[bisect_left(encodes.bounds, seconds)] += 1
-        encodes.total += seconds
-        if self.hooks:
-            for hook in self.hooks:
-                hook.frame_sent(size, seconds)
+        values = self._encode_values
+        values.append(seconds)
+        if len(frame) <= HELD_FRAME:
+            # Measured at the fold; a search of its text, in C, for an err.
+            self._held_frames.append(frame)
+            if len(values) >= FOLD_AT:
+                self.fold()
+            if ERR_MARK not in frame:
+                return
+        else:
+            self._size_values.append(_utf8_size(frame))
+            if len(values) >= FOLD_AT:
+                self.fold()
+        self._errors_in(messages)
+
+    def _frame_sent_measured(
+        self, messages: Sequence[ServerMessage], frame: str, seconds: float
+    ) -> None:
+        """``frame_sent`` when hooks take each frame's size: measured now."""
+        size = _utf8_size(frame)
+        values = self._encode_values
+        values.append(seconds)
+        self._size_values.append(size)
+        if len(values) >= FOLD_AT:
+            self.fold()
+        for hook in self._frame_hooks:
+            hook(size, seconds)
+        self._errors_in(messages)
+
+    def _errors_in(self, messages: Sequence[ServerMessage]) -> None:
         # A type test per message: cheaper than counting at each place an err is made.
         for message in messages:
             if type(message) is Err:
@@ -277,32 +435,66 @@ class Telemetry:
         """Count an ``err`` sent to a client."""
         code = str(err.code)
         self.error_replies[code] = self.error_replies.get(code, 0) + 1
-        for hook in self.hooks:
+        for hook in self._hooks:
             hook.error_replied(code, err.event, err.error_id)
 
     def resynced(self) -> None:
         """Count a client's resync."""
         self.resyncs += 1
-        for hook in self.hooks:
+        for hook in self._hooks:
             hook.resynced()
 
     def slow_client(self) -> None:
         """Count a client closed for not keeping up."""
         self.slow_clients += 1
-        for hook in self.hooks:
+        for hook in self._hooks:
             hook.slow_client()
 
     def mailbox_waited(self, seconds: float) -> None:
         """Record how long a server-side message waited for its turn."""
-        self.mailbox_lag.observe(seconds)
-        for hook in self.hooks:
-            hook.mailbox_waited(seconds)
+        values = self._lag_values
+        values.append(seconds)
+        if len(values) >= FOLD_AT:
+            self.fold()
 
-    def _first_seen(self, table: dict[Any, Histogram], key: Any, other: Any) -> Histogram:
-        """The histogram for a label set ``table`` lacks: a new one, or past the
-        label cap, the one of ``other``."""
-        if len(table) >= self.max_label_sets:
-            key = other
+    # --- reading ------------------------------------------------------------
+
+    def fold(self) -> None:
+        """Bin every histogram's pending values (reading one bins it alone)."""
+        for histogram in self.histograms():
+            histogram.fold()
+
+    def histograms(self) -> list[Histogram]:
+        """Every histogram kept, labelled or not."""
+        return [
+            *self.handlers.values(),
+            *self.renders.values(),
+            self.diffs,
+            self.encodes,
+            self.frame_bytes,
+            self.mailbox_lag,
+        ]
+
+    # --- label sets ---------------------------------------------------------
+
+    def _handler_histogram(self, component: str, event: str) -> Histogram:
+        """The histogram of a (component, event) the cache lacks: a new one,
+        or past the label cap, the one of ``other``."""
+        if len(self.handlers) >= self.max_label_sets and (component, event) not in self.handlers:
+            return self._histogram(self.handlers, (OTHER, OTHER))
+        histogram = self._histogram(self.handlers, (component, event))
+        self._handler_values.setdefault(component, {})[event] = histogram.pending
+        return histogram
+
+    def _render_histogram(self, component: str) -> Histogram:
+        """The histogram of a component class the cache lacks (as above)."""
+        if len(self.renders) >= self.max_label_sets and component not in self.renders:
+            return self._histogram(self.renders, OTHER)
+        histogram = self._histogram(self.renders, component)
+        self._render_values[component] = histogram.pending
+        return histogram
+
+    def _histogram(self, table: dict[_K, Histogram], key: _K) -> Histogram:
         found = table.get(key)
         if found is None:
             found = table[key] = Histogram(self.seconds_buckets)
@@ -310,6 +502,24 @@ class Telemetry:
 
     def _label(self, seen: dict[str, Any], value: str) -> str:
         return value if value in seen or len(seen) < self.max_label_sets else OTHER
+
+
+def _overrides(hook: TelemetryHooks, name: str) -> bool:
+    """Whether ``hook``'s method ``name`` does something: not the no-op of
+    ``TelemetryHooks`` (a method set on the instance counts)."""
+    method = getattr(hook, name)
+    return getattr(method, "__func__", None) is not getattr(TelemetryHooks, name)
+
+
+def _then_each(record: Callable[_P, None], hooks: list[Callable[_P, None]]) -> Callable[_P, None]:
+    """``record``, then each of ``hooks`` with the same arguments."""
+
+    def forward(*args: _P.args, **kwargs: _P.kwargs) -> None:
+        record(*args, **kwargs)
+        for hook in hooks:
+            hook(*args, **kwargs)
+
+    return forward
 
 
 class JsonLogFormatter(logging.Formatter):

@@ -34,8 +34,15 @@ from livecomp import (
     on_message,
 )
 from livecomp.metrics import TelemetryCollector
-from livecomp.protocol import Render
-from livecomp.telemetry import OTHER, Histogram
+from livecomp.protocol import Ack, Err, Patch, Push, Render, ServerMessage, encode
+from livecomp.telemetry import (
+    ERR_MARK,
+    FOLD_AT,
+    HELD_FRAME,
+    OTHER,
+    SECONDS_BUCKETS,
+    Histogram,
+)
 from livecomp.testing import LiveEventError, LiveTestClient
 
 USER, PASSWORD = "scraper", "s3cret"
@@ -67,6 +74,26 @@ class Counter(Component[Count]):
     @on_message("tick")
     async def tick(self) -> None:
         self.state.n += 10
+
+
+class Elsewhere(Component[Count]):
+    template = "<div><p>{{ state.n }}</p></div>"
+
+    @on("inc")
+    async def inc(self) -> None:
+        self.state.n += 1
+
+
+class Leaving(Component[Count]):
+    template = "<div><p>{{ state.n }}</p></div>"
+
+    @on("inc")
+    async def inc(self) -> None:
+        self.state.n += 1
+
+    @on("leave")
+    async def leave(self) -> None:
+        self.navigate("/elsewhere")
 
 
 def counter_app(**options: Any) -> Quart:
@@ -145,6 +172,23 @@ async def test_the_metrics_route_counts_events_errors_resyncs_and_sockets() -> N
     assert after["livecomp_pages_connected{}"] == 0
     disconnects = {k: v for k, v in after.items() if k.startswith("livecomp_websocket_disc")}
     assert sum(disconnects.values()) == 1
+
+
+async def test_events_after_a_navigate_count_under_the_new_pages_classes() -> None:
+    app = Quart(__name__)
+    live = LiveApp(app, secret_key="telemetry", metrics_path="/metrics")
+    live.page("/", Leaving)
+    live.page("/elsewhere", Elsewhere)
+    async with LiveTestClient(app) as client:
+        await client.send_event("inc")
+        await client.send_event("leave")
+        assert isinstance(client.root, Elsewhere)
+        await client.send_event("inc")
+        await client.send_event("inc")
+    samples = await scrape(app)
+    assert samples["livecomp_events_total{component=Leaving,event=inc}"] == 1
+    assert samples["livecomp_events_total{component=Leaving,event=leave}"] == 1
+    assert samples["livecomp_events_total{component=Elsewhere,event=inc}"] == 2
 
 
 async def test_histogram_buckets_are_cumulative_and_end_with_the_count() -> None:
@@ -318,6 +362,124 @@ def test_a_value_on_a_bucket_bound_counts_in_that_bucket() -> None:
         histogram.observe(value)
     assert histogram.counts == [1, 2, 1]
     assert histogram.count == 4 and histogram.total == pytest.approx(3.6)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [0.00001, 0.00002, 0.00004],  # one bucket, the first
+        [0.00004, 0.00005, 0.00006, 0.0001, 0.0002],  # a few, bounds among them
+        [0.00001, 0.003, 0.3, 7.0, 11.0, 0.00005, 2.5],  # wide: sorted and bisected
+        [20.0, 30.0],  # above every bound
+        [64, 65, 256, 300, 1, 2_000_000],  # integers, as frame sizes are
+    ],
+)
+def test_a_batch_is_binned_as_each_value_alone_would_be(values: list[float]) -> None:
+    bounds = (64, 256, 1024) if isinstance(values[0], int) else SECONDS_BUCKETS
+    histogram = Histogram(bounds)
+    for value in values:
+        histogram.observe(value)
+    assert histogram.pending == values  # nothing binned yet: under FOLD_AT
+    expected = [0] * (len(bounds) + 1)
+    for value in values:
+        expected[sum(1 for bound in bounds if bound < value)] += 1
+    assert histogram.counts == expected
+    assert histogram.pending == []
+    assert histogram.total == pytest.approx(sum(values))
+    # Binned again with more: the counts add up.
+    histogram.observe(values[0])
+    expected[sum(1 for bound in bounds if bound < values[0])] += 1
+    assert histogram.counts == expected and histogram.count == len(values) + 1
+
+
+def test_unbinned_values_stay_bounded_when_nothing_reads_them() -> None:
+    telemetry = Telemetry()
+    for n in range(3 * FOLD_AT + 7):
+        telemetry.event_handled("Widget", "inc", 0.0001)
+        telemetry.rendered("Widget", 0.0002)
+        telemetry.diffed("Widget", 0.0003)
+        telemetry.mailbox_waited(0.0004)
+        telemetry.frame_sent([Ack(ref=n)], f'{{"t":"ack","ref":{n}}}', 0.00001)
+        pending = [histogram.pending for histogram in telemetry.histograms()]
+        assert max(map(len, pending)) < FOLD_AT
+        assert len(telemetry.frame_bytes.frames) < FOLD_AT
+    events = 3 * FOLD_AT + 7
+    assert telemetry.handlers["Widget", "inc"].count == events
+    assert telemetry.handlers["Widget", "inc"].total == pytest.approx(events * 0.0001)
+    assert telemetry.renders["Widget"].count == events
+    assert telemetry.diffs.count == telemetry.mailbox_lag.count == events
+    assert telemetry.encodes.count == telemetry.frame_bytes.count == events
+
+
+def test_frame_sizes_are_bytes_whether_measured_at_once_or_later() -> None:
+    short = encode([Patch(cid="c0", ops=[]), Ack(ref=1)]).replace("c0", "c°")
+    long = "[" + ",".join([encode([Ack(ref=n)]) for n in range(200)]) + ',"°"]'
+    assert len(short) <= HELD_FRAME < len(long)
+    telemetry = Telemetry()
+    telemetry.frame_sent([], short, 0.001)
+    telemetry.frame_sent([], long, 0.001)
+    telemetry.frame_sent([], "[]", 0.001)
+    sizes = [len(short.encode()), len(long.encode()), 2]
+    assert telemetry.frame_bytes.total == sum(sizes)
+    assert telemetry.frame_bytes.count == 3
+
+    class Sizes(TelemetryHooks):
+        def __init__(self) -> None:
+            self.sizes: list[int] = []
+
+        def frame_sent(self, size: int, encode_seconds: float) -> None:
+            self.sizes.append(size)
+
+    hook = Sizes()
+    hooked = Telemetry(hooks=[hook])
+    for frame in (short, long, "[]"):
+        hooked.frame_sent([], frame, 0.001)
+    assert hook.sizes == sizes
+    assert hooked.frame_bytes.total == sum(sizes)
+
+
+def test_every_err_is_found_in_its_frame_short_or_long() -> None:
+    errs = [Err(code, "no", ref=1, event="e", error_id="x") for code in ErrorCode]
+    for err in errs:
+        assert ERR_MARK in encode([err]) and ERR_MARK in encode([Ack(ref=1), err])
+    data = json.dumps({"t": "err", "text": '"t":"err"'}, separators=(",", ":"))
+    push = Push(event="e", data_json=data)
+    assert ERR_MARK in encode([push])  # a look at the messages, and no err counted
+    telemetry = Telemetry()
+    padding = Patch(cid="c0", ops=[])
+    for err in errs:
+        telemetry.frame_sent([padding, err], encode([padding, err]), 0.001)
+    many: list[ServerMessage] = [Ack(ref=n) for n in range(200)]
+    many.append(errs[0])
+    assert len(encode(many)) > HELD_FRAME
+    telemetry.frame_sent(many, encode(many), 0.001)
+    telemetry.frame_sent([push], encode([push]), 0.001)
+    telemetry.frame_sent([Ack(ref=1)], encode([Ack(ref=1)]), 0.001)
+    assert telemetry.error_replies == {
+        str(code): 2 if code is errs[0].code else 1 for code in ErrorCode
+    }
+
+
+def test_only_the_methods_a_hook_overrides_forward_to_hooks() -> None:
+    class Events(TelemetryHooks):
+        def __init__(self) -> None:
+            self.events: list[str] = []
+
+        def event_handled(self, component: str, event: str, seconds: float) -> None:
+            self.events.append(event)
+
+    hook = Events()
+    telemetry = Telemetry(hooks=[hook, TelemetryHooks()])
+    bare = Telemetry()
+    # Nothing wraps what no hook overrides: the class's own method runs.
+    for name in ("rendered", "diffed", "mailbox_waited", "frame_sent"):
+        assert name not in vars(telemetry) and name not in vars(bare)
+    assert "event_handled" in vars(telemetry) and "event_handled" not in vars(bare)
+    telemetry.event_handled("Widget", "inc", 0.001)
+    telemetry.rendered("Widget", 0.001)
+    assert hook.events == ["inc"]
+    assert telemetry.handlers["Widget", "inc"].count == 1
+    assert telemetry.hooks[0] is hook
 
 
 async def test_a_failure_log_line_formats_as_json_with_the_ids_the_browser_got(
