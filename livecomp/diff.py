@@ -83,12 +83,12 @@ def diff(
     return _diff(old_html, new_html, fallback, cache)[0]
 
 
-def diff_mapped(old_html: str, new_html: str) -> tuple[list[Op], TextMap | None]:
-    """``diff``, and the ``TextMap`` of ``new_html`` when it is short enough
-    to keep one: with it, the next change inside one of its text nodes needs
-    no parse at all (``TextMap.change``)."""
+def diff_mapped(old_html: str, new_html: str, *, mapped: bool) -> tuple[list[Op], TextMap | None]:
+    """``diff``, and when ``mapped`` the ``TextMap`` of ``new_html`` if it is
+    short enough to keep one: with it, the next change inside one of its text
+    nodes needs no parse at all (``TextMap.change``)."""
     ops, tree = _diff(old_html, new_html, True, TREE_CACHE)
-    if tree is None or len(new_html) > MAP_MAX_CHARS:
+    if not mapped or tree is None or len(new_html) > MAP_MAX_CHARS:
         return ops, None
     return ops, TextMap.build(tree, new_html)
 

@@ -77,6 +77,8 @@ class _Mounted:
     loops: LoopReads | None = None
     # Where the last render's text nodes lie, for text changes without a parse.
     texts: TextMap | None = None
+    # Whether it has been diffed before (its next diff makes a text map).
+    diffed: bool = False
 
     @property
     def html(self) -> str:
@@ -462,7 +464,10 @@ class LivePage:
                 if too_long([op], html):
                     return [ReplaceOp("replace", [], check_of(mounted.tag), html)]
                 return [op]
-        ops, mounted.texts = diff_mapped(old, html)
+        # A map pays from a component's third diff on: many components (the
+        # rows of a big table) are diffed once in a long while, if ever again.
+        ops, mounted.texts = diff_mapped(old, html, mapped=mounted.diffed)
+        mounted.diffed = True
         return ops
 
     def _take_streams(self, mounted: _Mounted, html: str) -> str:
