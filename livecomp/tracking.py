@@ -13,6 +13,10 @@ fell more than that behind is told so (``changed_since`` gives None) and
 renders in full. An id can be reused by a new object once the old one is
 freed; that only makes a reader re-render something that did not change.
 
+The log is written without a lock: state changes happen on the event loop,
+in a page's turn, as everywhere in livecomp (a thread assigning to a
+model while the loop does could overwrite an entry).
+
 Mutating a list, dict or set in place assigns nothing: the log cannot see
 it. Readers therefore compare the lists their loops iterate item by item
 (identity, at C speed), and give up on any other container a render read.
