@@ -10,10 +10,12 @@ each ``EventWrapper`` (the HTTP/1.1 protocol's ``can_read``). That is
 about 3.3 KiB of an idle counter page's ~29 KiB (bench.memsplit).
 
 ``lighten_hypercorn`` (which ``livecomp.serve`` calls, with
-``harden_hypercorn``) swaps in, process-wide, a task group whose app queue
-is a ``LeanQueue`` and an event class wrapping a ``LeanEvent``: asyncio's
-own ``Queue`` and ``Event``, the same code, with those containers as
-``Waiters``, a list with the one deque method they call (``popleft``).
+``harden_hypercorn``) swaps in, process-wide, a task group that gives each
+app queue Hypercorn makes lean containers (``lighten_queue``, right after
+Hypercorn made it, before anything waits on it or is put in it) and an
+event class wrapping a ``LeanEvent``: asyncio's own ``Queue`` and
+``Event``, the same code, with those containers as ``Waiters``, a list
+with the one deque method they call (``popleft``).
 Both keep asyncio's classes wherever a container is not the deque this
 was written against (another Python), so they are never worse than them.
 """
@@ -24,7 +26,6 @@ import asyncio
 import functools
 from collections import deque
 from collections.abc import Awaitable, Callable
-from functools import partial
 from typing import Any, TypeVar
 
 from livecomp.failures import logger
@@ -57,29 +58,31 @@ class LeanQueue(asyncio.Queue[T]):
     """``asyncio.Queue`` with its items, getters and putters in lists and a
     ``LeanEvent`` for ``join``."""
 
+    # asyncio's own attributes, as lighten_queue leaves them.
+    _queue: Waiters
+    _getters: Waiters
+    _putters: Waiters
+    _finished: LeanEvent
+
     def __init__(self, maxsize: int = 0) -> None:
         super().__init__(maxsize)
-        # asyncio's own attributes (3.11 to 3.13): replaced only as they are known.
-        if type(getattr(self, "_getters", None)) is deque:
-            self._getters = Waiters()
-        if type(getattr(self, "_putters", None)) is deque:
-            self._putters = Waiters()
-        finished = getattr(self, "_finished", None)
-        if type(finished) is asyncio.Event:
-            lean = LeanEvent()
-            if finished.is_set():
-                lean.set()
-            self._finished = lean
+        lighten_queue(self)
 
-    def _init(self, maxsize: int) -> None:
-        self._queue = Waiters()
 
-    def _get(self) -> T:
-        item: T = self._queue.popleft()
-        return item
-
-    def _put(self, item: T) -> None:
-        self._queue.append(item)
+def lighten_queue(queue: asyncio.Queue[Any]) -> None:
+    """Give ``queue`` lean containers in place of asyncio's deques (3.11 to
+    3.13 keep them in these attributes), each only while it is still empty:
+    a waiter or an item already in one stays where it is."""
+    for name in ("_queue", "_getters", "_putters"):
+        held = getattr(queue, name, None)
+        if type(held) is deque and not held:
+            setattr(queue, name, Waiters())
+    finished = getattr(queue, "_finished", None)
+    if type(finished) is asyncio.Event and not finished._waiters:
+        lean = LeanEvent()
+        if finished.is_set():
+            lean.set()
+        setattr(queue, "_finished", lean)  # noqa: B010 - a private attribute of asyncio's
 
 
 def lighten_hypercorn() -> None:
@@ -99,14 +102,14 @@ def lighten_hypercorn() -> None:
 @functools.cache
 def _lean_classes() -> tuple[type[Any], type[Any]]:
     # Built on first use: importing Hypercorn is only needed to serve.
-    from hypercorn.asyncio.task_group import TaskGroup, _handle
+    from hypercorn.asyncio.task_group import TaskGroup
     from hypercorn.asyncio.worker_context import EventWrapper
     from hypercorn.config import Config
     from hypercorn.typing import AppWrapper, ASGIReceiveEvent, ASGISendEvent
     from hypercorn.typing import Scope as HypercornScope
 
     class LeanTaskGroup(TaskGroup):
-        """Hypercorn's task group, spawning each app with a ``LeanQueue``."""
+        """Hypercorn's task group, whose app queues are made lean."""
 
         async def spawn_app(
             self,
@@ -115,25 +118,12 @@ def _lean_classes() -> tuple[type[Any], type[Any]]:
             scope: HypercornScope,
             send: Callable[[ASGISendEvent | None], Awaitable[None]],
         ) -> Callable[[ASGIReceiveEvent], Awaitable[None]]:
-            # Hypercorn 0.18's spawn_app, with its queue made lean.
-            app_queue: LeanQueue[ASGIReceiveEvent] = LeanQueue(config.max_app_queue_size)
-            loop = self._loop
-
-            def _call_soon(func: Callable[..., Any], *args: Any) -> Any:
-                future = asyncio.run_coroutine_threadsafe(func(*args), loop)
-                return future.result()
-
-            self.spawn(
-                _handle,
-                app,
-                config,
-                scope,
-                app_queue.get,
-                send,
-                partial(loop.run_in_executor, None),
-                _call_soon,
-            )
-            return app_queue.put
+            put = await super().spawn_app(app, config, scope, send)
+            # The queue Hypercorn just made for the connection, its put bound.
+            queue = getattr(put, "__self__", None)
+            if isinstance(queue, asyncio.Queue):
+                lighten_queue(queue)
+            return put
 
     class LeanEventWrapper(EventWrapper):
         """Hypercorn's event, a ``LeanEvent``."""

@@ -129,7 +129,8 @@ async def test_a_lean_task_group_runs_an_app_with_a_lean_queue() -> None:
 
     async with task_group_class(asyncio.get_running_loop()) as group:
         put = await group.spawn_app(app, Config(), {"type": "http"}, send)
-        assert isinstance(put.__self__, LeanQueue)
+        queue = put.__self__
+        assert type(queue._queue) is Waiters and type(queue._getters) is Waiters
         await put({"type": "hello"})
     assert received == [{"type": "hello"}]
     # Hypercorn's _handle sends None once the app returned.
