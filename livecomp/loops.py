@@ -347,30 +347,25 @@ class LoopReads:
                 break
             pieces.append(html[at:found])
             size += found - at
-            if html.startswith(OPEN, found):
-                at = found + len(OPEN)
-                if loop is None:
-                    loop = next(loops, None)
-                    if loop is None:
-                        self.give_up("the loop markers do not match the loops")
-                        return strip_markers(html)
-                    loop.start = size
-                loop.lengths.append(size)
-            elif html.startswith(END, found):
-                at = found + len(END)
-                if loop is None:
-                    # A loop that ran no iteration.
-                    loop = next(loops, None)
-                    if loop is None:
-                        self.give_up("the loop markers do not match the loops")
-                        return strip_markers(html)
-                    loop.start = size
-                _close(loop, size)
-                loop = None
-            else:
-                pieces.append(html[found : found + 3])
+            opens = html.startswith(OPEN, found)
+            if not opens and not html.startswith(END, found):
+                pieces.append(html[found : found + 3])  # text that merely starts alike
                 size += 3
                 at = found + 3
+                continue
+            at = found + len(OPEN)  # END is as long
+            if loop is None:
+                # The next loop's first marker (an END alone: it ran no iteration).
+                loop = next(loops, None)
+                if loop is None:
+                    self.give_up("the loop markers do not match the loops")
+                    return strip_markers(html)
+                loop.start = size
+            if opens:
+                loop.lengths.append(size)
+            else:
+                _close(loop, size)
+                loop = None
         pieces.append(html[at:])
         if loop is not None or next(loops, None) is not None:
             self.give_up("the loop markers do not match the loops")

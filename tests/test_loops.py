@@ -95,6 +95,8 @@ def _apply(state: Table, step: list[Any]) -> None:
         row.value = value
     elif kind == "name" and row is not None:
         row.name = f"<{value}> & {value}"
+    elif kind == "marker-like" and row is not None:
+        row.name = f"\x02lc{value}["  # text that starts as a loop marker does
     elif kind == "flag" and row is not None:
         row.flag = not row.flag
     elif kind == "note" and row is not None:
@@ -122,7 +124,7 @@ def _apply(state: Table, step: list[Any]) -> None:
         state.rows = [r.model_copy() for r in rows]
 
 
-KINDS = ["value", "value", "value", "name", "flag", "note", "title", "selected"]
+KINDS = ["value", "value", "value", "name", "marker-like", "flag", "note", "title", "selected"]
 STEP = st.tuples(
     st.sampled_from([*KINDS, "append", "alias", "pop", "swap", "copy", "new-list"]),
     st.integers(0, 20),
