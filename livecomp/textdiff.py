@@ -129,23 +129,11 @@ def _text_node(
     parents: list[LexborNode] = []
     path: list[int] = []
     starts: list[int] = []
-    while True:
-        tag = node.tag or ""
-        if tag == TEXT:
-            break
-        if tag.startswith("-") or tag in RAW_TEXT_ELEMENTS or tag in OPAQUE_ELEMENTS:
+    while node.tag != TEXT:
+        inside = _inside(tree, node, html, old, at, owned=owned, root=not parents)
+        if inside is None:
             return None
-        if owned and (node.attributes.get(UPDATE) or "") in KEPT_UPDATES:
-            return None  # the client owns what is inside: no op may go there
-        if parents and CID in node.attributes:
-            return None  # a child component's placeholder: its own diff's
-        children = tree.children(node)
-        htmls = tree.child_html(node, children)
-        closing = 0 if tag in VOID_ELEMENTS else len(tag) + 3
-        start_tag = html[: len(html) - sum(map(len, htmls)) - closing]
-        if not old.startswith(start_tag, at):
-            return None
-        cursor = at + len(start_tag)
+        children, htmls, cursor = inside
         chosen = -1
         for index, child in enumerate(htmls):
             if cursor <= start and end <= cursor + len(child):
@@ -163,6 +151,31 @@ def _text_node(
     if not old.startswith(html, at):
         return None
     return node, parents, path, starts
+
+
+def _inside(
+    tree: Tree, node: LexborNode, node_html: str, html: str, at: int, *, owned: bool, root: bool
+) -> tuple[list[LexborNode], list[str], int] | None:
+    """The children of the element ``node`` (written ``node_html`` by Lexbor,
+    found at ``at`` in ``html``), their HTML, and where the first starts in
+    ``html``; None when the text inside it is none of a text op's business
+    (raw text, a template, a comment, a container the client owns when
+    ``owned``, a child component's placeholder below the ``root``) or its
+    start tag does not read in ``html`` as Lexbor writes it."""
+    tag = (node.tag or "").lower()
+    if tag.startswith("-") or tag in RAW_TEXT_ELEMENTS or tag in OPAQUE_ELEMENTS:
+        return None
+    if owned and (node.attributes.get(UPDATE) or "") in KEPT_UPDATES:
+        return None  # the client owns what is inside: no op may go there
+    if not root and CID in node.attributes:
+        return None  # a child component's placeholder: its own diff's
+    children = tree.children(node)
+    htmls = tree.child_html(node, children)
+    closing = 0 if tag in VOID_ELEMENTS else len(tag) + 3
+    start_tag = node_html[: len(node_html) - sum(map(len, htmls)) - closing]
+    if not html.startswith(start_tag, at):
+        return None
+    return children, htmls, at + len(start_tag)
 
 
 def _escaped(text: str) -> str:
@@ -232,20 +245,11 @@ class TextMap:
         ]
         while stack:
             node, node_html, at, path = stack.pop()
+            inside = _inside(tree, node, node_html, html, at, owned=owned, root=not path)
+            if inside is None:
+                continue
+            children, htmls, cursor = inside
             tag = (node.tag or "").lower()
-            if tag.startswith("-") or tag in RAW_TEXT_ELEMENTS or tag in OPAQUE_ELEMENTS:
-                continue
-            if owned and (node.attributes.get(UPDATE) or "") in KEPT_UPDATES:
-                continue
-            if path and CID in node.attributes:
-                continue
-            children = tree.children(node)
-            htmls = tree.child_html(node, children)
-            closing = 0 if tag in VOID_ELEMENTS else len(tag) + 3
-            start_tag = node_html[: len(node_html) - sum(map(len, htmls)) - closing]
-            if not html.startswith(start_tag, at):
-                continue
-            cursor = at + len(start_tag)
             for index, (child, child_html) in enumerate(zip(children, htmls, strict=True)):
                 if not html.startswith(child_html, cursor):
                     break  # the offsets after it cannot be trusted
