@@ -191,10 +191,16 @@ class Component(StreamMethods, Generic[StateT]):
         self.parent_cid: str | None = None
         # Set by capture_render() while render() runs: where live() records.
         self._capture: _Capture | None = None
+        # From now on a public attribute set is a change a render may have read.
+        self._built = True
+
+    # False while __init__ runs: no render has read the component yet, and a
+    # page mounting a thousand rows would otherwise fill the change log.
+    _built = False
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
-        if not name.startswith("_"):
+        if self._built and not name.startswith("_"):
             # A template may read it: renders that did are told (livecomp.tracking).
             note_change(self)
 

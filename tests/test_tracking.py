@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from livecomp import Component
+from livecomp.component import PageContext
 from livecomp.tracking import LOG_SIZE, changed_since, log_position, note_change, tracked
 
 
@@ -49,3 +51,21 @@ def test_the_log_wraps_around_and_says_when_it_no_longer_reaches_back() -> None:
 def test_a_model_that_replaced_setattr_is_not_trusted() -> None:
     assert tracked(Item) and tracked(Checked)
     assert not tracked(OwnSetattr)
+
+
+class Count(BaseModel):
+    n: int = 0
+
+
+class Counter(Component[Count]):
+    template = "<p>{{ state.n }}</p>"
+
+
+def test_a_component_notes_its_public_attributes_once_built() -> None:
+    mark = log_position()
+    counter = Counter(key="k", cid="c1", context=PageContext(connected=False), props={})
+    assert changed_since(mark) == []  # nothing read it yet: its making is no change
+    counter._note = "private"
+    counter.label = "public"
+    counter.state.n = 1
+    assert changed_since(mark) == [id(counter), id(counter.state)]
