@@ -27,6 +27,7 @@ from livecomp.html import (
     RootError,
     child_namespace,
     comment_data,
+    escape_text,
     lexbor_root,
     lexbor_top_nodes,
     root_context,
@@ -58,7 +59,7 @@ class Text:
     data: str
 
     def outer_html(self) -> str:
-        return _escape_text(self.data)
+        return escape_text(self.data)
 
 
 @dataclass(eq=False)
@@ -175,15 +176,6 @@ def parse_root(html: str) -> Element:
 # --- serialisation ----------------------------------------------------------
 
 
-def _escape_text(data: str) -> str:
-    return (
-        data.replace("&", "&amp;")
-        .replace("\xa0", "&nbsp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-    )
-
-
 def _escape_attr(value: str) -> str:
     return value.replace("&", "&amp;").replace("\xa0", "&nbsp;").replace('"', "&quot;")
 
@@ -198,7 +190,7 @@ def _serialize(nodes: list[Node], raw: bool) -> str:
         if isinstance(node, str):
             out.append(node)
         elif isinstance(node, Text):
-            out.append(node.data if raw else _escape_text(node.data))
+            out.append(node.data if raw else escape_text(node.data))
         elif isinstance(node, Comment):
             out.append(f"<!--{node.data}-->")
         else:

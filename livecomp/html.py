@@ -41,6 +41,7 @@ __all__ = [
     "RootError",
     "child_namespace",
     "comment_data",
+    "escape_text",
     "lexbor_root",
     "lexbor_top_nodes",
     "outer_html",
@@ -245,3 +246,14 @@ def comment_data(node: LexborNode) -> str:
 
 def _snippet(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+def escape_text(data: str) -> str:
+    """Text data as the HTML serialisation writes it outside raw-text
+    elements (so Lexbor writes a text node, and browsers' innerHTML)."""
+    return (
+        data.replace("&", "&amp;")
+        .replace("\xa0", "&nbsp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )

@@ -29,6 +29,7 @@ from typing import Final
 
 from selectolax.lexbor import LexborNode
 
+from livecomp.html import escape_text
 from livecomp.names import (
     CID,
     KEPT_UPDATES,
@@ -70,7 +71,7 @@ def text_change(tree: Tree, old: str, new: str) -> TextOp | None:
     text_html = node.html or ""
     changed = text_html[: start - at] + new[start:new_end] + text_html[old_end - at :]
     text = unescape(changed)
-    if not text or _escaped(text) != changed:
+    if not text or escape_text(text) != changed:
         return None  # the node would go, or the parser would not read it back
     parent = (parents[-1].tag or "").lower()
     if parent in _WHITESPACE_ONLY:
@@ -178,16 +179,6 @@ def _inside(
     return children, htmls, at + len(start_tag)
 
 
-def _escaped(text: str) -> str:
-    """``text`` as Lexbor serialises a text node outside raw-text elements."""
-    return (
-        text.replace("&", "&amp;")
-        .replace("\u00a0", "&nbsp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-    )
-
-
 def _common_prefix(a: str, b: str) -> int:
     low, high = 0, min(len(a), len(b))
     while low < high:
@@ -289,7 +280,7 @@ class TextMap:
         text_html = old[at : self.ends[entry]]
         changed = text_html[: start - at] + new[start:new_end] + text_html[old_end - at :]
         text = unescape(changed)
-        if not text or _escaped(text) != changed:
+        if not text or escape_text(text) != changed:
             return None
         if entry in self.first_lines and text.startswith("\n"):
             return None
