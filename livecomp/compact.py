@@ -141,12 +141,7 @@ def compact_state(state: Any) -> int:
                 model = classes[cls] = _model_class(cls)
             shared = model.shared
             if shared is not None:
-                own = getattr(obj, "__pydantic_fields_set__", None)
-                if own is shared:
-                    sharing += 1
-                elif type(own) is set and len(own) == len(shared) and own == shared:
-                    object.__setattr__(obj, "__pydantic_fields_set__", shared)
-                    sharing += 1
+                sharing += _share(obj, shared)
             if model.flat:
                 continue
             extra = getattr(obj, "__pydantic_extra__", None)
@@ -171,12 +166,19 @@ def compact_state(state: Any) -> int:
                 shared = model.shared
                 if model.flat and shared is not None:
                     # A row: nothing inside to visit, so no need to visit it once only.
-                    own = getattr(value, "__pydantic_fields_set__", None)
-                    if own is shared:
-                        sharing += 1
-                    elif type(own) is set and len(own) == len(shared) and own == shared:
-                        object.__setattr__(value, "__pydantic_fields_set__", shared)
-                        sharing += 1
+                    sharing += _share(value, shared)
                     continue
             push(value)
     return sharing
+
+
+def _share(model: BaseModel, shared: set[str]) -> bool:
+    """Give ``model`` the ``shared`` set if its own holds the same names;
+    whether it holds the shared set now."""
+    own = getattr(model, "__pydantic_fields_set__", None)
+    if own is shared:
+        return True
+    if type(own) is set and len(own) == len(shared) and own == shared:
+        object.__setattr__(model, "__pydantic_fields_set__", shared)
+        return True
+    return False
