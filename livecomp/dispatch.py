@@ -72,11 +72,12 @@ class FrameDispatcher:
         "_config",
         "_end_socket",
         "_event_budget",
-        "_named",
-        "_named_cid",
         "_queue",
         "_resync_budget",
         "_telemetry",
+        "_timed",
+        "_timed_cid",
+        "_timed_event",
         "access",
         "actor",
         "resyncs",
@@ -101,8 +102,10 @@ class FrameDispatcher:
         self._queue = queue
         self._end_socket = end
         self._telemetry = telemetry
-        # The component the last event went to, and its class (telemetry only).
-        self._named = self._named_cid = ""
+        # The component and event the last event went to, and where their
+        # handler times go (telemetry only).
+        self._timed_cid = self._timed_event = ""
+        self._timed: list[float] = []
         # Made on the first event and the first resync: a full bucket then is
         # what one made at the join would hold by then.
         self._resync_budget: Budget | None = None
@@ -239,15 +242,13 @@ class FrameDispatcher:
         if telemetry is not None and event is not None:
             # A URL change's params handler (no event) is not an event handled.
             seconds = perf_counter() - started
-            # The class of the component the last event went to is kept: most
-            # events go where the one before went, and an id names one
-            # component for the life of its page (ids are never reused;
-            # ``new_page`` forgets it).
-            if cid == self._named_cid:
-                component = self._named
+            # Where the last event's times went is kept: most events go where
+            # the one before went, and an id names one component for the
+            # life of its page (ids are never reused; ``new_page`` forgets it).
+            if cid == self._timed_cid and event == self._timed_event:
+                self._timed.append(seconds)
             else:
-                component = self._component_name(actor.page, cid)
-            telemetry.event_handled(component, event, seconds)
+                self._handled(telemetry, event, cid, seconds)
         failure = await actor.flush()
         if failure is None:
             self._queue([Ack(ref=ref)])
@@ -271,24 +272,21 @@ class FrameDispatcher:
         return failure_reason(what, error_id, exc, debug=self._config.debug)
 
     def _handled(self, telemetry: Telemetry, event: str, cid: str, seconds: float) -> None:
-        """Record the time of an event's handler, by its component's class."""
-        if self.actor is not None:
-            telemetry.event_handled(self._component_name(self.actor.page, cid), event, seconds)
+        """Record the time of an event's handler, by its component's class;
+        keep where it went for the next event."""
+        page = self.actor.page if self.actor is not None else None
+        name = _class_name(page, cid)
+        if name is None:
+            # It unmounted during its own handler: not kept, its id is gone.
+            telemetry.event_handled("unknown", event, seconds)
+            return
+        times = telemetry.handler_times(name, event)
+        times.append(seconds)
+        self._timed, self._timed_cid, self._timed_event = times, cid, event
 
     def new_page(self) -> None:
         """The socket moved to another page: its component ids name other components."""
-        self._named = self._named_cid = ""
-
-    def _component_name(self, page: LivePage | None, cid: str) -> str:
-        """The class name of component ``cid`` of ``page``, kept for the next event."""
-        try:
-            if page is None:
-                return "unknown"
-            name = type(page.component(cid)).__name__
-        except UnknownComponent:
-            return "unknown"  # it unmounted during its own handler
-        self._named, self._named_cid = name, cid
-        return name
+        self._timed_cid = self._timed_event = ""
 
     def _resync(self, page: LivePage, cid: str, reason: str) -> None:
         try:
@@ -318,3 +316,13 @@ class FrameDispatcher:
             self._page_id,
         )
         self._queue([Render(cid=cid, html=page.full_html(cid))])
+
+
+def _class_name(page: LivePage | None, cid: str) -> str | None:
+    """The class name of ``page``'s component ``cid`` (None: there is none)."""
+    if page is None:
+        return None
+    try:
+        return type(page.component(cid)).__name__
+    except UnknownComponent:
+        return None

@@ -41,7 +41,7 @@ from livecomp.protocol import Patch
 from livecomp.reconcile import check_of
 from livecomp.splice import expand, expand_ops, mark_root, place_children
 from livecomp.streams import take_streams
-from livecomp.telemetry import Telemetry
+from livecomp.telemetry import FOLD_AT, ComponentTimes, Telemetry
 from livecomp.textdiff import TextMap
 
 # What ``_render_iterations`` answers when the whole component must render.
@@ -79,6 +79,8 @@ class _Mounted:
     texts: TextMap | None = None
     # Whether it has been diffed before (its next diff makes a text map).
     diffed: bool = False
+    # Where its class's render and diff times go, once telemetry timed a render.
+    times: ComponentTimes | None = None
 
     @property
     def html(self) -> str:
@@ -96,6 +98,11 @@ class _Mounted:
     def rendered(self) -> bool:
         """Whether it has rendered (it has a render, packed or not)."""
         return bool(self.kept) or self.packed is not None
+
+    def timed(self, telemetry: Telemetry) -> ComponentTimes:
+        """Where its times go (kept: found once per component)."""
+        times = self.times = telemetry.component_times(type(self.component).__name__)
+        return times
 
     def rest(self) -> None:
         """Compress a long render until it is next read; forget the text map
@@ -363,7 +370,10 @@ class LivePage:
         started = perf_counter() if telemetry is not None else 0.0
         rendered = capture_render(component, self._nonce)
         if telemetry is not None:
-            telemetry.rendered(type(component).__name__, perf_counter() - started)
+            times = mounted.times or mounted.timed(telemetry)
+            times.renders.append(perf_counter() - started)
+            if len(times.renders) >= FOLD_AT:
+                telemetry.fold()
         self._dirty.discard(component.cid)
         child_cids = await self._reconcile_children(mounted, rendered.children)
         child_patches = await self._render_children(child_cids)
@@ -403,7 +413,10 @@ class LivePage:
             return _FULL
         if telemetry is not None:
             now = perf_counter()
-            telemetry.rendered(type(component).__name__, now - started)
+            times = mounted.times or mounted.timed(telemetry)
+            times.renders.append(now - started)
+            if len(times.renders) >= FOLD_AT:
+                telemetry.fold()
             started = now
         self._dirty.discard(component.cid)
         old = mounted.html
@@ -421,7 +434,7 @@ class LivePage:
                 reads.parsed = False
         mounted.html, mounted.texts = html, None
         if telemetry is not None:
-            telemetry.diffed(type(component).__name__, perf_counter() - started)
+            (mounted.times or mounted.timed(telemetry)).diffs.append(perf_counter() - started)
         if not ops:
             return None
         if mounted.children:
@@ -446,7 +459,7 @@ class LivePage:
             mounted.html = old
             raise RenderError(f"{type(component).__name__} (id {component.key!r}): {exc}") from exc
         if telemetry is not None:
-            telemetry.diffed(type(component).__name__, perf_counter() - started)
+            (mounted.times or mounted.timed(telemetry)).diffs.append(perf_counter() - started)
         if mounted.children:
             ops = expand_ops(ops, self._children_html(mounted))
         return Patch(cid=component.cid, ops=ops)

@@ -8,15 +8,17 @@ whole until its size is wanted; the values are binned when the histogram
 is read, or once a list holds ``FOLD_AT`` of them, so memory stays bounded
 when nothing scrapes. In the middle of a turn an append costs a fraction
 of binning a value or encoding a frame to count its bytes, and a batch
-binned at once costs less per value than one binned alone. The labelled
-tables are reached through caches keyed by name (component, then event),
-so an event builds no tuple. ``livecomp.metrics`` turns the numbers into
-Prometheus metric families only when the route is scraped, and
-``TelemetryHooks`` lets an app forward each measurement as it happens (to
-OpenTelemetry, or anything else): a recording method that no hook
-overrides runs without a look at the hooks. With telemetry off (the
-default) the framework holds None and pays one ``is not None`` test per
-place it would record.
+binned at once costs less per value than one binned alone. The framework
+appends to the lists itself: a page keeps each component's
+``ComponentTimes`` and the dispatcher the handler list of the last event's
+component and event, so a measurement costs a clock read and an append,
+not a call. ``livecomp.metrics`` turns the numbers into Prometheus metric
+families only when the route is scraped, and ``TelemetryHooks`` lets an
+app forward each measurement as it happens (to OpenTelemetry, or anything
+else): the list of a measurement some hook takes tells the hooks of each
+value appended, and the lists of the others are plain. With telemetry off
+(the default) the framework holds None and pays one ``is not None`` test
+per place it would record.
 
 Labels are only names written in code (a component's class, an ``@on``
 event, an error code, a close code), and each labelled metric keeps at most
@@ -31,16 +33,19 @@ import logging
 import traceback
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from livecomp.protocol import Err, ServerMessage
 
 __all__ = [
     "BYTES_BUCKETS",
     "SECONDS_BUCKETS",
+    "ComponentTimes",
     "Histogram",
     "JsonLogFormatter",
+    "Sink",
     "Telemetry",
     "TelemetryHooks",
 ]
@@ -84,7 +89,6 @@ HELD_FRAME = 1024
 #: ``tests/test_telemetry.py`` checks it against ``protocol.encode``.
 ERR_MARK = '"t":"err"'
 
-_P = ParamSpec("_P")
 _K = TypeVar("_K")
 
 
@@ -100,14 +104,15 @@ class Histogram:
 
     __slots__ = ("_counts", "_total", "bounds", "pending")
 
-    def __init__(self, bounds: Sequence[float]) -> None:
+    def __init__(self, bounds: Sequence[float], pending: list[float] | None = None) -> None:
         # Floats: a bound's own comparison (``__ge__``) then takes any value.
         self.bounds = tuple(float(bound) for bound in bounds)
         self._counts = [0] * (len(self.bounds) + 1)
         self._total = 0.0
         #: Values observed and not yet binned (cleared in place by ``fold``,
-        #: so a reference to the list stays good).
-        self.pending: list[float] = []
+        #: so a reference to the list stays good): what the framework
+        #: appends to. ``pending`` given: that list (a ``_Told`` one, say).
+        self.pending: list[float] = [] if pending is None else pending
 
     def observe(self, value: float) -> None:
         """Count ``value``."""
@@ -125,7 +130,8 @@ class Histogram:
         # Times and sizes vary little, so a batch mostly falls in one bucket
         # or two: the bucket of its least and greatest values tells, and
         # only the bounds between them count anything (each in one pass, in
-        # C). A wider batch is sorted and each bound found by bisection.
+        # C). A wider batch is sorted and each bound found by bisection:
+        # sorting values scattered in memory costs several such passes.
         last = bisect_left(bounds, max(pending))
         first = bisect_left(bounds, min(pending)) if last else 0
         if last - first <= 2:
@@ -182,9 +188,12 @@ class FrameSizes(Histogram):
         """Measure the frames held, then bin the pending values."""
         frames = self.frames
         if frames:
-            # Their UTF-8 sizes, in C from end to end (an ASCII frame's
-            # encoding is a copy).
-            self.pending.extend(map(len, map(str.encode, frames)))
+            # Their UTF-8 sizes, in C from end to end: an ASCII frame's is
+            # its length (``isascii`` reads a flag), any other is encoded.
+            if all(map(str.isascii, frames)):
+                self.pending.extend(map(len, frames))
+            else:
+                self.pending.extend(map(len, map(str.encode, frames)))
             frames.clear()
         super().fold()
 
@@ -192,6 +201,54 @@ class FrameSizes(Histogram):
 def _utf8_size(frame: str) -> int:
     # Most frames are ASCII, where the length is the byte count: no copy.
     return len(frame) if frame.isascii() else len(frame.encode())
+
+
+class Sink(Protocol):
+    """Where the framework appends one measurement's values."""
+
+    def append(self, value: float, /) -> None:
+        """Record ``value``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentTimes:
+    """Where one component class's render and diff times go: a page keeps
+    it beside each component, so a render or a diff costs an append."""
+
+    #: The pending values of the class's render histogram.
+    renders: list[float]
+    #: The diff histogram's pending values (a ``_Forward`` when hooks take diffs).
+    diffs: Sink
+
+
+class _Forward:
+    """Appends to another list and tells hooks each value: the diffs of one
+    component class when a hook takes diffs (their histogram is unlabelled,
+    the hook's call is not)."""
+
+    __slots__ = ("_target", "_tell")
+
+    def __init__(self, target: list[float], tell: Callable[[float], None]) -> None:
+        self._target, self._tell = target, tell
+
+    def append(self, value: float, /) -> None:
+        self._target.append(value)
+        self._tell(value)
+
+
+class _Told(list[float]):
+    """Pending values that tell hooks each value appended to them: how the
+    framework's plain ``append`` reaches the hooks of a measurement."""
+
+    __slots__ = ("_tell",)
+
+    def __init__(self, tell: Callable[[float], None]) -> None:
+        super().__init__()
+        self._tell = tell
+
+    def append(self, value: float, /) -> None:
+        super().append(value)
+        self._tell(value)
 
 
 class TelemetryHooks:
@@ -270,7 +327,8 @@ class Telemetry:
         hooks: called with every measurement as it is made; fixed once the
             telemetry is made.
         max_label_sets: distinct label sets one metric keeps; past it, new
-            ones are counted under ``"other"``.
+            ones are counted under ``"other"``, and hooks are told ``"other"``
+            too (an OpenTelemetry backend is spared the cardinality as well).
         seconds_buckets: upper bounds of the time histograms.
         bytes_buckets: upper bounds of the frame size histogram.
     """
@@ -303,22 +361,18 @@ class Telemetry:
         #: ``err`` replies by error code.
         self.error_replies: dict[str, int] = {}
         self.slow_clients = 0
-        self.mailbox_lag = Histogram(self.seconds_buckets)
-        # What the recording methods append to, found without a tuple or a
-        # method call: the pending lists of the histograms above, the
-        # labelled ones by component class (then event). A label set past
-        # the cap is not cached: it takes the slow path each time.
-        self._handler_values: dict[str, dict[str, list[float]]] = {}
-        self._render_values: dict[str, list[float]] = {}
-        self._diff_values = self.diffs.pending
+        self.mailbox_lag = Histogram(self.seconds_buckets, self._pending("mailbox_waited"))
+        # The pending lists of the labelled histograms by component class
+        # (then event), found without a tuple: a label set past the cap is
+        # not cached, and takes the slow path each time.
+        self._handler_times: dict[str, dict[str, list[float]]] = {}
+        self._component_times: dict[str, ComponentTimes] = {}
         self._encode_values = self.encodes.pending
         self._size_values = self.frame_bytes.pending
         self._held_frames = self.frame_bytes.frames
-        self._lag_values = self.mailbox_lag.pending
         self._frame_hooks = [
             hook.frame_sent for hook in self._hooks if _overrides(hook, "frame_sent")
         ]
-        self._forward_to_hooks()
         if self._frame_hooks:
             # The hooks take each frame's size as it is sent.
             setattr(self, "frame_sent", self._frame_sent_measured)  # noqa: B010
@@ -328,14 +382,24 @@ class Telemetry:
         """What each measurement is forwarded to."""
         return self._hooks
 
-    def _forward_to_hooks(self) -> None:
-        """Make each frequent recording method that a hook overrides call
-        the hooks after it records; the others stay the bare method."""
-        for name in ("event_handled", "rendered", "diffed", "mailbox_waited"):
-            called = [getattr(hook, name) for hook in self._hooks if _overrides(hook, name)]
-            if called:
-                # An instance attribute, found before the class's method.
-                setattr(self, name, _then_each(getattr(self, name), called))
+    def _pending(self, method: str, *labels: str) -> list[float]:
+        """A new histogram's pending list: one that tells the hooks which
+        override ``method`` of each value (with ``labels`` first), or a
+        plain list when none does."""
+        tell = self._teller(method, labels)
+        return [] if tell is None else _Told(tell)
+
+    def _teller(self, method: str, labels: tuple[str, ...]) -> Callable[[float], None] | None:
+        """What tells each hook overriding ``method`` of a value (None: no hook does)."""
+        called = [getattr(hook, method) for hook in self._hooks if _overrides(hook, method)]
+        if not called:
+            return None
+
+        def tell(value: float) -> None:
+            for hook in called:
+                hook(*labels, value)
+
+        return tell
 
     # --- recording, called by the framework ---------------------------------
 
@@ -364,26 +428,20 @@ class Telemetry:
         for hook in self._hooks:
             hook.page_left()
 
-    # The four below run for every event: each is a look-up and an append
-    # (``Histogram.observe``, inlined), and a length check where a list could
-    # otherwise grow without bound (renders: many per turn; frames).
+    # The four below run for every event: the framework inlines the first
+    # three (appending to ``handler_times`` and ``component_times``); a
+    # value's hooks are told by what it is appended to.
 
     def event_handled(self, component: str, event: str, seconds: float) -> None:
         """Record a handler that ran for ``seconds``."""
         # No length check: every event is answered (an ack or an err) in a
         # frame, and a fold bins every list, so these hold at most the events
         # answered in FOLD_AT frames.
-        try:
-            self._handler_values[component][event].append(seconds)
-        except KeyError:
-            self._handler_histogram(component, event).pending.append(seconds)
+        self.handler_times(component, event).append(seconds)
 
     def rendered(self, component: str, seconds: float) -> None:
         """Record a component's render."""
-        try:
-            values = self._render_values[component]
-        except KeyError:
-            values = self._render_histogram(component).pending
+        values = self.component_times(component).renders
         values.append(seconds)
         if len(values) >= FOLD_AT:
             self.fold()
@@ -392,7 +450,7 @@ class Telemetry:
         """Record a component's diff."""
         # No length check: each diff follows a render, and a fold bins every
         # list, so this holds no more values than the render lists together.
-        self._diff_values.append(seconds)
+        self.component_times(component).diffs.append(seconds)
 
     def frame_sent(self, messages: Sequence[ServerMessage], frame: str, seconds: float) -> None:
         """Record a frame sent to a client: its size, its encoding time, its ``err``s."""
@@ -452,7 +510,7 @@ class Telemetry:
 
     def mailbox_waited(self, seconds: float) -> None:
         """Record how long a server-side message waited for its turn."""
-        values = self._lag_values
+        values = self.mailbox_lag.pending
         values.append(seconds)
         if len(values) >= FOLD_AT:
             self.fold()
@@ -477,27 +535,49 @@ class Telemetry:
 
     # --- label sets ---------------------------------------------------------
 
-    def _handler_histogram(self, component: str, event: str) -> Histogram:
-        """The histogram of a (component, event) the cache lacks: a new one,
-        or past the label cap, the one of ``other``."""
+    def handler_times(self, component: str, event: str) -> list[float]:
+        """What the times of ``component``'s ``event`` handler are appended
+        to (past the label cap, the list of ``other``)."""
+        try:
+            return self._handler_times[component][event]
+        except KeyError:
+            pass
         if len(self.handlers) >= self.max_label_sets and (component, event) not in self.handlers:
-            return self._histogram(self.handlers, (OTHER, OTHER))
-        histogram = self._histogram(self.handlers, (component, event))
-        self._handler_values.setdefault(component, {})[event] = histogram.pending
-        return histogram
+            return self._histogram(
+                self.handlers, (OTHER, OTHER), "event_handled", OTHER, OTHER
+            ).pending
+        key = (component, event)
+        values = self._histogram(self.handlers, key, "event_handled", *key).pending
+        self._handler_times.setdefault(component, {})[event] = values
+        return values
 
-    def _render_histogram(self, component: str) -> Histogram:
-        """The histogram of a component class the cache lacks (as above)."""
+    def component_times(self, component: str) -> ComponentTimes:
+        """Where a component class's render and diff times go (past the
+        label cap, renders go to the list of ``other``)."""
+        found = self._component_times.get(component)
+        if found is not None:
+            return found
         if len(self.renders) >= self.max_label_sets and component not in self.renders:
-            return self._histogram(self.renders, OTHER)
-        histogram = self._histogram(self.renders, component)
-        self._render_values[component] = histogram.pending
-        return histogram
+            renders = self._histogram(self.renders, OTHER, "rendered", OTHER).pending
+            return ComponentTimes(renders, self._diff_sink(OTHER))
+        renders = self._histogram(self.renders, component, "rendered", component).pending
+        found = self._component_times[component] = ComponentTimes(
+            renders, self._diff_sink(component)
+        )
+        return found
 
-    def _histogram(self, table: dict[_K, Histogram], key: _K) -> Histogram:
+    def _diff_sink(self, component: str) -> Sink:
+        tell = self._teller("diffed", (component,))
+        return self.diffs.pending if tell is None else _Forward(self.diffs.pending, tell)
+
+    def _histogram(
+        self, table: dict[_K, Histogram], key: _K, method: str, *labels: str
+    ) -> Histogram:
+        """``table``'s histogram of ``key``, made when missing; its hooks are
+        told ``labels`` with each value (see ``_pending``)."""
         found = table.get(key)
         if found is None:
-            found = table[key] = Histogram(self.seconds_buckets)
+            found = table[key] = Histogram(self.seconds_buckets, self._pending(method, *labels))
         return found
 
     def _label(self, seen: dict[str, Any], value: str) -> str:
@@ -509,17 +589,6 @@ def _overrides(hook: TelemetryHooks, name: str) -> bool:
     ``TelemetryHooks`` (a method set on the instance counts)."""
     method = getattr(hook, name)
     return getattr(method, "__func__", None) is not getattr(TelemetryHooks, name)
-
-
-def _then_each(record: Callable[_P, None], hooks: list[Callable[_P, None]]) -> Callable[_P, None]:
-    """``record``, then each of ``hooks`` with the same arguments."""
-
-    def forward(*args: _P.args, **kwargs: _P.kwargs) -> None:
-        record(*args, **kwargs)
-        for hook in hooks:
-            hook(*args, **kwargs)
-
-    return forward
 
 
 class JsonLogFormatter(logging.Formatter):

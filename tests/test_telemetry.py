@@ -460,25 +460,37 @@ def test_every_err_is_found_in_its_frame_short_or_long() -> None:
     }
 
 
-def test_only_the_methods_a_hook_overrides_forward_to_hooks() -> None:
+def test_only_the_measurements_a_hook_takes_tell_hooks() -> None:
     class Events(TelemetryHooks):
         def __init__(self) -> None:
-            self.events: list[str] = []
+            self.events: list[tuple[str, str]] = []
+            self.diffs: list[str] = []
 
         def event_handled(self, component: str, event: str, seconds: float) -> None:
-            self.events.append(event)
+            self.events.append((component, event))
+
+        def diffed(self, component: str, seconds: float) -> None:
+            self.diffs.append(component)
 
     hook = Events()
-    telemetry = Telemetry(hooks=[hook, TelemetryHooks()])
+    telemetry = Telemetry(hooks=[hook, TelemetryHooks()], max_label_sets=1)
     bare = Telemetry()
-    # Nothing wraps what no hook overrides: the class's own method runs.
-    for name in ("rendered", "diffed", "mailbox_waited", "frame_sent"):
-        assert name not in vars(telemetry) and name not in vars(bare)
-    assert "event_handled" in vars(telemetry) and "event_handled" not in vars(bare)
-    telemetry.event_handled("Widget", "inc", 0.001)
+    # What no hook takes goes to plain lists: an append, and nothing else.
+    assert type(telemetry.component_times("Widget").renders) is list
+    assert type(telemetry.mailbox_lag.pending) is list
+    assert type(bare.handler_times("Widget", "inc")) is list
+    assert bare.component_times("Widget").diffs is bare.diffs.pending
+    # The framework appends as it does with no hook; the hook is told.
+    telemetry.handler_times("Widget", "inc").append(0.001)
+    telemetry.event_handled("Widget", "dec", 0.001)  # past the cap of one label set
+    telemetry.component_times("Widget").diffs.append(0.002)
+    telemetry.component_times("Gadget").diffs.append(0.002)
     telemetry.rendered("Widget", 0.001)
-    assert hook.events == ["inc"]
+    assert hook.events == [("Widget", "inc"), (OTHER, OTHER)]
+    assert hook.diffs == ["Widget", OTHER]
     assert telemetry.handlers["Widget", "inc"].count == 1
+    assert telemetry.handlers[OTHER, OTHER].count == 1
+    assert telemetry.diffs.count == 2 and telemetry.diffs.total == pytest.approx(0.004)
     assert telemetry.hooks[0] is hook
 
 
