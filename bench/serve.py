@@ -24,7 +24,6 @@ app counts and times what the pages do (``bench.telemetry``).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import gc
 import json
 import os
@@ -40,6 +39,7 @@ from bench.profile import PROFILE_ROUTE, Sampler
 from bench.scenarios import CLOCKS_ROUTE, SCENARIOS, ClockPage
 from livecomp import LiveApp
 from livecomp import serve as livecomp_serve
+from livecomp.serving import run_on_loop
 
 
 def raise_fd_limit(wanted: int = 65_536) -> int:
@@ -159,7 +159,8 @@ def main() -> None:
     app = create_app(gc_clock)
     if tracing:
         memsplit.add_memory_routes(app)
-    asyncio.run(serve(app, args.port))
+    # The event loop ``livecomp.run`` serves on (uvloop when installed).
+    run_on_loop(serve(app, args.port))
 
 
 async def serve(app: Quart, port: int) -> None:

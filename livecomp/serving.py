@@ -4,7 +4,9 @@ The key idea: whatever runs the app, each serving process is prepared the
 same way (``prepare_process``): Hypercorn hardened so a connection the server
 ended is gone in bounded time, the frame limit passed to Hypercorn so an
 oversized frame is refused as it arrives, permessage-deflate off unless
-asked for, and the garbage collector tuned for many long-lived pages.
+asked for, and the garbage collector tuned for many long-lived pages; and
+each runs on the same event loop (``run_on_loop``): uvloop when it is
+installed, as it is with livecomp on Linux and macOS.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from quart import Quart
 
@@ -21,7 +24,19 @@ from livecomp.server import LiveApp
 if TYPE_CHECKING:
     from hypercorn.config import Config
 
-__all__ = ["hypercorn_config", "prepare_process", "run", "serve"]
+__all__ = [
+    "EventLoop",
+    "hypercorn_config",
+    "loop_factory",
+    "prepare_process",
+    "run",
+    "run_on_loop",
+    "serve",
+]
+
+#: The event loops a server can run on: ``"auto"`` is uvloop when it is
+#: installed, else asyncio's own.
+EventLoop = Literal["auto", "uvloop", "asyncio"]
 
 
 async def serve(
@@ -38,7 +53,8 @@ async def serve(
     default: Hypercorn keeps a full zlib compressor per connection (about
     118 KiB per idle page, measured in bench/), while patches are already
     small. When on, contexts are not kept between messages, so an idle page
-    costs nothing extra.
+    costs nothing extra. It runs on the caller's event loop; ``run`` (or
+    ``run_on_loop``) makes a uvloop one when uvloop is installed.
     """
     from hypercorn.asyncio import serve as hypercorn_serve
 
@@ -92,6 +108,37 @@ def prepare_process(app: Quart, config: Config, compression: bool) -> None:
     gc.set_threshold(threshold0, threshold1, 100)
 
 
+def loop_factory(loop: EventLoop) -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """What makes the event loop ``loop`` names (None: asyncio's own).
+
+    Raises ValueError for a name that is not an ``EventLoop``, and
+    RuntimeError for ``"uvloop"`` when uvloop is not installed.
+    """
+    if loop not in get_args(EventLoop):
+        raise ValueError(f"loop must be one of {get_args(EventLoop)}, got {loop!r}")
+    if loop == "asyncio":
+        return None
+    try:
+        import uvloop
+    except ImportError:
+        if loop == "auto":
+            return None
+        raise RuntimeError(
+            "loop='uvloop' needs the uvloop package (pip install uvloop; it has no "
+            "Windows build): install it, or pass loop='asyncio'"
+        ) from None
+    return uvloop.new_event_loop
+
+
+def run_on_loop(main: Coroutine[Any, Any, None], loop: EventLoop = "auto") -> None:
+    """Run ``main`` to its end on a new event loop of kind ``loop``, as
+    ``asyncio.run`` does. uvloop's socket handling is C where asyncio's is
+    Python: on the peers harness's counter (50 clients), 5% more events a
+    second with everything else equal."""
+    with asyncio.Runner(loop_factory=loop_factory(loop)) as runner:
+        runner.run(main)
+
+
 def run(
     app: Quart | str,
     *,
@@ -100,6 +147,7 @@ def run(
     compression: bool = False,
     workers: int = 1,
     reload: bool = False,
+    loop: EventLoop = "auto",
 ) -> None:
     """Serve ``app`` until interrupted.
 
@@ -110,15 +158,18 @@ def run(
     template file changes (development only). Both need ``app`` as an
     import string, ``"package.module:app"`` or ``"package.module:create_app()"``,
     which each worker imports for itself (see ``livecomp.workers``).
+    ``loop`` is the event loop each serving process runs: ``"auto"`` (the
+    default) is uvloop when it is installed, else asyncio's own.
     """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
+    loop_factory(loop)  # a wrong name fails here, not in each worker
     if workers == 1 and not reload:
         if isinstance(app, str):
             from livecomp.workers import load_app
 
             app = load_app(app)
-        asyncio.run(serve(app, host=host, port=port, compression=compression))
+        run_on_loop(serve(app, host=host, port=port, compression=compression), loop)
         return
     if not isinstance(app, str):
         what = f"workers={workers}" if workers > 1 else "reload=True"
@@ -135,6 +186,7 @@ def run(
         workers=workers,
         reload=reload,
         compression=compression,
+        loop=loop,
     )
 
 

@@ -42,6 +42,8 @@ from quart import Quart
 if TYPE_CHECKING:
     from hypercorn.config import Config, Sockets
 
+    from livecomp.serving import EventLoop
+
 __all__ = ["load_app", "supervise"]
 
 log = logging.getLogger("livecomp.workers")
@@ -68,7 +70,13 @@ def load_app(target: str) -> Quart:
 
 
 def supervise(
-    target: str, *, config: Config, workers: int, reload: bool, compression: bool
+    target: str,
+    *,
+    config: Config,
+    workers: int,
+    reload: bool,
+    compression: bool,
+    loop: EventLoop = "auto",
 ) -> None:
     """Run ``workers`` processes serving ``target`` until SIGINT or SIGTERM."""
     from hypercorn.utils import check_for_updates, files_to_watch
@@ -101,7 +109,7 @@ def supervise(
             processes = [
                 context.Process(
                     target=_worker,
-                    args=(target, config, sockets, shutdown, compression, reload),
+                    args=(target, config, sockets, shutdown, compression, reload, loop),
                     daemon=True,
                 )
                 for _ in range(workers)
@@ -174,13 +182,14 @@ def _worker(
     shutdown: Event,
     compression: bool,
     reload: bool,
+    loop: EventLoop,
 ) -> None:
     from hypercorn.asyncio.run import worker_serve
     from hypercorn.utils import check_multiprocess_shutdown_event, wrap_app
 
     from livecomp.devreload import watch_templates
     from livecomp.server import LiveApp
-    from livecomp.serving import prepare_process
+    from livecomp.serving import prepare_process, run_on_loop
 
     _log_to_stderr()
     app = load_app(target)
@@ -203,4 +212,4 @@ def _worker(
             if watcher is not None:
                 watcher.cancel()
 
-    asyncio.run(main())
+    run_on_loop(main(), loop)

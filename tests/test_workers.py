@@ -19,6 +19,7 @@ from websockets.typing import Origin
 
 from conftest import ROOT, free_port, stop, wait_for_port
 from livecomp import run
+from livecomp.serving import loop_factory, run_on_loop
 
 PID = re.compile(r"pid=(\d+) clicks=(\d+)")
 
@@ -45,6 +46,8 @@ def get_page(base: str) -> tuple[str, int]:
     token = re.search(r'live-token="([^"]+)"', html)
     pid = PID.search(html)
     assert token is not None and pid is not None
+    # Each worker runs on uvloop, installed with livecomp: run()'s "auto".
+    assert "loop=uvloop" in html, html
     return token.group(1), int(pid.group(1))
 
 
@@ -113,3 +116,28 @@ def test_workers_need_an_import_string() -> None:
         run(Quart(__name__), reload=True)
     with pytest.raises(ValueError, match="at least 1"):
         run("tests.workers_app:create_app()", workers=0)
+
+
+def test_the_event_loop_is_uvloop_unless_asked_otherwise() -> None:
+    import uvloop
+
+    assert loop_factory("auto") is uvloop.new_event_loop
+    assert loop_factory("uvloop") is uvloop.new_event_loop
+    assert loop_factory("asyncio") is None
+    seen: list[str] = []
+
+    async def which() -> None:
+        seen.append(type(asyncio.get_running_loop()).__module__)
+
+    run_on_loop(which())
+    run_on_loop(which(), "asyncio")
+    assert seen[0].startswith("uvloop") and seen[1].startswith("asyncio"), seen
+    with pytest.raises(ValueError, match="loop must be one of"):
+        run(Quart(__name__), loop="trio")  # type: ignore[arg-type]
+
+
+def test_asking_for_uvloop_without_it_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "uvloop", None)  # its import now fails
+    assert loop_factory("auto") is None
+    with pytest.raises(RuntimeError, match=r"pip install uvloop.*loop='asyncio'"):
+        loop_factory("uvloop")

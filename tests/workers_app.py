@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 from pydantic import BaseModel, Field
@@ -17,11 +18,13 @@ class Served(BaseModel):
     #: The process that mounted the page (the GET's worker, then the socket's).
     pid: int = Field(default_factory=os.getpid)
     clicks: int = 0
+    #: The module of the event loop that mounted it (``run`` picks it).
+    loop: str = Field(default_factory=lambda: type(asyncio.get_running_loop()).__module__)
 
 
 class WhoServes(Component[Served]):
     template = (
-        "<div><p>pid={{ state.pid }} clicks={{ state.clicks }}</p>"
+        "<div><p>pid={{ state.pid }} clicks={{ state.clicks }} loop={{ state.loop }}</p>"
         '<button live-click="up">+</button></div>'
     )
 
