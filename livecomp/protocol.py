@@ -15,7 +15,7 @@ from enum import IntEnum, StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
-from pydantic_core import from_json
+from pydantic_core import PydanticSerializationError, from_json, to_json
 
 from livecomp.ops import Op, OpError, op_from_json
 from livecomp.security import MAX_TOKEN_CHARS, MAX_URL_CHARS
@@ -339,6 +339,19 @@ _encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encod
 _encode_strict = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 
 
+def _encode_wire(value: Any) -> str:
+    """``value`` (what ``_wire`` makes: strings, numbers, lists, dicts) as
+    compact JSON, the text ``_encode_json`` writes. pydantic-core's encoder
+    does it in half the time of the standard library's (an ack with a
+    text op: 1.6 against 3.5 µs); text it cannot encode as UTF-8 (a lone
+    surrogate an app put in its state) takes the standard library's path,
+    and fails where it did before, at the socket."""
+    try:
+        return to_json(value).decode()
+    except PydanticSerializationError:
+        return _encode_json(value)
+
+
 def _wire(message: ServerMessage) -> dict[str, Any]:
     match message:
         case Patch(cid=cid, ops=ops):
@@ -383,7 +396,7 @@ def _encode_one(message: ServerMessage) -> str:
     if isinstance(message, Push):
         # The data is already JSON: spliced in, not decoded and encoded again.
         return f'{{"t":"push","event":{_encode_json(message.event)},"data":{message.data_json}}}'
-    return _encode_json(_wire(message))
+    return _encode_wire(_wire(message))
 
 
 def encode(messages: list[ServerMessage]) -> str:
@@ -391,7 +404,7 @@ def encode(messages: list[ServerMessage]) -> str:
     if len(messages) == 1:
         return _encode_one(messages[0])
     if not any(isinstance(message, Push) for message in messages):
-        return _encode_json([_wire(message) for message in messages])
+        return _encode_wire([_wire(message) for message in messages])
     return "[" + ",".join(_encode_one(message) for message in messages) + "]"
 
 

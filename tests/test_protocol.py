@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from livecomp.ops import TextOp
 from livecomp.protocol import (
@@ -18,6 +20,8 @@ from livecomp.protocol import (
     Render,
     Resync,
     ServerMessage,
+    _encode_json,
+    _wire,
     decode_client,
     decode_server,
     encode,
@@ -87,3 +91,21 @@ def test_server_messages_round_trip() -> None:
         Err(ref=2, code=ErrorCode.INVALID_PAYLOAD, event="set", reason="celsius: bad"),
     ]
     assert decode_server(encode(messages)) == messages
+
+
+@given(st.lists(st.text(), min_size=1, max_size=4), st.integers(0, 2**40))
+def test_frames_read_as_the_standard_librarys_encoder_writes_them(
+    texts: list[str], ref: int
+) -> None:
+    patch = Patch(cid="c0", ops=[TextOp("text", [0, n], "#text", t) for n, t in enumerate(texts)])
+    batches: list[list[ServerMessage]] = [[patch], [patch, Ack(ref=ref)]]
+    for messages in batches:
+        wire = [_wire(m) for m in messages]
+        expected = _encode_json(wire if len(wire) > 1 else wire[0])
+        assert encode(messages) == expected
+
+
+def test_text_utf8_cannot_hold_takes_the_standard_librarys_path() -> None:
+    patch = Patch(cid="c0", ops=[TextOp("text", [0, 0], "#text", "a\ud800b")])
+    assert encode([patch]) == _encode_json(_wire(patch))
+    assert '"a\ud800b"' in encode([patch, Ack(ref=1)])
