@@ -452,6 +452,11 @@ async def tree_memory(scenario: Scenario, count: int) -> TreeMemory:
 
 
 async def _event(scenario: Scenario, page: LivePage, targets: list[str], i: int) -> None:
+    # Without a learned shape (livecomp.shapes), the diff parses the new
+    # render and caches the tree this measures: each page's first change
+    # would otherwise take its class's shape and cache nothing.
+    for mounted in page._mounted.values():
+        mounted.book.clear()
     cid = scenario.event_cid(i, page.root_cid, targets)
     await page.dispatch(cid, scenario.event, scenario.value(i))
     await page.flush()

@@ -34,7 +34,7 @@ from __future__ import annotations
 import json
 from itertools import compress, count, islice
 from operator import ne
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from selectolax.lexbor import LexborNode
 
@@ -44,6 +44,9 @@ from livecomp.ops import AttrsOp, InsertOp, Op, RemoveOp, ReplaceOp, StreamOp, T
 from livecomp.reconcile import COMMENT, TEXT, Key, Pair, check_of, key_of, markup, reconcile
 from livecomp.textdiff import TextMap, parsed_text_change, text_change
 from livecomp.treecache import TREE_CACHE, Tree, TreeCache
+
+if TYPE_CHECKING:
+    from livecomp.shapes import ShapeBook
 
 __all__ = [
     "TREE_CACHE",
@@ -83,14 +86,23 @@ def diff(
     return _diff(old_html, new_html, fallback, cache)[0]
 
 
-def diff_mapped(old_html: str, new_html: str, *, mapped: bool) -> tuple[list[Op], TextMap | None]:
+def diff_mapped(
+    old_html: str, new_html: str, *, mapped: bool, book: ShapeBook | None = None
+) -> tuple[list[Op], TextMap | None]:
     """``diff``, and when ``mapped`` the ``TextMap`` of ``new_html`` if it is
     short enough to keep one: with it, the next change inside one of its text
-    nodes needs no parse at all (``TextMap.change``)."""
+    nodes needs no parse at all (``TextMap.change``). A ``book`` still
+    learning is taught the new render's shape (``livecomp.shapes``)."""
     ops, tree = _diff(old_html, new_html, True, TREE_CACHE)
-    if not mapped or tree is None or len(new_html) > MAP_MAX_CHARS:
+    if tree is None or len(new_html) > MAP_MAX_CHARS:
         return ops, None
-    return ops, TextMap.build(tree, new_html)
+    learn = book is not None and book.wants(new_html)
+    if not (mapped or learn):
+        return ops, None
+    texts = TextMap.build(tree, new_html)
+    if book is not None and learn and texts is not None:
+        book.learn(tree, texts, new_html)
+    return ops, texts if mapped else None
 
 
 def _diff(

@@ -39,6 +39,7 @@ from livecomp.navigation import InvalidParams
 from livecomp.ops import Op, ReplaceOp
 from livecomp.protocol import Patch
 from livecomp.reconcile import check_of
+from livecomp.shapes import ShapeBook, book_of
 from livecomp.splice import expand, expand_ops, mark_root, place_children
 from livecomp.streams import take_streams
 from livecomp.telemetry import FOLD_AT, ComponentTimes, Telemetry
@@ -68,6 +69,8 @@ REST_MIN_CHARS: Final = 4096
 class _Mounted:
     component: Component[Any]
     depth: int
+    # The shapes of its class's renders (``livecomp.shapes``), shared.
+    book: ShapeBook
     children: dict[str, str] = field(default_factory=dict)
     # The last render, or "" while it rests compressed in ``packed``.
     kept: str = ""
@@ -265,6 +268,7 @@ class LivePage:
         mounted = self._mounted.get(cid)
         if mounted is not None:
             mounted.loops = None
+            mounted.book.clear()  # shapes of the old template's renders
             self._dirty.add(cid)
 
     def rest(self, now: float, after: float) -> None:
@@ -335,7 +339,7 @@ class LivePage:
         self._next_id += 1
         component = cls(key=key, cid=cid, context=self.context, props=props)
         component.parent_cid = parent
-        mounted = _Mounted(component=component, depth=depth)
+        mounted = _Mounted(component=component, depth=depth, book=book_of(type(component)))
         self._mounted[cid] = mounted
         await component.mount()
         # The mounted state's full models share one fields set per class.
@@ -470,16 +474,19 @@ class LivePage:
         when one text node changed (no parse at all), else ``diff``, which
         gives the new render's map (``livecomp.textdiff.TextMap``)."""
         texts = mounted.texts
-        if texts is not None:
-            op = texts.change(old, html)
-            if op is not None:
-                TREE_CACHE.discard(old)  # its parse describes the old render only
-                if too_long([op], html):
-                    return [ReplaceOp("replace", [], check_of(mounted.tag), html)]
-                return [op]
+        op = None if texts is None else texts.change(old, html)
+        if op is None:
+            # Its class's renders may have a shape this change fits: a row's
+            # first change, which has no map yet (``livecomp.shapes``).
+            op = mounted.book.change(old, html)
+        if op is not None:
+            TREE_CACHE.discard(old)  # its parse describes the old render only
+            if too_long([op], html):
+                return [ReplaceOp("replace", [], check_of(mounted.tag), html)]
+            return [op]
         # A map pays from a component's third diff on: many components (the
         # rows of a big table) are diffed once in a long while, if ever again.
-        ops, mounted.texts = diff_mapped(old, html, mapped=mounted.diffed)
+        ops, mounted.texts = diff_mapped(old, html, mapped=mounted.diffed, book=mounted.book)
         mounted.diffed = True
         return ops
 
