@@ -475,7 +475,8 @@ def _only_difference(olds: list[LexborNode], news: list[LexborNode]) -> int | No
 
 def _json_bound(ops: list[Op]) -> int:
     """An upper bound on the length of ``ops`` as compact JSON: a character
-    of a string takes at most six (``\\u001f``), an integer at most 20."""
+    of a string takes at most six (``\\u001f``), one of printable ASCII one
+    (or two, a quote or a backslash)."""
     total = 2
     for op in ops:
         if isinstance(op, StreamOp):  # not the diff's, but an Op all the same
@@ -484,11 +485,19 @@ def _json_bound(ops: list[Op]) -> int:
         total += 3 + len(op)
         for part in op:
             if isinstance(part, str):
-                total += 2 + 6 * len(part)
+                # Printable ASCII escapes only quotes and backslashes: exact,
+                # so a short render's op is rarely encoded to be measured.
+                if part.isascii() and part.isprintable():
+                    total += 2 + len(part) + part.count('"') + part.count("\\")
+                else:
+                    total += 2 + 6 * len(part)
             elif isinstance(part, int):
-                total += 20
+                total += len(str(part))
             elif isinstance(part, list):
-                total += 2 + sum(22 if isinstance(x, int) else 3 + 6 * len(x) for x in part)
+                # A path: its integers written out, each with its comma.
+                total += 2 + sum(
+                    len(str(x)) + 1 if isinstance(x, int) else 3 + 6 * len(x) for x in part
+                )
             else:
                 total += 2 + sum(6 + 6 * (len(k) + len(v)) for k, v in part.items())
     return total

@@ -47,7 +47,7 @@ from livecomp.protocol import (
 from livecomp.pubsub import Broker, LocalBroker
 from livecomp.security import SessionConfig, origin_allowed, render_digest
 from livecomp.telemetry import Telemetry
-from livecomp.watches import idle_watch, send_watch
+from livecomp.watches import SendWatch, idle_watch, send_watch
 
 __all__ = ["LiveSession", "SessionConfig", "Transport"]
 
@@ -91,6 +91,7 @@ class LiveSession:
         "_shown",
         "_site",
         "_telemetry",
+        "_watch",
         "actor",
         "dispatcher",
         "last_seen",
@@ -127,6 +128,8 @@ class LiveSession:
         self._broker = broker or LocalBroker()
         # A list, emptied by swapping: an idle page's outbox holds no buffer.
         self._outbox: list[ServerMessage] = []
+        # The send watch of the session's event loop, found at its first send.
+        self._watch: SendWatch | None = None
         self._sending = False
         self._sent_waiters: list[asyncio.Future[None]] = []
         self._closing: tuple[int, str] | None = None
@@ -484,7 +487,10 @@ class LiveSession:
         if self._sending or not self._outbox or self._closing is not None:
             return
         self._sending = True
-        watch = send_watch()
+        watch = self._watch
+        if watch is None:
+            # Kept: finding it by loop costs a weak reference per send.
+            watch = self._watch = send_watch()
         watch.started(self)
         try:
             await self._send_loop()

@@ -13,10 +13,12 @@ import uuid
 from itertools import pairwise
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from livecomp.diff import TREE_CACHE, Op, RootError, TreeCache, diff
+from livecomp.diff import TREE_CACHE, Op, RootError, TreeCache, _encode_json, _json_bound, diff
 from livecomp.dom import nodes_equal, parse_root
-from livecomp.ops import TextOp, op_from_json
+from livecomp.ops import AttrsOp, TextOp, op_from_json
 from livecomp.patching import apply_patches
 from tests.wire import wire
 
@@ -521,3 +523,16 @@ def test_render_without_exactly_one_root_element_is_a_root_error(html: str, foun
 def test_root_error_is_a_value_error() -> None:
     with pytest.raises(ValueError):
         diff("<p>a</p><p>b</p>", "<p>ok</p>")
+
+
+@given(
+    st.lists(st.text(), max_size=4),
+    st.lists(st.integers(-1, 10**9), max_size=6),
+    st.dictionaries(st.text(max_size=8), st.text(max_size=8), max_size=3),
+)
+def test_the_json_bound_of_ops_is_never_below_their_json(
+    texts: list[str], path: list[int], attrs: dict[str, str]
+) -> None:
+    ops: list[Op] = [TextOp("text", path, "#text", text) for text in texts]
+    ops.append(AttrsOp("attrs", path, "p", attrs, list(attrs)))
+    assert _json_bound(ops) >= len(_encode_json(ops))
