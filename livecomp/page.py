@@ -470,9 +470,10 @@ class LivePage:
 
     @staticmethod
     def _diff(mounted: _Mounted, old: str, html: str) -> list[Op]:
-        """The ops from ``old`` to ``html``: from the old render's text map
-        when one text node changed (no parse at all), else ``diff``, which
-        gives the new render's map (``livecomp.textdiff.TextMap``)."""
+        """The ops from ``old`` to ``html``: when one text node changed, from
+        the old render's text map or from its class's shapes (no parse at
+        all), else ``diff``, which gives the new render's map
+        (``livecomp.textdiff.TextMap``) and teaches the class's shapes."""
         texts = mounted.texts
         op = None if texts is None else texts.change(old, html)
         if op is None:
