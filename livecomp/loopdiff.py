@@ -27,6 +27,7 @@ from livecomp.loops import Loop, LoopReads
 from livecomp.names import KEPT_UPDATES, OPAQUE_ELEMENTS, UPDATE
 from livecomp.ops import Op, ReplaceOp
 from livecomp.reconcile import check_of
+from livecomp.shapes import ShapeBook
 from livecomp.treecache import Tree
 
 __all__ = ["locate", "update_loops"]
@@ -37,11 +38,16 @@ _FOREIGN: Final = frozenset({"svg", "math"})
 
 
 def update_loops(
-    reads: LoopReads, html: str, root_tag: str, render: list[tuple[Loop, int, str]]
+    reads: LoopReads,
+    html: str,
+    root_tag: str,
+    render: list[tuple[Loop, int, str]],
+    book: ShapeBook | None = None,
 ) -> tuple[str, list[Op] | None]:
     """The render after the iterations ``render`` (loop, index, new HTML)
     changed, and its ops: those the diff of the whole render gives, or None
-    when only that diff can tell which (the caller runs it)."""
+    when only that diff can tell which (the caller runs it). ``book``, the
+    component class's shapes, finds an iteration's text change unparsed."""
     changed = []
     for loop, index, new in render:
         offset = loop.offset(index)
@@ -51,7 +57,7 @@ def update_loops(
     if not changed:
         return html, []
     changed.sort(key=lambda entry: entry[0])
-    ops = _ops(reads, html, changed)
+    ops = _ops(reads, html, changed, book)
     pieces: list[str] = []
     at = 0
     grown: dict[int, int] = {}  # loop number: how much longer its HTML got
@@ -77,7 +83,10 @@ def update_loops(
 
 
 def _ops(
-    reads: LoopReads, html: str, changed: list[tuple[int, Loop, int, str, str]]
+    reads: LoopReads,
+    html: str,
+    changed: list[tuple[int, Loop, int, str, str]],
+    book: ShapeBook | None,
 ) -> list[Op] | None:
     """The changed iterations' ops, each diffed alone; None unless that is
     what the whole render's diff gives: one changed element per parent, of
@@ -91,20 +100,32 @@ def _ops(
         return None
     ops: list[Op] = []
     for _, loop, index, old, new in changed:
-        found = _iteration_ops(loop, index, old, new)
+        part = None if book is None else book.part(reads.loops.index(loop))
+        found = _iteration_ops(loop, index, old, new, part)
         if found is None:
             return None
         ops.extend(found)
     return ops
 
 
-def _iteration_ops(loop: Loop, index: int, old: str, new: str) -> list[Op] | None:
+def _iteration_ops(
+    loop: Loop, index: int, old: str, new: str, book: ShapeBook | None
+) -> list[Op] | None:
     if not loop.places or loop.parent is None:
         return None
     if _around(old) != _around(new):
         return None  # the whitespace around the element changed: other text nodes
     element = [*loop.parent, loop.places[index]]
-    return diff_element(old.strip(WHITESPACE), new.strip(WHITESPACE), element)
+    old, new = old.strip(WHITESPACE), new.strip(WHITESPACE)
+    if book is not None:
+        # A text change the shape of the loop's iterations finds: no parse.
+        op = book.change(old, new)
+        if op is not None:
+            return [op._replace(path=[*element, *op.path])]
+    ops = diff_element(old, new, element)
+    if ops is not None and book is not None:
+        book.learn_html(new)
+    return ops
 
 
 def _around(html: str) -> tuple[str, str]:

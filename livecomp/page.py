@@ -424,7 +424,7 @@ class LivePage:
             started = now
         self._dirty.discard(component.cid)
         old = mounted.html
-        html, found = update_loops(reads, old, mounted.tag, rendered)
+        html, found = update_loops(reads, old, mounted.tag, rendered, mounted.book)
         if found is None:
             # Only the whole render's diff can tell: run it, on the render
             # made of the old one and the new iterations.

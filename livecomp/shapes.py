@@ -24,7 +24,10 @@ a changed value could hand a container to the client.
 
 Each component class has a ``ShapeBook``: a few shapes, learned from the
 parses its full diffs make anyway, up to a bounded number of tries, so a
-class whose renders never fit costs at most a few learnings.
+class whose renders never fit costs at most a few learnings. The book has
+a part for each of the class's template loops, whose iterations
+``livecomp.loopdiff`` diffs one element at a time: a changed row of a
+plain ``{% for %}`` is found the same way.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from html import unescape
 from typing import Final
 from weakref import WeakKeyDictionary
 
-from livecomp.html import escape_text, outer_html
+from livecomp.html import RootError, escape_text, outer_html
 from livecomp.names import UPDATE
 from livecomp.ops import TextOp
 from livecomp.textdiff import TextMap
@@ -154,11 +157,20 @@ def _markup(markup: str, parts: list[str], count: int) -> int:
 class ShapeBook:
     """The shapes of one component class's renders (see the module)."""
 
-    __slots__ = ("_shapes", "_tries")
+    __slots__ = ("_parts", "_shapes", "_tries")
 
     def __init__(self) -> None:
         self._shapes: list[Shape] = []
         self._tries = 0
+        # The books of parts of the class's renders: its loops' iterations.
+        self._parts: list[ShapeBook] = []
+
+    def part(self, number: int) -> ShapeBook:
+        """The book of the iterations of the class's loop ``number`` (in
+        render order), which ``livecomp.loopdiff`` diffs one by one."""
+        while len(self._parts) <= number:
+            self._parts.append(ShapeBook())
+        return self._parts[number]
 
     def wants(self, html: str) -> bool:
         """Whether to learn the shape of ``html``: tries are left, it is
@@ -177,6 +189,18 @@ class ShapeBook:
                 return op
         return None
 
+    def learn_html(self, html: str) -> None:
+        """Learn the shape of ``html`` if it ``wants`` to, parsing it."""
+        if not self.wants(html):
+            return
+        try:
+            tree = Tree(html)
+        except RootError:
+            return
+        texts = TextMap.build(tree, html)
+        if texts is not None:
+            self.learn(tree, texts, html)
+
     def learn(self, tree: Tree, texts: TextMap, html: str) -> None:
         """Learn the shape of ``html`` (parsed and mapped), while tries last."""
         if self._tries >= MAX_TRIES or len(html) > MAX_CHARS:
@@ -191,6 +215,7 @@ class ShapeBook:
         """Forget every shape and try afresh (the class's template changed)."""
         self._shapes.clear()
         self._tries = 0
+        self._parts.clear()
 
 
 _BOOKS: WeakKeyDictionary[type, ShapeBook] = WeakKeyDictionary()

@@ -15,14 +15,15 @@ import random
 import re
 from itertools import pairwise
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from livecomp import Component, on
-from livecomp.diff import TREE_CACHE, diff
+from livecomp import Component, loopdiff, on
+from livecomp.diff import TREE_CACHE, diff, diff_element
 from livecomp.html import outer_html
-from livecomp.ops import TextOp
+from livecomp.ops import Op, TextOp
 from livecomp.shapes import MAX_SHAPES, MAX_TRIES, Shape, ShapeBook, book_of
 from livecomp.testing import LiveTestClient
 from livecomp.textdiff import TextMap
@@ -246,3 +247,47 @@ async def test_each_rows_first_change_takes_its_classs_shape() -> None:
         reply = await client.send_event("rename", cid=rows[1])
         assert reply.ops == [TextOp("text", [1, 0], "#text", "O'Brien & co")]
         assert "O'Brien & co" in client.text("#r1")
+
+
+class Line(BaseModel):
+    id: int
+    name: str
+    value: int
+
+
+class Lines(BaseModel):
+    rows: list[Line] = [Line(id=i, name=f"Row {i:04d}", value=i * 7) for i in range(50)]
+
+
+class Plain(Component[Lines]):
+    template = """<table><tbody>
+{% for r in state.rows %}  <tr><td>{{ r.id }}</td><td>{{ r.name }}</td><td>{{ r.value }}</td></tr>
+{% endfor %}</tbody></table>"""
+
+    @on("bump")
+    async def bump(self, idx: int) -> None:
+        self.state.rows[idx].value += 1
+
+
+async def test_a_plain_loops_rows_take_the_shape_of_its_iterations(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    book_of(Plain).clear()
+    parsed: list[str] = []
+
+    def counted(old: str, new: str, path: list[int]) -> list[Op] | None:
+        parsed.append(new)
+        return diff_element(old, new, path)
+
+    monkeypatch.setattr(loopdiff, "diff_element", counted)
+    async with LiveTestClient(Plain) as client:
+        for idx in range(0, 40, 3):
+            reply = await client.send_event("bump", {"idx": idx})
+            value = client.state.rows[idx].value
+            # The row's cell, at its path in the whole table (each row after
+            # a whitespace text node): what diff gives.
+            path = [0, 2 * idx + 1, 2, 0]
+            assert reply.ops == [TextOp("text", path, "#text", str(value))]
+    # Only the first changed row was diffed as an element (and taught the shape).
+    assert len(parsed) == 1, parsed
+    assert book_of(Plain).part(0)._shapes
