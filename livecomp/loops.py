@@ -28,7 +28,7 @@ from __future__ import annotations
 import secrets
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -202,17 +202,23 @@ class Loop:
         items, saved = self.items, self.saved
         return len(items) == len(saved) and all(map(is_, items, saved))
 
-    def positions(self, oid: int) -> Iterator[int]:
-        """Every index at which the list held the object of id ``oid``."""
+    def positions(self, oid: int) -> list[int]:
+        """Every index at which the list held the object of id ``oid``
+        (most ids asked for are other pages' objects: none, and no more
+        than a bisection)."""
         by_id = self.by_id
         if by_id is None:
             ids = list(map(id, self.saved))
             self.order = array("i", sorted(range(len(ids)), key=ids.__getitem__))
             self.by_id = by_id = array("Q", (ids[index] for index in self.order))
         at = bisect_left(by_id, oid)
+        if at == len(by_id) or by_id[at] != oid:
+            return []
+        found = []
         while at < len(by_id) and by_id[at] == oid:
-            yield self.order[at]
+            found.append(self.order[at])
             at += 1
+        return found
 
     def offset(self, index: int) -> int:
         """Where iteration ``index``'s HTML starts in the render."""
@@ -393,7 +399,8 @@ class LoopReads:
             if owner is not None:
                 found.add((owner >> 32, owner & 0xFFFFFFFF))
             for number, loop in enumerate(self.loops):
-                found.update((number, index) for index in loop.positions(oid))
+                for index in loop.positions(oid):
+                    found.add((number, index))
         return [(self.loops[number], index) for number, index in sorted(found)]
 
     def render_iteration(self, loop: Loop, index: int) -> str | None:
