@@ -96,11 +96,12 @@ def diff_mapped(
     ops, tree = _diff(old_html, new_html, True, TREE_CACHE)
     if tree is None or len(new_html) > MAP_MAX_CHARS:
         return ops, None
-    learn = book is not None and book.wants(new_html)
-    if not (mapped or learn):
+    if book is not None and not book.wants(new_html):
+        book = None
+    if not mapped and book is None:
         return ops, None
     texts = TextMap.build(tree, new_html)
-    if book is not None and learn and texts is not None:
+    if book is not None and texts is not None:
         book.learn(tree, texts, new_html)
     return ops, texts if mapped else None
 

@@ -33,14 +33,13 @@ plain ``{% for %}`` is found the same way.
 from __future__ import annotations
 
 import re
-from html import unescape
 from typing import Final
 from weakref import WeakKeyDictionary
 
-from livecomp.html import RootError, escape_text, outer_html
+from livecomp.html import RootError, outer_html
 from livecomp.names import UPDATE
 from livecomp.ops import TextOp
-from livecomp.textdiff import TextMap
+from livecomp.textdiff import TextMap, read_text
 from livecomp.treecache import Tree
 
 __all__ = ["Shape", "ShapeBook", "book_of"]
@@ -123,22 +122,12 @@ class Shape:
             if entry_at in self._first_lines
         ):
             return None  # the parser drops a first newline there
-        text = _read(news[changed[0]])
-        if text is None or _read(olds[changed[0]]) is None:
+        text = read_text(news[changed[0]])
+        if text is None or read_text(olds[changed[0]]) is None:
             # The parser could read the two the same (a carriage return is a
             # newline to it), or not as ``unescape`` does.
             return None
         return TextOp("text", list(self._paths[entry]), "#text", text)
-
-
-def _read(html: str) -> str | None:
-    """The text the parser reads from ``html`` in a text node, when it writes
-    that text back as ``html`` (so two such texts differ when their HTML
-    does); else None."""
-    text = unescape(html)
-    if "\r" in html or escape_text(text) != html:
-        return None
-    return text
 
 
 def _markup(markup: str, parts: list[str], count: int) -> int:

@@ -43,7 +43,7 @@ from livecomp.ops import TextOp
 from livecomp.reconcile import TEXT
 from livecomp.treecache import Tree
 
-__all__ = ["TextMap", "parsed_text_change", "text_change"]
+__all__ = ["TextMap", "parsed_text_change", "read_text", "text_change"]
 
 # Characters whose presence in the changed stretch means markup, an entity
 # to decode, or text the parser rewrites.
@@ -55,23 +55,46 @@ _MAX_LENGTH: Final = 1 << 16
 _WHITESPACE_ONLY: Final = frozenset({"table", "tbody", "thead", "tfoot", "tr", "colgroup"})
 
 
-def text_change(tree: Tree, old: str, new: str) -> TextOp | None:
-    """The one ``text`` op that turns ``old`` (parsed as ``tree``) into
-    ``new``, with ``tree`` edited into the parse of ``new``; None (and
-    ``tree`` untouched) when the change is not inside one text node."""
+def read_text(html: str) -> str | None:
+    """The text a parser reads from ``html`` in a text node, when that is
+    exactly what it would write back as ``html`` (so two such HTMLs that
+    differ are two texts that differ); None when it is not, or empty (the
+    node would go). A carriage return reads as a newline, so it never is."""
+    text = unescape(html)
+    if not text or "\r" in html or escape_text(text) != html:
+        return None
+    return text
+
+
+def _located(
+    tree: Tree, old: str, new: str, *, in_new: bool
+) -> tuple[tuple[int, int, int], tuple[LexborNode, list[LexborNode], list[int], list[int]]] | None:
+    """Where ``old`` and ``new`` differ (``_changed``), and the text node of
+    ``tree`` (the parse of ``new`` when ``in_new``, else of ``old``) that holds
+    that stretch (``_text_node``); None when either is not found."""
     stretch = _changed(old, new)
     if stretch is None:
         return None
     start, old_end, new_end = stretch
-    found = _text_node(tree, old, start, old_end)
-    if found is None:
+    found = (
+        _text_node(tree, new, start, new_end) if in_new else _text_node(tree, old, start, old_end)
+    )
+    return None if found is None else (stretch, found)
+
+
+def text_change(tree: Tree, old: str, new: str) -> TextOp | None:
+    """The one ``text`` op that turns ``old`` (parsed as ``tree``) into
+    ``new``, with ``tree`` edited into the parse of ``new``; None (and
+    ``tree`` untouched) when the change is not inside one text node."""
+    located = _located(tree, old, new, in_new=False)
+    if located is None:
         return None
-    node, parents, path, starts = found
+    (start, old_end, new_end), (node, parents, path, starts) = located
     at = starts[-1]
     text_html = node.html or ""
     changed = text_html[: start - at] + new[start:new_end] + text_html[old_end - at :]
-    text = unescape(changed)
-    if not text or escape_text(text) != changed:
+    text = read_text(changed)
+    if text is None:
         return None  # the node would go, or the parser would not read it back
     parent = (parents[-1].tag or "").lower()
     if parent in _WHITESPACE_ONLY:
@@ -85,14 +108,10 @@ def text_change(tree: Tree, old: str, new: str) -> TextOp | None:
 def parsed_text_change(tree: Tree, old: str, new: str) -> TextOp | None:
     """``text_change`` when only ``new``'s parse (``tree``) is at hand: the
     text node is found in it, and it is not edited."""
-    stretch = _changed(old, new)
-    if stretch is None:
+    located = _located(tree, old, new, in_new=True)
+    if located is None:
         return None
-    start, old_end, new_end = stretch
-    found = _text_node(tree, new, start, new_end)
-    if found is None:
-        return None
-    node, parents, path, _ = found
+    (start, old_end, new_end), (node, parents, path, _) = located
     text_html = node.html or ""
     if len(text_html) - (new_end - start) + (old_end - start) <= 0:
         return None  # the text was empty before: the node is new
@@ -279,8 +298,8 @@ class TextMap:
         at = self.starts[entry]
         text_html = old[at : self.ends[entry]]
         changed = text_html[: start - at] + new[start:new_end] + text_html[old_end - at :]
-        text = unescape(changed)
-        if not text or escape_text(text) != changed:
+        text = read_text(changed)
+        if text is None:
             return None
         if entry in self.first_lines and text.startswith("\n"):
             return None
