@@ -43,7 +43,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from io import BytesIO, StringIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from livecomp.failures import logger
 
@@ -114,6 +114,17 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
     from wsproto.events import Message as WsMessage
     from wsproto.events import TextMessage
 
+    from livecomp.hypercorn_memory import lean_server_class
+
+    # Hypercorn's server, its per-connection objects made smaller (a class
+    # made at run time: mypy checks against Hypercorn's).
+    if TYPE_CHECKING:
+
+        class LeanTCPServer(TCPServer): ...
+
+    else:
+        LeanTCPServer = lean_server_class()
+
     current: ContextVar[BoundedTCPServer | None] = ContextVar("livecomp_tcp_server", default=None)
 
     class ClosingApp:
@@ -171,7 +182,7 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
                     await _discard_queued(receive)
                 raise
 
-    class BoundedTCPServer(TCPServer):
+    class BoundedTCPServer(LeanTCPServer):
         """Hypercorn's connection, aborted once closing it takes too long."""
 
         def __init__(

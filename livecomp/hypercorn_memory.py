@@ -18,6 +18,17 @@ event class wrapping a ``LeanEvent``: asyncio's own ``Queue`` and
 with the one deque method they call (``popleft``).
 Both keep asyncio's classes wherever a container is not the deque this
 was written against (another Python), so they are never worse than them.
+
+The same goes for two deques past Hypercorn's own: each connection's
+``StreamWriter`` keeps its drain waiters in one (asyncio's flow control,
+``_drain_waiters``), and each websocket's wsproto ``Connection`` its parsed
+events (``_events``). ``LeanTCPServer`` (the base of the hardened server
+``harden_hypercorn`` installs) gives the first a ``Waiters``;
+``lighten_hypercorn`` has Hypercorn's handshake make a ``LeanConnection``
+for the second. ``LeanTCPServer`` also reads without ``asyncio.wait_for``
+when no ``read_timeout`` is set: ``wait_for(read, None)`` only awaits the
+read, but its own coroutine waits, suspended, as long as the socket is
+idle.
 """
 
 from __future__ import annotations
@@ -90,23 +101,86 @@ def lighten_hypercorn() -> None:
     queue and ``LeanEvent``s as its events, process-wide; idempotent. Another
     Hypercorn, whose parts are not where this looks, is left as it is."""
     try:
-        task_group_class, event_class = _lean_classes()
+        task_group_class, event_class, connection_class = _lean_classes()
         from hypercorn.asyncio import tcp_server, worker_context
+        from hypercorn.protocol import ws_stream
     except (ImportError, AttributeError) as exc:  # pragma: no cover - another Hypercorn
         logger.warning("livecomp could not lighten this Hypercorn's connections (%s)", exc)
         return
     setattr(tcp_server, "TaskGroup", task_group_class)  # noqa: B010
     setattr(worker_context.WorkerContext, "event_class", event_class)  # noqa: B010
+    # What the accepted handshake makes (Handshake.accept) for each websocket.
+    setattr(ws_stream, "Connection", connection_class)  # noqa: B010
+
+
+def lighten_streams(writer: asyncio.StreamWriter) -> None:
+    """Give ``writer``'s flow control a ``Waiters`` for its drain waiters,
+    while none waits. asyncio's ``FlowControlMixin`` (read in 3.11) appends a
+    waiter, removes it once woken and iterates them to wake them: a list's
+    own methods, in the same order."""
+    protocol = getattr(writer, "_protocol", None)
+    held = getattr(protocol, "_drain_waiters", None)
+    if type(held) is deque and not held:
+        setattr(protocol, "_drain_waiters", Waiters())  # noqa: B010 - asyncio's private attribute
 
 
 @functools.cache
-def _lean_classes() -> tuple[type[Any], type[Any]]:
+def lean_server_class() -> type[Any]:
+    """Hypercorn's ``TCPServer`` with lean streams, reading without
+    ``wait_for`` when there is no read timeout; ``harden_hypercorn``'s
+    server is built on it."""
+    from hypercorn.asyncio.tcp_server import MAX_RECV, TCPServer
+    from hypercorn.asyncio.worker_context import WorkerContext
+    from hypercorn.config import Config
+    from hypercorn.events import Closed, RawData
+    from hypercorn.typing import AppWrapper, LifespanState
+
+    class LeanTCPServer(TCPServer):
+        """Hypercorn's connection, its per-connection objects made smaller."""
+
+        def __init__(
+            self,
+            app: AppWrapper,
+            loop: asyncio.AbstractEventLoop,
+            config: Config,
+            context: WorkerContext,
+            state: LifespanState,
+            reader: asyncio.StreamReader,
+            writer: asyncio.StreamWriter,
+        ) -> None:
+            super().__init__(app, loop, config, context, state, reader, writer)
+            lighten_streams(writer)
+
+        async def _read_data(self) -> None:
+            if self.config.read_timeout is not None:
+                await super()._read_data()
+                return
+            # Hypercorn's loop (0.18), less wait_for, whose coroutine would
+            # wait for the whole idle time around the read it only awaits.
+            reader = self.reader
+            while not reader.at_eof():
+                try:
+                    event = RawData(await reader.read(MAX_RECV))
+                except OSError:  # ConnectionError, TimeoutError, SSLError among them
+                    break
+                await self.protocol.handle(event)
+                # Not kept while the next read waits: it holds a whole chunk.
+                del event
+            await self.protocol.handle(Closed())
+
+    return LeanTCPServer
+
+
+@functools.cache
+def _lean_classes() -> tuple[type[Any], type[Any], type[Any]]:
     # Built on first use: importing Hypercorn is only needed to serve.
     from hypercorn.asyncio.task_group import TaskGroup
     from hypercorn.asyncio.worker_context import EventWrapper
     from hypercorn.config import Config
     from hypercorn.typing import AppWrapper, ASGIReceiveEvent, ASGISendEvent
     from hypercorn.typing import Scope as HypercornScope
+    from wsproto.connection import Connection, ConnectionType
+    from wsproto.extensions import Extension
 
     class LeanTaskGroup(TaskGroup):
         """Hypercorn's task group, whose app queues are made lean."""
@@ -131,4 +205,20 @@ def _lean_classes() -> tuple[type[Any], type[Any]]:
         def __init__(self) -> None:
             self._event = LeanEvent()
 
-    return LeanTaskGroup, LeanEventWrapper
+    class LeanConnection(Connection):
+        """wsproto's websocket connection, its parsed events in a ``Waiters``
+        (wsproto 1.3 appends them and pops them from the left)."""
+
+        def __init__(
+            self,
+            connection_type: ConnectionType,
+            extensions: list[Extension] | None = None,
+            trailing_data: bytes = b"",
+        ) -> None:
+            super().__init__(connection_type, extensions, trailing_data)
+            events = self._events
+            if type(events) is deque:
+                # Any events the trailing data made stay, in order.
+                self._events = Waiters(events)  # type: ignore[assignment]
+
+    return LeanTaskGroup, LeanEventWrapper, LeanConnection

@@ -1,14 +1,23 @@
-"""LeanQueue and LeanEvent: asyncio's queue and event, smaller, behaving the same."""
+"""LeanQueue and LeanEvent: asyncio's queue and event, smaller, behaving the same;
+and a connection served by the lightened, hardened Hypercorn, whose streams,
+wsproto connection and read loop are the lean ones and still work."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
+import inspect
 import tracemalloc
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import pytest
 
+from conftest import free_port
 from livecomp import hypercorn_memory
 from livecomp.hypercorn_memory import LeanEvent, LeanQueue, Waiters, lighten_hypercorn
+from tests.rawws import TEXT, RawSocket, frame
 
 
 def test_the_containers_are_lists() -> None:
@@ -105,7 +114,7 @@ def test_lightening_swaps_hypercorns_task_group_and_event(
     monkeypatch.setattr(worker_context.WorkerContext, "event_class", worker_context.EventWrapper)
     lighten_hypercorn()
     lighten_hypercorn()  # idempotent
-    task_group_class, event_class = hypercorn_memory._lean_classes()
+    task_group_class, event_class, _ = hypercorn_memory._lean_classes()
     assert vars(tcp_server)["TaskGroup"] is task_group_class
     context = worker_context.WorkerContext(None)
     assert isinstance(context.terminate, event_class)
@@ -115,7 +124,7 @@ def test_lightening_swaps_hypercorns_task_group_and_event(
 async def test_a_lean_task_group_runs_an_app_with_a_lean_queue() -> None:
     from hypercorn.config import Config
 
-    task_group_class, _ = hypercorn_memory._lean_classes()
+    task_group_class, _, _ = hypercorn_memory._lean_classes()
     received: list[object] = []
     sent: list[object] = []
 
@@ -135,3 +144,179 @@ async def test_a_lean_task_group_runs_an_app_with_a_lean_queue() -> None:
     assert received == [{"type": "hello"}]
     # Hypercorn's _handle sends None once the app returned.
     assert sent == [{"type": "done"}, None]
+
+
+# --- a real served connection --------------------------------------------------
+
+AsgiApp = Callable[[Any, Any, Any], Awaitable[None]]
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    monkeypatch: pytest.MonkeyPatch, app: AsgiApp, read_timeout: int | None = None
+) -> AsyncIterator[int]:
+    """Serve the websocket ``app`` as ``livecomp.serve`` does (Hypercorn
+    hardened and lightened); the port."""
+    from hypercorn.asyncio import run as hypercorn_run
+    from hypercorn.asyncio import serve, tcp_server, worker_context
+    from hypercorn.config import Config
+    from hypercorn.protocol import ws_stream
+
+    from livecomp import hypercorn_hardening
+
+    # Both patch process-wide: undone after the test.
+    monkeypatch.setattr(hypercorn_run, "TCPServer", vars(hypercorn_run)["TCPServer"])
+    monkeypatch.setattr(ws_stream, "WebsocketBuffer", ws_stream.WebsocketBuffer)
+    monkeypatch.setattr(ws_stream, "Connection", ws_stream.Connection)
+    monkeypatch.setattr(tcp_server, "TaskGroup", vars(tcp_server)["TaskGroup"])
+    monkeypatch.setattr(worker_context.WorkerContext, "event_class", worker_context.EventWrapper)
+    hypercorn_hardening.harden_hypercorn()
+    lighten_hypercorn()
+
+    async def asgi(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                await send({"type": message["type"] + ".complete"})
+                if message["type"] == "lifespan.shutdown":
+                    return
+        await app(scope, receive, send)
+
+    port = free_port()
+    config = Config()
+    config.bind = [f"127.0.0.1:{port}"]
+    config.accesslog = None
+    config.read_timeout = read_timeout
+    shutdown = asyncio.Event()
+    task = asyncio.create_task(serve(asgi, config, shutdown_trigger=shutdown.wait))
+    try:
+        yield port
+    finally:
+        shutdown.set()
+        await asyncio.wait_for(task, 10)
+
+
+async def connect(port: int, rcvbuf: int | None = None) -> RawSocket:
+    for _ in range(200):
+        with contextlib.suppress(ConnectionRefusedError):
+            return await asyncio.to_thread(RawSocket, port, "/", rcvbuf=rcvbuf)
+        await asyncio.sleep(0.05)
+    pytest.fail("the server did not start")
+
+
+async def echo(scope: Any, receive: Any, send: Any) -> None:
+    """Each text frame back; ``flood N`` answers with N frames of 64 KiB."""
+    assert (await receive())["type"] == "websocket.connect"
+    await send({"type": "websocket.accept"})
+    while True:
+        message = await receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        text = message["text"]
+        if text.startswith("flood "):
+            for i in range(int(text.split()[1])):
+                await send({"type": "websocket.send", "text": f"{i:06}" + "x" * 65_530})
+        else:
+            await send({"type": "websocket.send", "text": text})
+
+
+def the_server() -> Any:
+    """The one connection the lightened, hardened Hypercorn serves now."""
+    from livecomp.hypercorn_hardening import _hardened_classes
+
+    server_class = _hardened_classes()[0]
+    gc.collect()
+    servers = [o for o in gc.get_objects() if isinstance(o, server_class)]
+    assert len(servers) == 1
+    return servers[0]
+
+
+def suspended(name: str) -> list[Any]:
+    """Every suspended coroutine whose function's qualified name ends with ``name``."""
+    return [
+        o
+        for o in gc.get_objects()
+        if inspect.iscoroutine(o) and o.cr_code.co_qualname.endswith(name) and o.cr_suspended
+    ]
+
+
+async def round_trip(ws: RawSocket, text: str) -> None:
+    await asyncio.to_thread(ws.send, frame(TEXT, text.encode()))
+    assert await asyncio.to_thread(ws.receive) == (TEXT, text.encode())
+
+
+async def test_a_served_connection_keeps_its_waiters_and_events_in_lists(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hypercorn.protocol.ws_stream import WSStream
+
+    async with serving(monkeypatch, echo) as port:
+        ws = await connect(port)
+        try:
+            await round_trip(ws, "hello")
+            server = the_server()
+            assert type(server.writer._protocol._drain_waiters) is Waiters
+            stream = server.protocol.protocol.stream
+            assert isinstance(stream, WSStream)
+            assert type(stream.connection._events) is Waiters
+            await round_trip(ws, "and again")
+        finally:
+            ws.close()
+
+
+async def test_an_idle_connection_waits_on_its_read_with_no_wait_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with serving(monkeypatch, echo) as port:
+        ws = await connect(port)
+        try:
+            await round_trip(ws, "hello")
+            reading = suspended("LeanTCPServer._read_data")
+            assert len(reading) == 1
+            assert reading[0].cr_await.cr_code.co_qualname == "StreamReader.read"
+            assert suspended("wait_for") == []
+            await round_trip(ws, "still served")
+        finally:
+            ws.close()
+
+
+async def test_a_read_timeout_still_ends_a_silent_connection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with serving(monkeypatch, echo, read_timeout=1) as port:
+        ws = await connect(port)
+        try:
+            await round_trip(ws, "hello")
+            assert len(suspended("wait_for")) == 1
+            # Silent past the timeout: Hypercorn's own read loop ends it.
+            with pytest.raises(ConnectionError):
+                await asyncio.to_thread(ws.receive)
+        finally:
+            ws.close()
+
+
+async def test_drain_waits_for_a_slow_reader_and_every_frame_arrives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    count = 160  # 10 MiB: far past both sockets' buffers and the write limit
+    async with serving(monkeypatch, echo) as port:
+        ws = await connect(port, rcvbuf=4096)
+        try:
+            await round_trip(ws, "hello")
+            protocol = the_server().writer._protocol
+            await asyncio.to_thread(ws.send, frame(TEXT, f"flood {count}".encode()))
+            # The client reads nothing yet: the app's send waits in drain.
+            for _ in range(200):
+                if protocol._drain_waiters:
+                    break
+                await asyncio.sleep(0.02)
+            assert type(protocol._drain_waiters) is Waiters
+            assert len(protocol._drain_waiters) == 1
+            for i in range(count):
+                opcode, payload = await asyncio.to_thread(ws.receive)
+                assert opcode == TEXT and payload[:6] == f"{i:06}".encode()
+                assert len(payload) == 65_536
+            assert not protocol._drain_waiters
+            await round_trip(ws, "after the flood")
+        finally:
+            ws.close()
