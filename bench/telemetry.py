@@ -119,7 +119,8 @@ class _Harness:
         )
         html = await page.mount()
         actor.page = page
-        page.telemetry = self.telemetry
+        if self.telemetry is not None:
+            page.time_with(self.telemetry)
         actor.start(page)
         targets = self.scenario.targets(html)
         self.frames = [

@@ -14,7 +14,6 @@ its own; each one is counted, as it means a patch did not fit.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from time import perf_counter
 
 from pydantic import ValidationError
 
@@ -65,7 +64,8 @@ class FrameDispatcher:
         config: the socket's limits and policies.
         queue: puts replies in the socket's outbox, in order.
         end: closes the socket with a code once the outbox is sent.
-        telemetry: times each handler (None: telemetry is off).
+        telemetry: counts resyncs (None: telemetry is off); the page times
+            each handler (``LivePage.dispatch``).
     """
 
     __slots__ = (
@@ -75,9 +75,6 @@ class FrameDispatcher:
         "_queue",
         "_resync_budget",
         "_telemetry",
-        "_timed",
-        "_timed_cid",
-        "_timed_event",
         "access",
         "actor",
         "resyncs",
@@ -102,10 +99,6 @@ class FrameDispatcher:
         self._queue = queue
         self._end_socket = end
         self._telemetry = telemetry
-        # The component and event the last event went to, and where their
-        # handler times go (telemetry only).
-        self._timed_cid = self._timed_event = ""
-        self._timed: list[float] = []
         # Made on the first event and the first resync: a full bucket then is
         # what one made at the join would hold by then.
         self._resync_budget: Budget | None = None
@@ -199,8 +192,6 @@ class FrameDispatcher:
 
         actor = self.actor
         assert actor is not None
-        telemetry = self._telemetry
-        started = perf_counter() if telemetry is not None else 0.0
         try:
             await work()
         except UnknownComponent as exc:
@@ -227,8 +218,6 @@ class FrameDispatcher:
             self._log_out(ref, event, exc)
             return
         except Exception as exc:
-            if telemetry is not None and event is not None:
-                self._handled(telemetry, event, cid, perf_counter() - started)
             # Worded here, not before the handler: every event would pay for it.
             what = (
                 "params handler failed" if event is None else f"handler of event {event!r} failed"
@@ -239,16 +228,6 @@ class FrameDispatcher:
             # State may have changed before the exception: render what it is now.
             await actor.flush()
             return
-        if telemetry is not None and event is not None:
-            # A URL change's params handler (no event) is not an event handled.
-            seconds = perf_counter() - started
-            # Where the last event's times went is kept: most events go where
-            # the one before went, and an id names one component for the
-            # life of its page (ids are never reused; ``new_page`` forgets it).
-            if cid == self._timed_cid and event == self._timed_event:
-                self._timed.append(seconds)
-            else:
-                self._handled(telemetry, event, cid, seconds)
         failure = await actor.flush()
         if failure is None:
             self._queue([Ack(ref=ref)])
@@ -270,23 +249,6 @@ class FrameDispatcher:
             if isinstance(answer, str) and answer:
                 return answer
         return failure_reason(what, error_id, exc, debug=self._config.debug)
-
-    def _handled(self, telemetry: Telemetry, event: str, cid: str, seconds: float) -> None:
-        """Record the time of an event's handler, by its component's class;
-        keep where it went for the next event."""
-        page = self.actor.page if self.actor is not None else None
-        name = _class_name(page, cid)
-        if name is None:
-            # It unmounted during its own handler: not kept, its id is gone.
-            telemetry.event_handled("unknown", event, seconds)
-            return
-        times = telemetry.handler_times(name, event)
-        times.append(seconds)
-        self._timed, self._timed_cid, self._timed_event = times, cid, event
-
-    def new_page(self) -> None:
-        """The socket moved to another page: its component ids name other components."""
-        self._timed_cid = self._timed_event = ""
 
     def _resync(self, page: LivePage, cid: str, reason: str) -> None:
         try:
@@ -316,13 +278,3 @@ class FrameDispatcher:
             self._page_id,
         )
         self._queue([Render(cid=cid, html=page.full_html(cid))])
-
-
-def _class_name(page: LivePage | None, cid: str) -> str | None:
-    """The class name of ``page``'s component ``cid`` (None: there is none)."""
-    if page is None:
-        return None
-    try:
-        return type(page.component(cid)).__name__
-    except UnknownComponent:
-        return None

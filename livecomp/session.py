@@ -186,7 +186,7 @@ class LiveSession:
         watch = idle_watch()
         telemetry = self._telemetry
         if telemetry is not None:
-            page.telemetry = telemetry
+            page.time_with(telemetry)
             telemetry.page_joined()
         try:
             self._queue([self._join_answer(page)])
@@ -333,7 +333,7 @@ class LiveSession:
         self.dispatcher.access = moved.access
         moved.access.navigator.hop = self._navigating
         if self._telemetry is not None:
-            page.telemetry = self._telemetry
+            page.time_with(self._telemetry)
         html = page.full_html(page.root_cid)
         self._queue([Navigate(url, moved.token, html, moved.title, replace)])
         if page.params_error is not None:
@@ -373,7 +373,6 @@ class LiveSession:
             overflow=self._slow_client,
             telemetry=self._telemetry,
         )
-        self.dispatcher.new_page()  # the component classes telemetry kept by id
         return self.actor
 
     async def _read_loop(self, actor: PageActor) -> None:

@@ -33,7 +33,7 @@ import logging
 import traceback
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
@@ -212,13 +212,20 @@ class Sink(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class ComponentTimes:
-    """Where one component class's render and diff times go: a page keeps
-    it beside each component, so a render or a diff costs an append."""
+    """Where one component class's handler, render and diff times go: a
+    page keeps it beside each component (from the component's mount, or the
+    page's join), so timing any of them costs an append."""
 
+    #: The class's name: its label.
+    name: str
     #: The pending values of the class's render histogram.
     renders: list[float]
     #: The diff histogram's pending values (a ``_Forward`` when hooks take diffs).
     diffs: Sink
+    #: The pending values of each of the class's handlers by event, filled
+    #: as events are handled (``Telemetry.handler_times``): only events a
+    #: handler took, so no more than the class has handlers.
+    handlers: dict[str, list[float]] = field(default_factory=dict)
 
 
 class _Forward:
@@ -559,10 +566,10 @@ class Telemetry:
             return found
         if len(self.renders) >= self.max_label_sets and component not in self.renders:
             renders = self._histogram(self.renders, OTHER, "rendered", OTHER).pending
-            return ComponentTimes(renders, self._diff_sink(OTHER))
+            return ComponentTimes(component, renders, self._diff_sink(OTHER))
         renders = self._histogram(self.renders, component, "rendered", component).pending
         found = self._component_times[component] = ComponentTimes(
-            renders, self._diff_sink(component)
+            component, renders, self._diff_sink(component)
         )
         return found
 
