@@ -128,11 +128,22 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
     current: ContextVar[BoundedTCPServer | None] = ContextVar("livecomp_tcp_server", default=None)
 
     class ClosingApp:
-        """The app, with the end of each HTTP/1.1 websocket reported to its server."""
+        """The app, with the end of each HTTP/1.1 websocket reported to its server.
+
+        One per connection, and an HTTP/1.1 connection carries one websocket
+        at most (its upgrade is its last request): what the watch learns is
+        kept here, and the app gets two bound methods rather than two
+        closures over six cells, which an idle page would keep."""
+
+        __slots__ = ("_accepted", "_app", "_closed", "_gone", "_receive", "_send", "_server")
+        # The websocket's own receive and send, once the app is called for it.
+        _receive: ASGIReceiveCallable
+        _send: ASGISendCallable
 
         def __init__(self, app: AppWrapper, server: BoundedTCPServer) -> None:
             self._app = app
             self._server = server
+            self._accepted = self._closed = self._gone = False
 
         async def __call__(
             self,
@@ -145,31 +156,15 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
             if scope["type"] != "websocket" or scope["http_version"] != "1.1":
                 await self._app(scope, receive, send, sync_spawn, call_soon)
                 return
-            server = self._server
-            accepted = closed = gone = False
-
-            async def watched_receive() -> ASGIReceiveEvent:
-                nonlocal gone
-                message = await receive()
-                if message["type"] == "websocket.disconnect":
-                    gone = True
-                return message
-
-            async def watched_send(message: ASGISendEvent) -> None:
-                nonlocal accepted, closed
-                if message["type"] == "websocket.accept":
-                    accepted = True
-                elif message["type"] == "websocket.close":
-                    closed = True
-                    server.websocket_ended()
-                await send(message)
-
+            self._receive, self._send = receive, send
             try:
                 try:
-                    await self._app(scope, watched_receive, watched_send, sync_spawn, call_soon)
+                    await self._app(
+                        scope, self._watched_receive, self._watched_send, sync_spawn, call_soon
+                    )
                 finally:
-                    server.websocket_ended()
-                if accepted and closed and not gone:
+                    self._server.websocket_ended()
+                if self._accepted and self._closed and not self._gone:
                     # Read on until the peer's close arrives (or the deadline
                     # aborts): Hypercorn puts the disconnect into the queue
                     # the frames fill, and would wait forever for room in it.
@@ -178,9 +173,23 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
             except asyncio.CancelledError:
                 # Torn down (the deadline, or shutdown) with frames maybe
                 # still queued: take them, for the same reason.
-                if not gone:
+                if not self._gone:
                     await _discard_queued(receive)
                 raise
+
+        async def _watched_receive(self) -> ASGIReceiveEvent:
+            message = await self._receive()
+            if message["type"] == "websocket.disconnect":
+                self._gone = True
+            return message
+
+        async def _watched_send(self, message: ASGISendEvent) -> None:
+            if message["type"] == "websocket.accept":
+                self._accepted = True
+            elif message["type"] == "websocket.close":
+                self._closed = True
+                self._server.websocket_ended()
+            await self._send(message)
 
     class BoundedTCPServer(LeanTCPServer):
         """Hypercorn's connection, aborted once closing it takes too long."""
@@ -202,7 +211,9 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
 
         async def run(self) -> None:
             self._task = asyncio.current_task()
-            token = current.set(self)
+            # For this connection's task (whose context is its own) till it
+            # ends: no token to reset it with, which would be kept meanwhile.
+            current.set(self)
             try:
                 await super().run()
             except asyncio.CancelledError:
@@ -211,7 +222,6 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
                 if not self._aborted or self._task is None or self._task.uncancel() > 0:
                     raise
             finally:
-                current.reset(token)
                 transport = self.writer.transport
                 if (
                     self._deadline is not None

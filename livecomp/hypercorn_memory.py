@@ -11,13 +11,13 @@ about 3.3 KiB of an idle counter page's ~29 KiB (bench.memsplit).
 
 ``lighten_hypercorn`` (which ``livecomp.serve`` calls, with
 ``harden_hypercorn``) swaps in, process-wide, a task group that gives each
-app queue Hypercorn makes lean containers (``lighten_queue``, right after
-Hypercorn made it, before anything waits on it or is put in it) and an
-event class wrapping a ``LeanEvent``: asyncio's own ``Queue`` and
-``Event``, the same code, with those containers as ``Waiters``, a list
-with the one deque method they call (``popleft``).
+app a ``LeanQueue`` and an event class wrapping a ``LeanEvent``: asyncio's
+own ``Queue`` and ``Event``, the same code, with those containers as
+``Waiters``, a list with the one deque method they call (``popleft``).
 Both keep asyncio's classes wherever a container is not the deque this
 was written against (another Python), so they are never worse than them.
+The task group also hands every app the same ``sync_spawn`` and
+``call_soon``, made once per loop: Hypercorn makes a new pair for each.
 
 The same goes for two deques past Hypercorn's own: each connection's
 ``StreamWriter`` keeps its drain waiters in one (asyncio's flow control,
@@ -171,9 +171,16 @@ def lean_server_class() -> type[Any]:
     return LeanTCPServer
 
 
+def _call_soon(loop: asyncio.AbstractEventLoop, func: Callable[..., Any], *args: Any) -> Any:
+    # Hypercorn's call_soon: ``func(*args)`` run on ``loop`` from a worker
+    # thread (a sync view calling back into async code), its result awaited.
+    return asyncio.run_coroutine_threadsafe(func(*args), loop).result()
+
+
 @functools.cache
 def _lean_classes() -> tuple[type[Any], type[Any], type[Any]]:
     # Built on first use: importing Hypercorn is only needed to serve.
+    from hypercorn.asyncio import task_group as hypercorn_task_group
     from hypercorn.asyncio.task_group import TaskGroup
     from hypercorn.asyncio.worker_context import EventWrapper
     from hypercorn.config import Config
@@ -182,8 +189,18 @@ def _lean_classes() -> tuple[type[Any], type[Any], type[Any]]:
     from wsproto.connection import Connection, ConnectionType
     from wsproto.extensions import Extension
 
+    # What Hypercorn's spawn_app (0.16 to 0.18) runs each app in.
+    handle = getattr(hypercorn_task_group, "_handle", None)
+
     class LeanTaskGroup(TaskGroup):
-        """Hypercorn's task group, whose app queues are made lean."""
+        """Hypercorn's task group, giving each app a ``LeanQueue``, and the
+        ``sync_spawn`` and ``call_soon`` of the loop: Hypercorn makes both
+        (a partial, a closure: ~460 bytes) for every app it spawns, though
+        they depend on the loop alone."""
+
+        #: The loop the shared pair is for, and the pair.
+        shared: tuple[asyncio.AbstractEventLoop, Callable[..., Any], Callable[..., Any]] | None
+        shared = None
 
         async def spawn_app(
             self,
@@ -192,12 +209,27 @@ def _lean_classes() -> tuple[type[Any], type[Any], type[Any]]:
             scope: HypercornScope,
             send: Callable[[ASGISendEvent | None], Awaitable[None]],
         ) -> Callable[[ASGIReceiveEvent], Awaitable[None]]:
-            put = await super().spawn_app(app, config, scope, send)
-            # The queue Hypercorn just made for the connection, its put bound.
-            queue = getattr(put, "__self__", None)
-            if isinstance(queue, asyncio.Queue):
-                lighten_queue(queue)
-            return put
+            if handle is None:  # pragma: no cover - another Hypercorn
+                put = await super().spawn_app(app, config, scope, send)
+                # The queue Hypercorn just made for the connection, its put bound.
+                queue = getattr(put, "__self__", None)
+                if isinstance(queue, asyncio.Queue):
+                    lighten_queue(queue)
+                return put
+            app_queue: LeanQueue[ASGIReceiveEvent] = LeanQueue(config.max_app_queue_size)
+            loop = self._loop
+            shared = LeanTaskGroup.shared
+            if shared is None or shared[0] is not loop:
+                # Kept for one loop at a time: a process serves on one.
+                shared = (
+                    loop,
+                    functools.partial(loop.run_in_executor, None),
+                    functools.partial(_call_soon, loop),
+                )
+                LeanTaskGroup.shared = shared
+            # Hypercorn's own spawn, with these.
+            self.spawn(handle, app, config, scope, app_queue.get, send, shared[1], shared[2])
+            return app_queue.put
 
     class LeanEventWrapper(EventWrapper):
         """Hypercorn's event, a ``LeanEvent``."""

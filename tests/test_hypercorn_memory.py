@@ -146,6 +146,39 @@ async def test_a_lean_task_group_runs_an_app_with_a_lean_queue() -> None:
     assert sent == [{"type": "done"}, None]
 
 
+async def test_apps_on_one_loop_share_their_sync_spawn_and_call_soon() -> None:
+    from hypercorn.config import Config
+
+    task_group_class, _, _ = hypercorn_memory._lean_classes()
+    helpers: list[tuple[Any, Any]] = []
+    results: list[object] = []
+
+    async def double(value: int) -> int:
+        return 2 * value
+
+    def in_a_thread(call_soon: Any) -> object:
+        # What a sync view does: call back into the loop, wait for the result.
+        return call_soon(double, 21)
+
+    async def app(
+        scope: object, receive: Any, send: object, sync_spawn: Any, call_soon: Any
+    ) -> None:
+        helpers.append((sync_spawn, call_soon))
+        await receive()
+        results.append(await sync_spawn(in_a_thread, call_soon))
+
+    async def send(message: object) -> None:
+        pass
+
+    async with task_group_class(asyncio.get_running_loop()) as group:
+        puts = [await group.spawn_app(app, Config(), {"type": "http"}, send) for _ in range(2)]
+        assert all(type(put.__self__) is LeanQueue for put in puts)
+        for put in puts:
+            await put({"type": "go"})
+    assert results == [42, 42]
+    assert helpers[0][0] is helpers[1][0] and helpers[0][1] is helpers[1][1]
+
+
 # --- a real served connection --------------------------------------------------
 
 AsgiApp = Callable[[Any, Any, Any], Awaitable[None]]
@@ -259,9 +292,32 @@ async def test_a_served_connection_keeps_its_waiters_and_events_in_lists(
             stream = server.protocol.protocol.stream
             assert isinstance(stream, WSStream)
             assert type(stream.connection._events) is Waiters
+            assert type(stream.app_put.__self__) is LeanQueue
             await round_trip(ws, "and again")
         finally:
             ws.close()
+
+
+async def test_the_hardening_watches_a_websocket_with_bound_methods(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    given: list[Any] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        given.extend((receive, send))
+        await echo(scope, receive, send)
+
+    async with serving(monkeypatch, app) as port:
+        ws = await connect(port)
+        try:
+            await round_trip(ws, "hello")
+        finally:
+            ws.close()
+    # No closures over cells: the connection's ClosingApp keeps what it learns.
+    receive, send = given
+    assert type(receive.__self__).__name__ == "ClosingApp"
+    assert receive.__self__ is send.__self__
+    assert receive.__self__._accepted and receive.__self__._gone
 
 
 async def test_an_idle_connection_waits_on_its_read_with_no_wait_for(
