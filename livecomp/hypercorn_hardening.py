@@ -97,6 +97,7 @@ async def _discard_queued(receive: Callable[[], Awaitable[Any]]) -> None:
 @functools.cache
 def _hardened_classes() -> tuple[type[Any], type[Any]]:
     # Built on first use: importing Hypercorn is only needed to serve.
+    from hypercorn.app_wrappers import ASGIWrapper
     from hypercorn.asyncio.tcp_server import TCPServer
     from hypercorn.asyncio.worker_context import WorkerContext
     from hypercorn.config import Config
@@ -111,6 +112,7 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
         LifespanState,
     )
     from hypercorn.typing import Scope as HypercornScope
+    from quart import Quart
     from wsproto.events import Message as WsMessage
     from wsproto.events import TextMessage
 
@@ -157,11 +159,21 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
                 await self._app(scope, receive, send, sync_spawn, call_soon)
                 return
             self._receive, self._send = receive, send
+            app = self._app
             try:
                 try:
-                    await self._app(
-                        scope, self._watched_receive, self._watched_send, sync_spawn, call_soon
-                    )
+                    if type(app) is ASGIWrapper and isinstance(app.app, Quart):
+                        # Hypercorn's wrapper only awaits the ASGI app, and
+                        # Quart's __call__ (if not overridden) only awaits
+                        # its asgi_app: two coroutines an idle websocket
+                        # keeps, ~500 bytes, that awaiting it here skips.
+                        quart = app.app
+                        inner = quart.asgi_app if type(quart).__call__ is Quart.__call__ else quart
+                        await inner(scope, self._watched_receive, self._watched_send)
+                    else:
+                        await app(
+                            scope, self._watched_receive, self._watched_send, sync_spawn, call_soon
+                        )
                 finally:
                     self._server.websocket_ended()
                 if self._accepted and self._closed and not self._gone:

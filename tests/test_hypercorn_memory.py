@@ -186,10 +186,14 @@ AsgiApp = Callable[[Any, Any, Any], Awaitable[None]]
 
 @contextlib.asynccontextmanager
 async def serving(
-    monkeypatch: pytest.MonkeyPatch, app: AsgiApp, read_timeout: int | None = None
+    monkeypatch: pytest.MonkeyPatch,
+    app: AsgiApp,
+    read_timeout: int | None = None,
+    *,
+    whole: Any = None,
 ) -> AsyncIterator[int]:
-    """Serve the websocket ``app`` as ``livecomp.serve`` does (Hypercorn
-    hardened and lightened); the port."""
+    """Serve the websocket ``app`` (or the ``whole`` app, lifespan and all)
+    as ``livecomp.serve`` does (Hypercorn hardened and lightened); the port."""
     from hypercorn.asyncio import run as hypercorn_run
     from hypercorn.asyncio import serve, tcp_server, worker_context
     from hypercorn.config import Config
@@ -200,7 +204,7 @@ async def serving(
     # Both patch process-wide: undone after the test.
     monkeypatch.setattr(hypercorn_run, "TCPServer", vars(hypercorn_run)["TCPServer"])
     monkeypatch.setattr(ws_stream, "WebsocketBuffer", ws_stream.WebsocketBuffer)
-    monkeypatch.setattr(ws_stream, "Connection", ws_stream.Connection)
+    monkeypatch.setattr(ws_stream, "Connection", vars(ws_stream)["Connection"])
     monkeypatch.setattr(tcp_server, "TaskGroup", vars(tcp_server)["TaskGroup"])
     monkeypatch.setattr(worker_context.WorkerContext, "event_class", worker_context.EventWrapper)
     hypercorn_hardening.harden_hypercorn()
@@ -221,7 +225,8 @@ async def serving(
     config.accesslog = None
     config.read_timeout = read_timeout
     shutdown = asyncio.Event()
-    task = asyncio.create_task(serve(asgi, config, shutdown_trigger=shutdown.wait))
+    served = asgi if whole is None else whole
+    task = asyncio.create_task(serve(served, config, shutdown_trigger=shutdown.wait))
     try:
         yield port
     finally:
@@ -273,6 +278,11 @@ def suspended(name: str) -> list[Any]:
     ]
 
 
+def for_websocket(coroutines: list[Any]) -> list[Any]:
+    """Those of ``coroutines`` called with a websocket's scope."""
+    return [c for c in coroutines if c.cr_frame.f_locals["scope"]["type"] == "websocket"]
+
+
 async def round_trip(ws: RawSocket, text: str) -> None:
     await asyncio.to_thread(ws.send, frame(TEXT, text.encode()))
     assert await asyncio.to_thread(ws.receive) == (TEXT, text.encode())
@@ -291,8 +301,10 @@ async def test_a_served_connection_keeps_its_waiters_and_events_in_lists(
             assert type(server.writer._protocol._drain_waiters) is Waiters
             stream = server.protocol.protocol.stream
             assert isinstance(stream, WSStream)
-            assert type(stream.connection._events) is Waiters
-            assert type(stream.app_put.__self__) is LeanQueue
+            events: object = stream.connection._events
+            assert type(events) is Waiters
+            put: Any = stream.app_put
+            assert type(put.__self__) is LeanQueue
             await round_trip(ws, "and again")
         finally:
             ws.close()
@@ -318,6 +330,35 @@ async def test_the_hardening_watches_a_websocket_with_bound_methods(
     assert type(receive.__self__).__name__ == "ClosingApp"
     assert receive.__self__ is send.__self__
     assert receive.__self__._accepted and receive.__self__._gone
+
+
+async def test_a_quart_app_s_websocket_is_awaited_past_its_wrappers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from quart import Quart
+
+    # As livecomp serves its socket: plain ASGI in front of Quart.
+    quart = Quart(__name__)
+    behind = quart.asgi_app
+
+    async def front(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "websocket":
+            await echo(scope, receive, send)
+        else:
+            await behind(scope, receive, send)
+
+    quart.asgi_app = front  # type: ignore[method-assign]
+    async with serving(monkeypatch, echo, whole=quart) as port:
+        ws = await connect(port)
+        try:
+            await round_trip(ws, "hello")
+            # The lifespan still goes through both; the websocket through neither.
+            assert len(for_websocket(suspended("front"))) == 1
+            assert for_websocket(suspended("ASGIWrapper.__call__")) == []
+            assert for_websocket(suspended("Quart.__call__")) == []
+            await round_trip(ws, "still served")
+        finally:
+            ws.close()
 
 
 async def test_an_idle_connection_waits_on_its_read_with_no_wait_for(
