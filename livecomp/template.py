@@ -16,9 +16,9 @@ around each live socket, and every task the socket starts inherits it.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from contextvars import ContextVar, Token
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final
 
@@ -263,11 +263,26 @@ def current_templates() -> Templates:
     return _default if templates is None else templates
 
 
-@contextmanager
-def use_templates(templates: Templates) -> Iterator[None]:
+def use_templates(templates: Templates) -> AbstractContextManager[None]:
     """Render with ``templates`` inside the block (and in tasks it starts)."""
-    token = _current.set(templates)
-    try:
-        yield
-    finally:
-        _current.reset(token)
+    return _UsingTemplates(templates)
+
+
+class _UsingTemplates:
+    """``use_templates``'s block. A class, not a generator: every live
+    socket's coroutine holds one as long as the socket is open, and a
+    suspended generator with its context manager takes ~340 bytes."""
+
+    __slots__ = ("_templates", "_token")
+
+    def __init__(self, templates: Templates) -> None:
+        self._templates = templates
+        self._token: Token[Templates | None] | None = None
+
+    def __enter__(self) -> None:
+        self._token = _current.set(self._templates)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._token is not None:
+            _current.reset(self._token)
+            self._token = None

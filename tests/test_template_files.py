@@ -203,3 +203,27 @@ async def test_set_title(tmp_path: Path) -> None:
     async with LiveTestClient(app, "/") as page:
         await page.click("button")
         assert ("livecomp:title", "Item 1 <new>") in page.pushed
+
+
+async def test_use_templates_sets_them_for_its_block_and_tasks_it_starts() -> None:
+    import asyncio
+
+    from livecomp.template import Templates, current_templates, use_templates
+
+    outer, inner = Templates(), Templates()
+    default = current_templates()
+    seen: list[Templates] = []
+
+    async def render() -> None:
+        seen.append(current_templates())
+
+    with use_templates(outer):
+        assert current_templates() is outer
+        with use_templates(inner):
+            await asyncio.create_task(render())
+        assert current_templates() is outer
+        with pytest.raises(KeyError), use_templates(inner):
+            raise KeyError("not swallowed")
+        assert current_templates() is outer
+    assert current_templates() is default
+    assert seen == [inner]
