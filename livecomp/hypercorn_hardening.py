@@ -116,7 +116,7 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
     from wsproto.events import Message as WsMessage
     from wsproto.events import TextMessage
 
-    from livecomp.hypercorn_memory import lean_server_class
+    from livecomp.hypercorn_memory import lean_server_class, release_handshake
 
     # Hypercorn's server, its per-connection objects made smaller (a class
     # made at run time: mypy checks against Hypercorn's).
@@ -198,7 +198,11 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
         async def _watched_send(self, message: ASGISendEvent) -> None:
             if message["type"] == "websocket.accept":
                 self._accepted = True
-            elif message["type"] == "websocket.close":
+                await self._send(message)
+                # The 101 is sent: what only the handshake needed can go.
+                release_handshake(self._server)
+                return
+            if message["type"] == "websocket.close":
                 self._closed = True
                 self._server.websocket_ended()
             await self._send(message)

@@ -37,6 +37,7 @@ import asyncio
 import functools
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from livecomp.failures import logger
@@ -122,6 +123,85 @@ def lighten_streams(writer: asyncio.StreamWriter) -> None:
     held = getattr(protocol, "_drain_waiters", None)
     if type(held) is deque and not held:
         setattr(protocol, "_drain_waiters", Waiters())  # noqa: B010 - asyncio's private attribute
+
+
+def release_handshake(server: Any) -> None:
+    """Let go of what only the handshake of ``server``'s HTTP/1.1 websocket
+    needed, once its ``101`` is sent. Hypercorn (0.18) keeps it all as long
+    as the socket is open, ~1 KiB of an idle page: the HTTP/1.1 connection
+    it sent the ``101`` through (an ``h11.Connection``, its state machine,
+    receive buffer and writer), which h11 has switched to the websocket and
+    which refuses every event since; and the parsed ``Connection``,
+    ``Sec-WebSocket-Extensions`` and ``Sec-WebSocket-Protocol`` lists, which
+    only its checks and the accept read. The first is swapped for a stand-in
+    refusing every event as h11 does; the lists are emptied (None, as for a
+    header not sent). Anything not as read here is left alone."""
+    parts = _handshake_parts()
+    protocol: Any = getattr(getattr(server, "protocol", None), "protocol", None)
+    if parts is None or type(protocol) is not parts.h11_protocol:
+        return  # HTTP/2, or another Hypercorn
+    connection = protocol.connection
+    if (
+        type(connection) is parts.ws_connection
+        and type(connection.h11_connection) is parts.h11_connection
+        and connection.h11_connection.our_state is parts.switched
+    ):
+        connection.h11_connection = _SWITCHED
+    stream = protocol.stream
+    if (
+        type(stream) is parts.ws_stream
+        and stream.state is parts.connected
+        and type(stream.handshake) is parts.handshake
+        and stream.handshake.accepted
+    ):
+        handshake = stream.handshake
+        handshake.connection_tokens = handshake.extensions = handshake.subprotocols = None
+
+
+class _Switched:
+    """An HTTP/1.1 connection switched to another protocol, as h11 leaves
+    it after a ``101``: every event sent on it is refused."""
+
+    __slots__ = ()
+
+    def send(self, event: object) -> bytes:
+        from h11 import LocalProtocolError
+
+        raise LocalProtocolError(f"can't send {type(event).__name__}: switched to a websocket")
+
+
+_SWITCHED = _Switched()
+
+
+@dataclass(frozen=True)
+class _HandshakeParts:
+    h11_protocol: type[Any]
+    ws_connection: type[Any]
+    h11_connection: type[Any]
+    switched: Any
+    ws_stream: type[Any]
+    connected: Any
+    handshake: type[Any]
+
+
+@functools.cache
+def _handshake_parts() -> _HandshakeParts | None:
+    try:
+        import h11
+        from hypercorn.protocol.h11 import H11Protocol, H11WSConnection
+        from hypercorn.protocol.ws_stream import ASGIWebsocketState, Handshake, WSStream
+
+        return _HandshakeParts(
+            H11Protocol,
+            H11WSConnection,
+            h11.Connection,
+            h11.SWITCHED_PROTOCOL,
+            WSStream,
+            ASGIWebsocketState.CONNECTED,
+            Handshake,
+        )
+    except (ImportError, AttributeError):  # pragma: no cover - another Hypercorn or h11
+        return None
 
 
 @functools.cache

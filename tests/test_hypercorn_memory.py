@@ -243,7 +243,8 @@ async def connect(port: int, rcvbuf: int | None = None) -> RawSocket:
 
 
 async def echo(scope: Any, receive: Any, send: Any) -> None:
-    """Each text frame back; ``flood N`` answers with N frames of 64 KiB."""
+    """Each text frame back; ``flood N`` answers with N frames of 64 KiB,
+    ``close`` with a close frame."""
     assert (await receive())["type"] == "websocket.connect"
     await send({"type": "websocket.accept"})
     while True:
@@ -251,6 +252,9 @@ async def echo(scope: Any, receive: Any, send: Any) -> None:
         if message["type"] == "websocket.disconnect":
             return
         text = message["text"]
+        if text == "close":
+            await send({"type": "websocket.close", "code": 4000})
+            return
         if text.startswith("flood "):
             for i in range(int(text.split()[1])):
                 await send({"type": "websocket.send", "text": f"{i:06}" + "x" * 65_530})
@@ -417,3 +421,67 @@ async def test_drain_waits_for_a_slow_reader_and_every_frame_arrives(
             await round_trip(ws, "after the flood")
         finally:
             ws.close()
+
+
+async def test_an_accepted_websocket_lets_go_of_its_handshake_and_still_works(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import h11
+
+    async with serving(monkeypatch, echo) as port:
+        ws = await connect(port)
+        try:
+            await round_trip(ws, "hello")
+            protocol = the_server().protocol.protocol
+            # The HTTP/1.1 connection the 101 went through, and the parsed lists.
+            assert protocol.connection.h11_connection is hypercorn_memory._SWITCHED
+            handshake = protocol.stream.handshake
+            assert handshake.accepted and handshake.key is not None
+            assert handshake.connection_tokens is handshake.extensions is None
+            with pytest.raises(h11.LocalProtocolError):
+                protocol.connection.send(h11.Response(status_code=200, headers=[]))
+            # A ping is answered, frames still echo, the server's close goes out.
+            await asyncio.to_thread(ws.send, frame(0x9, b"are you there"))
+            assert await asyncio.to_thread(ws.receive) == (0xA, b"are you there")
+            await round_trip(ws, "still served")
+            await asyncio.to_thread(ws.send, frame(TEXT, b"close"))
+            opcode, payload = await asyncio.to_thread(ws.receive)
+            assert (opcode, payload[:2]) == (0x8, (4000).to_bytes(2, "big"))
+        finally:
+            ws.close()
+
+
+def test_h11_refuses_every_event_once_switched_as_the_stand_in_does() -> None:
+    import h11
+
+    # What the stand-in replaces: a server connection after its 101.
+    connection = h11.Connection(h11.SERVER)
+    connection.receive_data(
+        b"GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
+    )
+    assert isinstance(connection.next_event(), h11.Request)
+    connection.send(
+        h11.InformationalResponse(status_code=101, headers=[(b"upgrade", b"websocket")])
+    )
+    assert connection.our_state is h11.SWITCHED_PROTOCOL
+    for event in (
+        h11.Response(status_code=200, headers=[]),
+        h11.Data(data=b"x"),
+        h11.EndOfMessage(),
+    ):
+        with pytest.raises(h11.LocalProtocolError):
+            connection.send(event)
+        with pytest.raises(h11.LocalProtocolError):
+            hypercorn_memory._SWITCHED.send(event)
+
+
+async def test_a_websocket_refused_before_its_accept_still_gets_its_403(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def refuse(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "websocket.close", "code": 1008})
+
+    async with serving(monkeypatch, refuse) as port:
+        with pytest.raises(AssertionError, match="403"):
+            await connect(port)
