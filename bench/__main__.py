@@ -280,16 +280,16 @@ def main() -> None:
     if not args.no_telemetry:
         chosen = tuple(s for s in scenarios if s in TELEMETRY_SCENARIOS) or tuple(scenarios)
         events, rounds = (500, 3) if args.quick else (2_000, 7)
-        # Whole servers under load too, unless load runs are off.
-        server_rounds, server_seconds = (
-            (0, 0.0) if args.no_load else (2, 2.0) if args.quick else (3, 3.0)
+        # A whole server under load too, unless load runs are off.
+        server_phases, server_seconds = (
+            (0, 0.0) if args.no_load else (8, 1.5) if args.quick else (16, 2.0)
         )
         telemetry = asyncio.run(
             measure_telemetry(
                 chosen,
                 events=events,
                 rounds=rounds,
-                server_rounds=server_rounds,
+                server_phases=server_phases,
                 server_seconds=server_seconds,
                 progress=progress,
             )

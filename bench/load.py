@@ -18,6 +18,8 @@ import itertools
 import json
 import math
 import time
+from bisect import bisect_left
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from websockets.exceptions import ConnectionClosed
@@ -53,6 +55,9 @@ class LoadResult:
     profiled_cpu_s: float | None = None
     #: CPU seconds the server spent collecting garbage over the sampled time.
     profiled_gc_s: float | None = None
+    #: With ``phases``: each phase's acked events and server CPU seconds.
+    phase_events: list[int] = field(default_factory=list)
+    phase_cpu_s: list[float] = field(default_factory=list)
 
     @property
     def events_per_s(self) -> float:
@@ -142,14 +147,22 @@ async def run_load(
     compression: str | None = None,
     server: Probe | None = None,
     profile: bool = False,
+    phases: int = 1,
+    between: Callable[[int], Awaitable[None]] | None = None,
 ) -> LoadResult:
     """Drive ``clients`` joined pages of ``scenario`` for ``warmup + duration`` seconds;
-    with ``profile``, sample the server's CPU over the measured window."""
+    with ``profile``, sample the server's CPU over the measured window.
+
+    The window may be cut in ``phases`` of equal length, ``between(i)``
+    awaited as phase ``i`` begins (to change something in the server under
+    the same load); each phase's acked events and server CPU are then in
+    ``phase_events`` and ``phase_cpu_s`` (the server's probe is needed)."""
     pages = await open_pages(
         base, scenario.route, clients, compression=compression, target_tag=scenario.target_tag
     )
     numbers = itertools.count()  # shared, so concurrent clients touch different rows
     latencies: list[float] = []
+    arrivals: list[float] = []  # when each counted ack came, for the phases
     errors = 0
     now = time.perf_counter
     window_start = window_end = math.inf  # set once the clients start
@@ -177,6 +190,7 @@ async def run_load(
             # it would drop one per client and quantise the rate.
             if window_start <= ended <= window_end:
                 latencies.append(ended - began)
+                arrivals.append(ended)
 
     cpu_profile: CpuProfile | None = None
     gc0 = gc1 = profiled0 = profiled1 = None
@@ -196,7 +210,18 @@ async def run_load(
         tasks = [asyncio.create_task(drive(p)) for p in pages]
         # CPU of both processes over exactly the measured window.
         await asyncio.sleep(max(0.0, window_start - now()))
+        if between is not None:
+            await between(0)
         server_cpu0, client_cpu0 = _cpu_seconds(server), time.process_time()
+        # Each phase begins once its change is made: its events and CPU are
+        # counted from then (the change's own request is the phase before's).
+        starts, cpus = [max(window_start, now())], [server_cpu0]
+        for phase in range(1, phases):
+            await asyncio.sleep(max(0.0, window_start + duration * phase / phases - now()))
+            if between is not None:
+                await between(phase)
+            starts.append(now())
+            cpus.append(_cpu_seconds(server))
         await asyncio.sleep(max(0.0, window_end - now()))
         server_cpu1, client_cpu1 = _cpu_seconds(server), time.process_time()
         # Events still in flight at the end of the window cannot count;
@@ -222,6 +247,21 @@ async def run_load(
     server_cpu = (
         server_cpu1 - server_cpu0 if server_cpu0 is not None and server_cpu1 is not None else None
     )
+    phase_events: list[int] = []
+    phase_cpu: list[float] = []
+    if phases > 1:
+        arrivals.sort()
+        ends = [*starts[1:], window_end]
+        phase_events = [
+            bisect_left(arrivals, end) - bisect_left(arrivals, start)
+            for start, end in zip(starts, ends, strict=True)
+        ]
+        taken = [*cpus, server_cpu1]
+        phase_cpu = [
+            after - before
+            for before, after in itertools.pairwise(taken)
+            if before is not None and after is not None
+        ]
     return LoadResult(
         clients=clients,
         seconds=duration,
@@ -233,6 +273,8 @@ async def run_load(
         profile=cpu_profile,
         profiled_cpu_s=_difference(profiled0, profiled1),
         profiled_gc_s=_difference(gc0, gc1),
+        phase_events=phase_events,
+        phase_cpu_s=phase_cpu,
     )
 
 

@@ -18,7 +18,9 @@ and ``GET /bench/profile/stacks`` the last window's stacks, collapsed.
 Started with ``BENCH_TRACEMALLOC=N`` in its environment, the server traces
 its allocations from the start and serves ``/bench/memory/mark`` and
 ``/bench/memory/split`` (``bench.memsplit``); with ``BENCH_TELEMETRY=1``, its
-app counts and times what the pages do (``bench.telemetry``).
+app counts and times what the pages do (``bench.telemetry``), and
+``GET /bench/telemetry/off`` and ``/on`` stop and restart the recording of
+every page connected (``switch_telemetry``).
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ def raise_fd_limit(wanted: int = 65_536) -> int:
 GC_ROUTE = "/bench/gc"
 #: ``1`` in the server's environment: the app counts and times with telemetry on.
 TELEMETRY_ENV = "BENCH_TELEMETRY"
+TELEMETRY_ROUTE = "/bench/telemetry"
 
 
 @dataclass
@@ -127,7 +130,42 @@ def create_app(gc_clock: GcClock | None = None) -> Quart:
 
         app.add_url_rule(GC_ROUTE, "bench_gc", gc_totals)
     _add_profile_routes(app, Sampler())
+    if live.telemetry is not None:
+
+        async def switch(state: str) -> Response:
+            if state not in ("on", "off"):
+                return Response("on or off", status=404, content_type="text/plain")
+            pages = switch_telemetry(live, on=state == "on")
+            return Response(f"{state}: {pages} pages", content_type="text/plain")
+
+        app.add_url_rule(f"{TELEMETRY_ROUTE}/<state>", "bench_telemetry", switch)
     return app
+
+
+def switch_telemetry(live: LiveApp, *, on: bool) -> int:
+    """Stop (``on=False``) or restart the recording of every connected page:
+    its handlers, renders, diffs, frames, mailbox and resyncs. Returns how
+    many pages it switched.
+
+    What ``bench.telemetry`` compares under one load, in one process: the
+    same pages, objects and connections with telemetry on and off, which two
+    servers cannot give. It reaches into each session's parts, as only a
+    benchmark should; the app's telemetry (and a new page's) stays on.
+    """
+    telemetry = live.telemetry if on else None
+    sessions = list(live.sessions)
+    for session in sessions:
+        session._telemetry = telemetry
+        session.dispatcher._telemetry = telemetry
+        if session.actor is not None:
+            session.actor._telemetry = telemetry
+        page = session.page
+        if page is not None:
+            if telemetry is None:
+                page.telemetry = None
+            else:
+                page.time_with(telemetry)
+    return len(sessions)
 
 
 def _add_profile_routes(app: Quart, sampler: Sampler) -> None:

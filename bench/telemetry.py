@@ -38,12 +38,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
+from bench.client import http_get
 from bench.cpusplit import client_frame, steady_heap
 from bench.load import run_load
 from bench.process import ServerProcess
 from bench.report import markdown_table, plain_table
 from bench.scenarios import SCENARIOS, TABLE_ROWS_SCENARIO, THERMOSTAT, Scenario
-from bench.serve import TELEMETRY_ENV
+from bench.serve import TELEMETRY_ENV, TELEMETRY_ROUTE
 from bench.stats import median
 from livecomp.actor import PageActor
 from livecomp.component import PageContext
@@ -232,37 +233,54 @@ async def measure_telemetry(scenario: Scenario, events: int, rounds: int) -> Tel
     )
 
 
+#: Whether telemetry records in each phase of a switched run, in blocks of
+#: four (on, off, off, on): a drift over the run (the machine warming, a
+#: neighbour starting) falls on both sides alike.
+SWITCH_PATTERN = (True, False, False, True)
+
+
 async def measure_server_telemetry(
-    scenario: Scenario, rounds: int, seconds: float, clients: int = 50
+    scenario: Scenario, phases: int, seconds: float, clients: int = 50
 ) -> TelemetryCost:
     """A whole server's CPU per event under ``clients`` clients, with
-    telemetry off and on: ``rounds`` rounds, each a fresh server per side,
-    in alternating order; the medians over the rounds.
+    telemetry's recording switched off and on every ``seconds`` under the
+    same load: one server, the same pages and connections, ``phases``
+    phases (``SWITCH_PATTERN``); the median CPU per acked event of each
+    side's phases.
 
     What the in-process figure leaves out (websocket framing, the event
     loop, Hypercorn) costs the same either way, so this is the overhead a
-    production server pays."""
+    production server pays. Two servers, one with telemetry and one
+    without, differ by several percent either way with telemetry off in
+    both (their memory, their connections): too much to tell 5% by."""
+    # Whole blocks: the last phase records, so pages leave counted as they joined.
+    blocks = max(1, -(-phases // len(SWITCH_PATTERN)))
+    states = list(SWITCH_PATTERN) * blocks
+    phases = len(states)
+    with ServerProcess(env={TELEMETRY_ENV: "1"}) as server:
+
+        async def switch(phase: int) -> None:
+            await http_get(server.base, f"{TELEMETRY_ROUTE}/{'on' if states[phase] else 'off'}")
+
+        load = await run_load(
+            server.base,
+            scenario,
+            clients=clients,
+            duration=seconds * phases,
+            warmup=1.0,
+            server=server.probe,
+            phases=phases,
+            between=switch,
+        )
+    if load.errors or len(load.phase_cpu_s) != phases or not all(load.phase_events):
+        raise RuntimeError(f"telemetry load on {scenario.name}: {load.errors} errors")
     samples: dict[bool, list[float]] = {False: [], True: []}
-    events = 0
-    for round_ in range(rounds):
-        for telemetry_on in (False, True) if round_ % 2 == 0 else (True, False):
-            with ServerProcess(env={TELEMETRY_ENV: "1" if telemetry_on else "0"}) as server:
-                load = await run_load(
-                    server.base,
-                    scenario,
-                    clients=clients,
-                    duration=seconds,
-                    warmup=0.5,
-                    server=server.probe,
-                )
-            if load.errors or load.server_cpu_us_per_event is None:
-                raise RuntimeError(f"telemetry load on {scenario.name}: {load.errors} errors")
-            samples[telemetry_on].append(load.server_cpu_us_per_event)
-            events += load.events
+    for on, cpu, events in zip(states, load.phase_cpu_s, load.phase_events, strict=True):
+        samples[on].append(cpu / events * 1e6)
     return TelemetryCost(
         scenario=scenario.name,
-        events=events // max(1, 2 * rounds),
-        rounds=rounds,
+        events=load.events // phases,
+        rounds=phases,
         off_us=median(samples[False]),
         on_us=median(samples[True]),
         where=f"server @{clients}",
@@ -288,8 +306,8 @@ class TelemetryReport:
             f"{c.scenario}: {c.rounds} rounds of {c.events:,} events each way, "
             f"interleaved in chunks of {CHUNK}"
             if c.where == "in-process"
-            else f"{c.scenario} {c.where}: {c.rounds} rounds, a fresh server per side, "
-            f"about {c.events:,} events each"
+            else f"{c.scenario} {c.where}: one server, its recording switched off and on "
+            f"{c.rounds} times under the load, about {c.events:,} events a phase"
             for c in self.costs
             if c.where != "server share"
         ]
@@ -300,11 +318,12 @@ class TelemetryReport:
                     "off/on in-process: median over the rounds of each round's median CPU µs "
                     "per event, through the session's dispatcher, actor and send: the "
                     "framework's code only (on: plus the round's binning, per event)",
-                    "off/on server @50: median over the rounds of the server process's CPU "
-                    "per acked event under the 50-client load: what a production server pays",
+                    "off/on server @50: one server under the 50-client load, every page's "
+                    "recording switched off and on in turn (on, off, off, on...); the median "
+                    "over each side's phases of the server process's CPU per acked event: "
+                    "what a production server pays",
                     "server share: the in-process extra µs per event added to the server's "
-                    "CPU per event with telemetry off (see server_share): the same share, "
-                    "without the spread between two server processes",
+                    "CPU per event with telemetry off (see server_share)",
                     "overhead: on over off (target: under 5%)",
                 ],
             ),
@@ -323,22 +342,24 @@ async def measure_section(
     *,
     events: int = 2_000,
     rounds: int = 7,
-    server_rounds: int = 0,
-    server_seconds: float = 3.0,
+    server_phases: int = 0,
+    server_seconds: float = 2.0,
     progress: Callable[[str], None] | None = None,
 ) -> TelemetryReport:
     """The telemetry section for ``scenarios``: in-process, and with
-    ``server_rounds``, on whole servers under load."""
+    ``server_phases``, on a whole server under load."""
     costs = []
     for scenario in scenarios:
         if progress is not None:
             progress(f"telemetry on/off: {scenario.name}, {rounds} x {events} events each way")
         in_process = await measure_telemetry(scenario, events, rounds)
         costs.append(in_process)
-        if server_rounds:
+        if server_phases:
             if progress is not None:
-                progress(f"telemetry on/off: {scenario.name}, {server_rounds} x 2 servers")
-            server = await measure_server_telemetry(scenario, server_rounds, server_seconds)
+                progress(
+                    f"telemetry on/off: {scenario.name}, one server switched {server_phases} times"
+                )
+            server = await measure_server_telemetry(scenario, server_phases, server_seconds)
             costs.extend((server, server_share(in_process, server)))
     return TelemetryReport(costs)
 
@@ -349,9 +370,8 @@ def server_share(in_process: TelemetryCost, server: TelemetryCost) -> TelemetryC
     Telemetry's whole work runs in the framework's steps, which the
     in-process figure times precisely, one process, interleaved; the rest of
     a server's work per event (framing, the loop) is the same either way.
-    So this is the share of a server's CPU telemetry takes, without the
-    process-to-process spread of the two-server figure (several percent on
-    a shared machine, either way)."""
+    So this is the share of a server's CPU telemetry takes, from the
+    in-process difference, which takes less time to measure precisely."""
     extra = in_process.on_us - in_process.off_us
     return TelemetryCost(
         scenario=server.scenario,
@@ -368,7 +388,10 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=2_000, help="events per round and page")
     parser.add_argument("--rounds", type=int, default=7, help="rounds, each a fresh pair of pages")
     parser.add_argument(
-        "--server-rounds", type=int, default=3, help="rounds on whole servers under load (0: none)"
+        "--server-phases",
+        type=int,
+        default=16,
+        help="phases of a server under load, recording switched in each (0: none)",
     )
     parser.add_argument(
         "--scenario", action="append", choices=[s.name for s in SCENARIOS], help="repeatable"
@@ -380,7 +403,7 @@ def main() -> None:
             chosen or DEFAULT_SCENARIOS,
             events=args.events,
             rounds=args.rounds,
-            server_rounds=args.server_rounds,
+            server_phases=args.server_phases,
         )
     )
     print(report.plain())

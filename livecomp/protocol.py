@@ -408,6 +408,34 @@ def encode(messages: list[ServerMessage]) -> str:
     return "[" + ",".join(_encode_one(message) for message in messages) + "]"
 
 
+def encode_sized(messages: list[ServerMessage]) -> tuple[str, int]:
+    """``encode(messages)`` and the frame's size in UTF-8 bytes (what
+    telemetry counts), which pydantic-core's encoder knows: a frame that is
+    not ASCII is not encoded a second time to be measured."""
+    value: Any = None
+    if len(messages) == 1:
+        if not isinstance(messages[0], Push):
+            value = _wire(messages[0])
+    elif not any(isinstance(message, Push) for message in messages):
+        value = [_wire(message) for message in messages]
+    if value is not None:
+        try:
+            data = to_json(value)
+        except PydanticSerializationError:
+            pass  # as encode does: the standard library's encoder
+        else:
+            return data.decode(), len(data)
+    frame = encode(messages)
+    return frame, utf8_size(frame)
+
+
+def utf8_size(text: str) -> int:
+    """The size of ``text`` in UTF-8 bytes (a lone surrogate, which the
+    socket will refuse, counted as the three bytes it would take)."""
+    # Most frames are ASCII, where the length is the byte count: no copy.
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
 def decode_server(frame: str) -> list[ServerMessage]:
     """Decode a server frame (one message or a batch); used by the test client.
 

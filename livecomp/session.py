@@ -43,6 +43,7 @@ from livecomp.protocol import (
     Unchanged,
     decode_client,
     encode,
+    encode_sized,
 )
 from livecomp.pubsub import Broker, LocalBroker
 from livecomp.security import SessionConfig, origin_allowed, render_digest
@@ -471,8 +472,8 @@ class LiveSession:
                     await send(encode(batch))
                     continue
                 started = perf_counter()
-                frame = encode(batch)
-                telemetry.frame_sent(batch, frame, perf_counter() - started)
+                frame, size = encode_sized(batch)
+                telemetry.frame_sent(batch, frame, perf_counter() - started, size)
                 await send(frame)
         except ConnectionError:
             # The reader sees the disconnect and ends the session.

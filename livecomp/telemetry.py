@@ -35,9 +35,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import repeat
+from operator import le
 from typing import Any, Protocol, TypeVar
 
-from livecomp.protocol import Err, ServerMessage
+from livecomp.protocol import Err, ServerMessage, utf8_size
 
 __all__ = [
     "BYTES_BUCKETS",
@@ -79,9 +81,9 @@ OTHER = "other"
 #: the telemetry is binned. Reading a histogram bins it too.
 FOLD_AT = 256
 
-#: Characters of the longest frame kept whole until the fold measures it
-#: (at most ``FOLD_AT`` of them are): a longer one is measured as it is sent.
-HELD_FRAME = 1024
+#: Characters of the longest frame whose text is searched for an ``err``
+#: (``ERR_MARK``); a longer one's messages are looked at one by one.
+SCANNED_FRAME = 1024
 
 #: What the text of every encoded ``err`` holds; no other message does but a
 #: push whose data happens to (quotes inside JSON strings are escaped). A
@@ -137,7 +139,9 @@ class Histogram:
         if last - first <= 2:
             below = 0
             for i in range(first, last):
-                at_most = sum(map(bounds[i].__ge__, pending))
+                # ``le`` by ``map`` with two iterables: a C call per value,
+                # a third cheaper than calling the bound's ``__ge__``.
+                at_most = sum(map(le, pending, repeat(bounds[i])))
                 counts[i] += at_most - below
                 below = at_most
             counts[last] += len(pending) - below
@@ -169,38 +173,6 @@ class Histogram:
     def count(self) -> int:
         """How many values were observed."""
         return sum(self.counts)
-
-
-class FrameSizes(Histogram):
-    """The frame size histogram, which may take a frame whole (``frames``):
-    its size in bytes is found when the histogram is folded, not as it is
-    sent. For a frame that is not ASCII that means encoding it, which in a
-    batch costs a fraction of what it does in the middle of a turn."""
-
-    __slots__ = ("frames",)
-
-    def __init__(self, bounds: Sequence[float]) -> None:
-        super().__init__(bounds)
-        #: Frames sent whose size is not yet in ``pending`` (cleared in place).
-        self.frames: list[str] = []
-
-    def fold(self) -> None:
-        """Measure the frames held, then bin the pending values."""
-        frames = self.frames
-        if frames:
-            # Their UTF-8 sizes, in C from end to end: an ASCII frame's is
-            # its length (``isascii`` reads a flag), any other is encoded.
-            if all(map(str.isascii, frames)):
-                self.pending.extend(map(len, frames))
-            else:
-                self.pending.extend(map(len, map(str.encode, frames)))
-            frames.clear()
-        super().fold()
-
-
-def _utf8_size(frame: str) -> int:
-    # Most frames are ASCII, where the length is the byte count: no copy.
-    return len(frame) if frame.isascii() else len(frame.encode())
 
 
 class Sink(Protocol):
@@ -363,7 +335,7 @@ class Telemetry:
         self.renders: dict[str, Histogram] = {}
         self.diffs = Histogram(self.seconds_buckets)
         self.encodes = Histogram(self.seconds_buckets)
-        self.frame_bytes = FrameSizes(self.bytes_buckets)
+        self.frame_bytes = Histogram(self.bytes_buckets)
         self.resyncs = 0
         #: ``err`` replies by error code.
         self.error_replies: dict[str, int] = {}
@@ -376,13 +348,9 @@ class Telemetry:
         self._component_times: dict[str, ComponentTimes] = {}
         self._encode_values = self.encodes.pending
         self._size_values = self.frame_bytes.pending
-        self._held_frames = self.frame_bytes.frames
         self._frame_hooks = [
             hook.frame_sent for hook in self._hooks if _overrides(hook, "frame_sent")
         ]
-        if self._frame_hooks:
-            # The hooks take each frame's size as it is sent.
-            setattr(self, "frame_sent", self._frame_sent_measured)  # noqa: B010
 
     @property
     def hooks(self) -> tuple[TelemetryHooks, ...]:
@@ -459,36 +427,31 @@ class Telemetry:
         # list, so this holds no more values than the render lists together.
         self.component_times(component).diffs.append(seconds)
 
-    def frame_sent(self, messages: Sequence[ServerMessage], frame: str, seconds: float) -> None:
-        """Record a frame sent to a client: its size, its encoding time, its ``err``s."""
-        values = self._encode_values
-        values.append(seconds)
-        if len(frame) <= HELD_FRAME:
-            # Measured at the fold; a search of its text, in C, for an err.
-            self._held_frames.append(frame)
-            if len(values) >= FOLD_AT:
-                self.fold()
-            if ERR_MARK not in frame:
-                return
-        else:
-            self._size_values.append(_utf8_size(frame))
-            if len(values) >= FOLD_AT:
-                self.fold()
-        self._errors_in(messages)
-
-    def _frame_sent_measured(
-        self, messages: Sequence[ServerMessage], frame: str, seconds: float
+    def frame_sent(
+        self,
+        messages: Sequence[ServerMessage],
+        frame: str,
+        seconds: float,
+        size: int | None = None,
     ) -> None:
-        """``frame_sent`` when hooks take each frame's size: measured now."""
-        size = _utf8_size(frame)
+        """Record a frame sent to a client: its size in bytes (``size``, as
+        the encoder knew it; None: measured here), its encoding time, its
+        ``err``s."""
+        if size is None:
+            size = utf8_size(frame)
         values = self._encode_values
         values.append(seconds)
         self._size_values.append(size)
         if len(values) >= FOLD_AT:
             self.fold()
-        for hook in self._frame_hooks:
-            hook(size, seconds)
-        self._errors_in(messages)
+        if self._frame_hooks:
+            for hook in self._frame_hooks:
+                hook(size, seconds)
+        if len(frame) > SCANNED_FRAME:
+            self._errors_in(messages)
+        elif ERR_MARK in frame:
+            # A search of its text, in C: most frames carry no err.
+            self._errors_in(messages)
 
     def _errors_in(self, messages: Sequence[ServerMessage]) -> None:
         # A type test per message: cheaper than counting at each place an err is made.

@@ -17,6 +17,7 @@ from livecomp.protocol import (
     Event,
     Join,
     Patch,
+    Push,
     Render,
     Resync,
     ServerMessage,
@@ -25,6 +26,7 @@ from livecomp.protocol import (
     decode_client,
     decode_server,
     encode,
+    encode_sized,
 )
 
 LIMIT = 65536
@@ -103,9 +105,17 @@ def test_frames_read_as_the_standard_librarys_encoder_writes_them(
         wire = [_wire(m) for m in messages]
         expected = _encode_json(wire if len(wire) > 1 else wire[0])
         assert encode(messages) == expected
+    push = Push(event="e", data_json='{"x":1}')
+    pushed: list[list[ServerMessage]] = [[push], [patch, push]]
+    for messages in [*batches, *pushed]:
+        frame = encode(messages)
+        assert encode_sized(messages) == (frame, len(frame.encode()))
 
 
 def test_text_utf8_cannot_hold_takes_the_standard_librarys_path() -> None:
     patch = Patch(cid="c0", ops=[TextOp("text", [0, 0], "#text", "a\ud800b")])
     assert encode([patch]) == _encode_json(_wire(patch))
     assert '"a\ud800b"' in encode([patch, Ack(ref=1)])
+    # Sized as the three bytes the surrogate would take; the socket refuses it.
+    frame = encode([patch])
+    assert encode_sized([patch]) == (frame, len(frame.encode("utf-8", "surrogatepass")))

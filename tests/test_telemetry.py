@@ -20,7 +20,15 @@ from websockets.asyncio.client import connect
 from websockets.typing import Origin
 
 from bench.scenarios import THERMOSTAT
-from bench.telemetry import TelemetryCost, _Harness, measure_telemetry, server_share
+from bench.serve import switch_telemetry
+from bench.telemetry import (
+    SWITCH_PATTERN,
+    TelemetryCost,
+    _Harness,
+    measure_server_telemetry,
+    measure_telemetry,
+    server_share,
+)
 from conftest import serving
 from livecomp import (
     CloseCode,
@@ -34,12 +42,12 @@ from livecomp import (
     on_message,
 )
 from livecomp.metrics import TelemetryCollector
-from livecomp.protocol import Ack, Err, Patch, Push, Render, ServerMessage, encode
+from livecomp.protocol import Ack, Err, Patch, Push, Render, ServerMessage, encode, encode_sized
 from livecomp.telemetry import (
     ERR_MARK,
     FOLD_AT,
-    HELD_FRAME,
     OTHER,
+    SCANNED_FRAME,
     SECONDS_BUCKETS,
     Histogram,
 )
@@ -402,7 +410,6 @@ def test_unbinned_values_stay_bounded_when_nothing_reads_them() -> None:
         telemetry.frame_sent([Ack(ref=n)], f'{{"t":"ack","ref":{n}}}', 0.00001)
         pending = [histogram.pending for histogram in telemetry.histograms()]
         assert max(map(len, pending)) < FOLD_AT
-        assert len(telemetry.frame_bytes.frames) < FOLD_AT
     events = 3 * FOLD_AT + 7
     assert telemetry.handlers["Widget", "inc"].count == events
     assert telemetry.handlers["Widget", "inc"].total == pytest.approx(events * 0.0001)
@@ -411,10 +418,9 @@ def test_unbinned_values_stay_bounded_when_nothing_reads_them() -> None:
     assert telemetry.encodes.count == telemetry.frame_bytes.count == events
 
 
-def test_frame_sizes_are_bytes_whether_measured_at_once_or_later() -> None:
+def test_frame_sizes_are_bytes_whether_the_encoder_told_them_or_not() -> None:
     short = encode([Patch(cid="c0", ops=[]), Ack(ref=1)]).replace("c0", "c°")
     long = "[" + ",".join([encode([Ack(ref=n)]) for n in range(200)]) + ',"°"]'
-    assert len(short) <= HELD_FRAME < len(long)
     telemetry = Telemetry()
     telemetry.frame_sent([], short, 0.001)
     telemetry.frame_sent([], long, 0.001)
@@ -422,6 +428,17 @@ def test_frame_sizes_are_bytes_whether_measured_at_once_or_later() -> None:
     sizes = [len(short.encode()), len(long.encode()), 2]
     assert telemetry.frame_bytes.total == sum(sizes)
     assert telemetry.frame_bytes.count == 3
+    # What the session does: the size the encoder knew.
+    told = Telemetry()
+    batches: list[list[ServerMessage]] = [
+        [Patch(cid="c°", ops=[]), Ack(ref=1)],
+        [Ack(ref=n) for n in range(200)],
+    ]
+    for messages in batches:
+        frame, size = encode_sized(messages)
+        assert frame == encode(messages) and size == len(frame.encode())
+        told.frame_sent(messages, frame, 0.001, size)
+    assert told.frame_bytes.count == 2
 
     class Sizes(TelemetryHooks):
         def __init__(self) -> None:
@@ -451,7 +468,7 @@ def test_every_err_is_found_in_its_frame_short_or_long() -> None:
         telemetry.frame_sent([padding, err], encode([padding, err]), 0.001)
     many: list[ServerMessage] = [Ack(ref=n) for n in range(200)]
     many.append(errs[0])
-    assert len(encode(many)) > HELD_FRAME
+    assert len(encode(many)) > SCANNED_FRAME
     telemetry.frame_sent(many, encode(many), 0.001)
     telemetry.frame_sent([push], encode([push]), 0.001)
     telemetry.frame_sent([Ack(ref=1)], encode([Ack(ref=1)]), 0.001)
@@ -541,6 +558,42 @@ async def test_the_bench_harness_records_every_event_with_telemetry_on() -> None
     assert telemetry.frame_bytes.count == 10
     cost = await measure_telemetry(THERMOSTAT, events=25, rounds=1)
     assert cost.off_us > 0 and cost.on_us > 0
+
+
+async def test_a_pages_recording_switches_off_and_on_while_it_is_connected() -> None:
+    app = counter_app(telemetry=True)
+    live = app.extensions["livecomp"]
+    telemetry = live.telemetry
+    assert telemetry is not None
+
+    def events() -> int:
+        return sum(h.count for h in telemetry.handlers.values())
+
+    async with LiveTestClient(live) as client:
+        # The bench's server switches the pages of its sockets; this one's
+        # session is the test client's.
+        live.sessions.add(client.session)
+        await client.send_event("inc")
+        frames = telemetry.frame_bytes.count
+        assert events() == 1 and telemetry.renders["Counter"].count == 1
+        assert switch_telemetry(live, on=False) == 1
+        await client.send_event("inc")
+        await client.send_event("inc")
+        assert events() == 1 and telemetry.renders["Counter"].count == 1
+        assert telemetry.frame_bytes.count == frames
+        assert switch_telemetry(live, on=True) == 1
+        await client.send_event("inc")
+        assert events() == 2 and telemetry.renders["Counter"].count == 2
+        assert telemetry.frame_bytes.count == frames + 1
+        assert client.text("p") == "4"
+        live.sessions.discard(client.session)
+
+
+async def test_one_server_switched_under_load_measures_both_sides() -> None:
+    cost = await measure_server_telemetry(THERMOSTAT, phases=3, seconds=0.3, clients=2)
+    # Whole blocks of the pattern (on, off, off, on): the last phase records.
+    assert cost.rounds == len(SWITCH_PATTERN) and cost.where == "server @2"
+    assert cost.off_us > 0 and cost.on_us > 0 and cost.events > 0
 
 
 async def test_a_real_server_serves_the_metrics_of_a_real_socket() -> None:
