@@ -16,7 +16,7 @@ import pytest
 
 from conftest import free_port
 from livecomp import hypercorn_memory
-from livecomp.hypercorn_memory import LeanEvent, LeanQueue, Waiters, lighten_hypercorn
+from livecomp.hypercorn_memory import LeanEvent, LeanQueue, TaskSet, Waiters, lighten_hypercorn
 from tests.rawws import TEXT, RawSocket, frame
 
 
@@ -144,6 +144,41 @@ async def test_a_lean_task_group_runs_an_app_with_a_lean_queue() -> None:
     assert received == [{"type": "hello"}]
     # Hypercorn's _handle sends None once the app returned.
     assert sent == [{"type": "done"}, None]
+
+
+async def test_the_task_group_keeps_its_tasks_in_a_list_and_still_cancels_them() -> None:
+    task_group_class, _, _ = hypercorn_memory._lean_classes()
+    group = task_group_class(asyncio.get_running_loop())
+    tasks = group._task_group._tasks
+    assert type(tasks) is TaskSet
+    started = asyncio.Event()
+    cancelled: list[bool] = []
+
+    async def quick() -> None:
+        await asyncio.sleep(0)
+
+    async def forever() -> None:
+        started.set()
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            cancelled.append(True)
+            raise
+
+    async def fail() -> None:
+        await started.wait()
+        raise RuntimeError("failed")
+
+    with pytest.raises(ExceptionGroup) as raised:
+        async with group:
+            group.spawn(quick)
+            group.spawn(forever)
+            assert len(tasks) == 2
+            await asyncio.sleep(0.01)
+            assert len(tasks) == 1  # quick is done and discarded
+            group.spawn(fail)
+    assert [type(error) for error in raised.value.exceptions] == [RuntimeError]
+    assert cancelled == [True] and not tasks
 
 
 async def test_apps_on_one_loop_share_their_sync_spawn_and_call_soon() -> None:
