@@ -29,6 +29,13 @@ for the second. ``LeanTCPServer`` also reads without ``asyncio.wait_for``
 when no ``read_timeout`` is set: ``wait_for(read, None)`` only awaits the
 read, but its own coroutine waits, suspended, as long as the socket is
 idle.
+
+Past the containers: the task group shares each websocket's request
+headers with the sockets before it (``share_headers``: equal bytes and
+tuples kept once, most of a handshake's ~1 KiB of headers), and once a
+websocket is accepted, the hardened server's app lets go of what only its
+handshake needed (``release_handshake``: the switched HTTP/1.1
+connection, the parsed header lists).
 """
 
 from __future__ import annotations
@@ -138,6 +145,79 @@ def lighten_streams(writer: asyncio.StreamWriter) -> None:
     held = getattr(protocol, "_drain_waiters", None)
     if type(held) is deque and not held:
         setattr(protocol, "_drain_waiters", Waiters())  # noqa: B010 - asyncio's private attribute
+
+
+#: Request headers whose values are few across clients (the browser, the
+#: site, the websocket protocol): each (name, value) pair is kept once for
+#: every socket that sent it.
+COMMON_HEADERS = frozenset(
+    {
+        b"accept",
+        b"accept-encoding",
+        b"accept-language",
+        b"cache-control",
+        b"connection",
+        b"dnt",
+        b"host",
+        b"origin",
+        b"pragma",
+        b"sec-ch-ua",
+        b"sec-ch-ua-mobile",
+        b"sec-ch-ua-platform",
+        b"sec-fetch-dest",
+        b"sec-fetch-mode",
+        b"sec-fetch-site",
+        b"sec-websocket-extensions",
+        b"sec-websocket-version",
+        b"upgrade",
+        b"user-agent",
+    }
+)
+#: Pairs (and names) kept to share: past this many, the table starts over,
+#: so no client can make it grow without bound.
+SHARED_HEADERS_LIMIT = 512
+
+_shared_pairs: dict[tuple[bytes, bytes], tuple[bytes, bytes]] = {}
+_shared_names: dict[bytes, bytes] = {}
+
+
+def share_headers(scope: Any) -> None:
+    """Share the request headers of a websocket's ``scope`` with the sockets
+    before it, in place: the same bytes and tuples, not equal copies.
+
+    The scope keeps its handshake's headers for as long as the socket is
+    open (the session reads them again when its page navigates), each
+    header a tuple of a name h11 lowercased into new bytes and its value:
+    ~1 KiB a socket, most of it the same for every socket of a site. A
+    ``COMMON_HEADERS`` pair is swapped for the equal one kept; any other
+    header keeps its value but takes the kept name. Equal bytes are
+    indistinguishable but for ``is``; headers not a list of pairs of bytes
+    are left alone."""
+    headers = scope.get("headers")
+    if type(headers) is not list:
+        return
+    pairs, names = _shared_pairs, _shared_names
+    for i, header in enumerate(headers):
+        if type(header) is not tuple or len(header) != 2:
+            return
+        name, value = header
+        if type(name) is not bytes or type(value) is not bytes:
+            return
+        kept_name = names.get(name)
+        if kept_name is None:
+            if len(names) >= SHARED_HEADERS_LIMIT:
+                names.clear()
+            kept_name = names[name] = name
+        if name in COMMON_HEADERS:
+            kept = pairs.get(header)
+            if kept is None:
+                if len(pairs) >= SHARED_HEADERS_LIMIT:
+                    pairs.clear()
+                kept = pairs[header] = (kept_name, value)
+        else:
+            kept = header if kept_name is name else (kept_name, value)
+        if kept is not header:
+            headers[i] = kept
 
 
 def release_handshake(server: Any) -> None:
@@ -320,6 +400,9 @@ def _lean_classes() -> tuple[type[Any], type[Any], type[Any]]:
                 if isinstance(queue, asyncio.Queue):
                     lighten_queue(queue)
                 return put
+            if scope["type"] == "websocket":
+                # Kept as long as the socket is open: its headers shared.
+                share_headers(scope)
             app_queue: LeanQueue[ASGIReceiveEvent] = LeanQueue(config.max_app_queue_size)
             loop = self._loop
             shared = LeanTaskGroup.shared

@@ -520,3 +520,82 @@ async def test_a_websocket_refused_before_its_accept_still_gets_its_403(
     async with serving(monkeypatch, refuse) as port:
         with pytest.raises(AssertionError, match="403"):
             await connect(port)
+
+
+def fresh(data: bytes) -> bytes:
+    """Equal bytes, a new object: as h11 makes them for each request."""
+    return bytes(bytearray(data))
+
+
+def handshake_headers(key: bytes, agent: bytes = b"agent/1.0") -> list[tuple[bytes, bytes]]:
+    return [
+        (fresh(b"host"), fresh(b"example.org")),
+        (fresh(b"upgrade"), fresh(b"websocket")),
+        (fresh(b"user-agent"), fresh(agent)),
+        (fresh(b"sec-websocket-key"), fresh(key)),
+        (fresh(b"cookie"), b"session=" + key),
+    ]
+
+
+def test_equal_headers_of_two_sockets_are_shared(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hypercorn_memory, "_shared_pairs", {})
+    monkeypatch.setattr(hypercorn_memory, "_shared_names", {})
+    first = {"type": "websocket", "headers": handshake_headers(b"one")}
+    second = {"type": "websocket", "headers": handshake_headers(b"two")}
+    second_list = second["headers"]
+    hypercorn_memory.share_headers(first)
+    hypercorn_memory.share_headers(second)
+    assert second["headers"] is second_list  # swapped in place
+    assert first["headers"] == handshake_headers(b"one")
+    assert second["headers"] == handshake_headers(b"two")
+    one, two = first["headers"], second["headers"]
+    # Host, Upgrade, User-Agent: the same tuples.
+    assert all(one[i] is two[i] for i in range(3))
+    # The key and the cookie: their own values under the same names.
+    assert all(one[i][0] is two[i][0] and one[i][1] != two[i][1] for i in (3, 4))
+
+
+def test_the_shared_headers_never_outgrow_their_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hypercorn_memory, "_shared_pairs", {})
+    monkeypatch.setattr(hypercorn_memory, "_shared_names", {})
+    limit = hypercorn_memory.SHARED_HEADERS_LIMIT
+    for i in range(3 * limit):
+        scope = {"headers": handshake_headers(str(i).encode(), agent=f"agent/{i}".encode())}
+        hypercorn_memory.share_headers(scope)
+        assert scope["headers"] == handshake_headers(str(i).encode(), agent=f"agent/{i}".encode())
+        assert len(hypercorn_memory._shared_pairs) <= limit
+        assert len(hypercorn_memory._shared_names) <= limit
+
+
+def test_headers_not_as_expected_are_left_alone() -> None:
+    odd: list[Any] = [(b"host", "a str"), (b"upgrade", b"websocket")]
+    for headers in (odd, tuple(handshake_headers(b"k")), [[b"host", b"x"]]):
+        scope = {"headers": headers}
+        hypercorn_memory.share_headers(scope)
+        assert scope["headers"] is headers
+    assert odd[1] == (b"upgrade", b"websocket")
+
+
+async def test_served_websockets_share_their_common_headers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scopes: list[Any] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        scopes.append(scope)
+        await echo(scope, receive, send)
+
+    async with serving(monkeypatch, app) as port:
+        sockets = [await connect(port), await connect(port)]
+        try:
+            for ws in sockets:
+                await round_trip(ws, "hello")
+        finally:
+            for ws in sockets:
+                ws.close()
+    first, second = (
+        {name: pair for pair in scope["headers"] for name in [pair[0]]} for scope in scopes
+    )
+    assert first[b"upgrade"] is second[b"upgrade"] and first[b"origin"] is second[b"origin"]
+    key = b"sec-websocket-key"
+    assert first[key][0] is second[key][0] and first[key][1] != second[key][1]
