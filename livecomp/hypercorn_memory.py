@@ -145,6 +145,30 @@ def lighten_streams(writer: asyncio.StreamWriter) -> None:
     held = getattr(protocol, "_drain_waiters", None)
     if type(held) is deque and not held:
         setattr(protocol, "_drain_waiters", Waiters())  # noqa: B010 - asyncio's private attribute
+    # Each writer also makes a future and completes it at once, which 3.11
+    # never reads again (_complete_fut): one done future of the loop stands
+    # for all of them, the same to anything that awaits or asks it.
+    done = getattr(writer, "_complete_fut", None)
+    if (
+        type(done) is asyncio.Future
+        and done.done()
+        and not done.cancelled()
+        and done.result() is None
+        and not done._callbacks
+    ):
+        setattr(writer, "_complete_fut", _done_future(done.get_loop()))  # noqa: B010
+
+
+_done: list[asyncio.Future[None]] = []
+
+
+def _done_future(loop: asyncio.AbstractEventLoop) -> asyncio.Future[None]:
+    """A done future (result None) of ``loop``; kept for one loop at a time."""
+    if not _done or _done[0].get_loop() is not loop:
+        future = loop.create_future()
+        future.set_result(None)
+        _done[:] = [future]
+    return _done[0]
 
 
 #: Request headers whose values are few across clients (the browser, the

@@ -338,6 +338,10 @@ async def test_a_served_connection_keeps_its_waiters_and_events_in_lists(
             await round_trip(ws, "hello")
             server = the_server()
             assert type(server.writer._protocol._drain_waiters) is Waiters
+            # The loop's one done future, for every writer.
+            complete = server.writer._complete_fut
+            assert complete is hypercorn_memory._done_future(asyncio.get_running_loop())
+            assert complete.done() and complete.result() is None
             stream = server.protocol.protocol.stream
             assert isinstance(stream, WSStream)
             events: object = stream.connection._events
