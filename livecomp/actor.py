@@ -142,6 +142,11 @@ class PageActor:
 
     # --- turns --------------------------------------------------------------
 
+    @property
+    def busy(self) -> bool:
+        """Whether a turn is running (or waiting for the one running)."""
+        return self._lock.locked()
+
     def start(self, page: LivePage) -> None:
         """Take turns on ``page`` (mounted); messages that came meanwhile run now."""
         self.page = page

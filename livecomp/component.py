@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import sys
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -32,6 +32,7 @@ from jinja2 import Template
 from markupsafe import Markup
 from pydantic import BaseModel
 
+from livecomp.compact import compact_state
 from livecomp.events import EventHandler, collect_handlers, collect_messages
 from livecomp.loops import Loop, LoopReads, recording_into
 from livecomp.navigation import Navigator, ParamsHandler, collect_params_handler
@@ -39,6 +40,7 @@ from livecomp.protocol import Push
 from livecomp.request import RequestInfo
 from livecomp.runtime import Runtime, StaticRuntime, Timer
 from livecomp.splice import marker
+from livecomp.statepack import pack_state, unpack_state
 from livecomp.streams import NO_STREAMS, StreamMethods
 from livecomp.template import (
     compile_template,
@@ -53,6 +55,9 @@ StateT = TypeVar("StateT", bound=BaseModel)
 
 #: The pushed event that sets the browser's ``document.title`` (``set_title``).
 TITLE_EVENT = "livecomp:title"
+
+# Where a resting component keeps its packed state (``Component.rest_state``).
+_PACKED_STATE = "_packed_state"
 
 
 @dataclass
@@ -203,6 +208,37 @@ class Component(StreamMethods, Generic[StateT]):
         if self._built and not name.startswith("_"):
             # A template may read it: renders that did are told (livecomp.tracking).
             note_change(self)
+
+    def rest_state(self, release: Callable[[], None]) -> bool:
+        """Pack the state into bytes while the page rests, if that is safe
+        (``livecomp.statepack``); the next read of ``state`` unpacks it.
+        ``release`` lets go of the framework's references into the state.
+        Whether it packed."""
+        packed = pack_state(self.state, release)
+        if packed is None:
+            return False
+        # Not a change: __setattr__'s note would make renders think so.
+        del self.__dict__["state"]
+        self.__dict__[_PACKED_STATE] = packed
+        return True
+
+    if not typing.TYPE_CHECKING:
+        # Hidden from type checkers, which would otherwise accept any
+        # attribute of every component.
+
+        def __getattr__(self, name: str) -> Any:
+            # Reached only when an attribute is not found: ``state`` while
+            # it rests packed is unpacked here, on its first read.
+            if name == "state":
+                packed = self.__dict__.pop(_PACKED_STATE, None)
+                if packed is not None:
+                    state = unpack_state(packed)
+                    compact_state(state)
+                    self.__dict__["state"] = state
+                    return state
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
 
     @property
     def connected(self) -> bool:

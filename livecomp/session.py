@@ -529,7 +529,9 @@ class LiveSession:
         """Let the page compress its long renders if it has been idle."""
         after = self._config.rest_after
         page = self.page
-        if after and page is not None:
+        # Not in the middle of a turn: a handler awaiting something may hold
+        # parts of the state the page would pack. The watch asks again.
+        if after and page is not None and not (self.actor is not None and self.actor.busy):
             page.rest(now, after)
 
     def went_silent(self) -> None:

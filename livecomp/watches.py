@@ -84,11 +84,21 @@ class IdleWatch:
     and lets the others' pages rest once a second."""
 
     PERIOD = 1.0
+    #: Seconds of resting pages done at once: packing a large state takes a
+    #: few milliseconds, and a thousand pages may fall idle together. The
+    #: rest is done in further slices, other work running in between.
+    REST_SLICE = 0.01
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self._sessions: set[Listener] = set()
         self._handle: asyncio.TimerHandle | None = None
+        # The sessions whose pages may rest, not yet asked; and when they
+        # were found so.
+        self._to_rest: list[Listener] = []
+        self._checked = 0.0
+        # Whether a slice is due (one at a time, whoever asked for it).
+        self._resting = False
 
     def add(self, session: Listener) -> None:
         """Watch ``session`` from now on."""
@@ -102,14 +112,33 @@ class IdleWatch:
 
     def _check(self) -> None:
         now = time.monotonic()
+        to_rest = []
         for session in list(self._sessions):
             timeout = session.idle_timeout
             if timeout and now - session.last_seen > timeout:
                 self._sessions.discard(session)
                 session.went_silent()
             else:
-                session.rest(now)
+                to_rest.append(session)
+        self._to_rest, self._checked = to_rest, now
+        if not self._resting:
+            self._rest_some()
         self._handle = self._loop.call_later(self.PERIOD, self._check) if self._sessions else None
+
+    def _rest_some(self) -> None:
+        # At least one page a slice, however long it takes.
+        self._resting = False
+        deadline = time.perf_counter() + self.REST_SLICE
+        to_rest = self._to_rest
+        while to_rest:
+            session = to_rest.pop()
+            if session in self._sessions:
+                session.rest(self._checked)
+            if time.perf_counter() >= deadline:
+                break
+        if to_rest and not self._resting:
+            self._resting = True
+            self._loop.call_soon(self._rest_some)
 
 
 _watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, SendWatch] = (
