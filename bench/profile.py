@@ -69,6 +69,7 @@ ENTRY_POINTS: tuple[tuple[str, str, str], ...] = (
     ("diff", "livecomp.loopdiff", "update_loops"),
     ("page", "livecomp.page", "LivePage.flush"),
     ("encode", "livecomp.protocol", "encode"),
+    ("encode", "livecomp.protocol", "encode_sized"),  # with telemetry on
     ("send", "livecomp.session", "LiveSession._send_pending"),
 )
 

@@ -156,6 +156,7 @@ def switch_telemetry(live: LiveApp, *, on: bool) -> int:
     sessions = list(live.sessions)
     for session in sessions:
         session._telemetry = telemetry
+        session._frame_lists = None if telemetry is None else telemetry.frame_lists
         session.dispatcher._telemetry = telemetry
         if session.actor is not None:
             session.actor._telemetry = telemetry

@@ -47,7 +47,7 @@ from livecomp.protocol import (
 )
 from livecomp.pubsub import Broker, LocalBroker
 from livecomp.security import SessionConfig, origin_allowed, render_digest
-from livecomp.telemetry import Telemetry
+from livecomp.telemetry import ERR_MARK, FOLD_AT, SCANNED_FRAME, Telemetry
 from livecomp.watches import SendWatch, idle_watch, send_watch
 
 __all__ = ["LiveSession", "SessionConfig", "Transport"]
@@ -78,6 +78,7 @@ class LiveSession:
         "_closing",
         "_config",
         "_ending",
+        "_frame_lists",
         "_held",
         "_hop",
         "_host",
@@ -114,6 +115,9 @@ class LiveSession:
         self.transport = transport
         self.actor: PageActor | None = None
         self._telemetry = telemetry
+        # Where each frame's encoding time and size go (None: telemetry is
+        # off, or a hook takes each frame through ``frame_sent``).
+        self._frame_lists = None if telemetry is None else telemetry.frame_lists
         #: Answers the page's frames once it has joined.
         self.dispatcher = FrameDispatcher(
             config, queue=self._queue, end=self._end, telemetry=telemetry
@@ -473,7 +477,18 @@ class LiveSession:
                     continue
                 started = perf_counter()
                 frame, size = encode_sized(batch)
-                telemetry.frame_sent(batch, frame, perf_counter() - started, size)
+                seconds = perf_counter() - started
+                lists = self._frame_lists
+                if lists is None:
+                    telemetry.frame_sent(batch, frame, seconds, size)
+                else:
+                    # frame_sent, with no call: two appends, and the checks
+                    # of frame_needs_more written out.
+                    encodes, sizes = lists
+                    encodes.append(seconds)
+                    sizes.append(size)
+                    if len(encodes) >= FOLD_AT or len(frame) > SCANNED_FRAME or ERR_MARK in frame:
+                        telemetry.frames_checked(batch, frame)
                 await send(frame)
         except ConnectionError:
             # The reader sees the disconnect and ends the session.

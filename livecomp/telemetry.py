@@ -348,6 +348,7 @@ class Telemetry:
         self._component_times: dict[str, ComponentTimes] = {}
         self._encode_values = self.encodes.pending
         self._size_values = self.frame_bytes.pending
+        self._frame_lists = (self._encode_values, self._size_values)
         self._frame_hooks = [
             hook.frame_sent for hook in self._hooks if _overrides(hook, "frame_sent")
         ]
@@ -439,18 +440,29 @@ class Telemetry:
         ``err``s."""
         if size is None:
             size = utf8_size(frame)
-        values = self._encode_values
-        values.append(seconds)
+        self._encode_values.append(seconds)
         self._size_values.append(size)
-        if len(values) >= FOLD_AT:
-            self.fold()
+        for hook in self._frame_hooks:
+            hook(size, seconds)
+        if frame_needs_more(self._encode_values, frame):
+            self.frames_checked(messages, frame)
+
+    @property
+    def frame_lists(self) -> tuple[list[float], list[float]] | None:
+        """The lists a frame's encoding time and size are appended to,
+        for the session to record a frame with two appends and no call
+        (then ``frames_checked`` when ``frame_needs_more``); None when a
+        hook takes each frame: call ``frame_sent``."""
         if self._frame_hooks:
-            for hook in self._frame_hooks:
-                hook(size, seconds)
-        if len(frame) > SCANNED_FRAME:
-            self._errors_in(messages)
-        elif ERR_MARK in frame:
-            # A search of its text, in C: most frames carry no err.
+            return None
+        return self._frame_lists
+
+    def frames_checked(self, messages: Sequence[ServerMessage], frame: str) -> None:
+        """What a frame appended to ``frame_lists`` may still need: the
+        lists binned when full, its ``err``s counted."""
+        if len(self._encode_values) >= FOLD_AT:
+            self.fold()
+        if len(frame) > SCANNED_FRAME or ERR_MARK in frame:
             self._errors_in(messages)
 
     def _errors_in(self, messages: Sequence[ServerMessage]) -> None:
@@ -552,6 +564,13 @@ class Telemetry:
 
     def _label(self, seen: dict[str, Any], value: str) -> str:
         return value if value in seen or len(seen) < self.max_label_sets else OTHER
+
+
+def frame_needs_more(encode_values: list[float], frame: str) -> bool:
+    """Whether a frame just recorded needs ``Telemetry.frames_checked``:
+    the lists are full, or the frame is long or holds an ``err``'s mark (a
+    search of its text, in C: most frames carry no err)."""
+    return len(encode_values) >= FOLD_AT or len(frame) > SCANNED_FRAME or ERR_MARK in frame
 
 
 def _overrides(hook: TelemetryHooks, name: str) -> bool:
