@@ -23,11 +23,9 @@ from bench.scenarios import THERMOSTAT
 from bench.serve import switch_telemetry
 from bench.telemetry import (
     SWITCH_PATTERN,
-    TelemetryCost,
     _Harness,
     measure_server_telemetry,
     measure_telemetry,
-    server_share,
 )
 from conftest import serving
 from livecomp import (
@@ -642,12 +640,3 @@ async def test_a_real_server_serves_the_metrics_of_a_real_socket() -> None:
     disconnects = {k: v for k, v in after.items() if k.startswith("livecomp_websocket_disc")}
     # One, under the code Hypercorn reported for the client's close.
     assert list(disconnects.values()) == [1]
-
-
-def test_the_server_share_adds_the_in_process_extra_to_the_servers_cpu() -> None:
-    in_process = TelemetryCost("thermostat", 2_000, 7, off_us=50.0, on_us=53.0)
-    server = TelemetryCost("thermostat", 20_000, 5, off_us=150.0, on_us=170.0, where="server @50")
-    share = server_share(in_process, server)
-    assert share.where == "server share" and share.scenario == "thermostat"
-    assert share.off_us == 150.0 and share.on_us == 153.0
-    assert share.overhead == pytest.approx(0.02)
