@@ -213,13 +213,19 @@ class Component(StreamMethods, Generic[StateT]):
         """Pack the state into bytes while the page rests, if that is safe
         (``livecomp.statepack``); the next read of ``state`` unpacks it.
         ``release`` lets go of the framework's references into the state.
-        Whether it packed."""
-        packed = pack_state(self.state, release)
+        Whether it is packed."""
+        held = self.__dict__
+        if _PACKED_STATE in held:
+            return True  # still packed from the last rest: never read since
+        if "state" not in held or getattr(type(self), "__getattr__", None) is not _UNPACKING:
+            # A class that reads attributes its own way would never unpack.
+            return False
+        packed = pack_state(held["state"], release)
         if packed is None:
             return False
         # Not a change: __setattr__'s note would make renders think so.
-        del self.__dict__["state"]
-        self.__dict__[_PACKED_STATE] = packed
+        del held["state"]
+        held[_PACKED_STATE] = packed
         return True
 
     if not typing.TYPE_CHECKING:
@@ -458,6 +464,11 @@ class Component(StreamMethods, Generic[StateT]):
             raise TypeError(f"live() needs a Component class, got {component!r}")
         capture.children.append(ChildSpec(component, str(id), props))
         return Markup(marker(capture.nonce, len(capture.children) - 1))
+
+
+# The attribute hook that unpacks a resting state, which ``rest_state``
+# checks a class still has (not one of its own).
+_UNPACKING = Component.__dict__.get("__getattr__")
 
 
 @dataclass

@@ -137,8 +137,8 @@ def _handler_times(mounted: _Mounted, telemetry: Telemetry, event: str) -> list[
 class LivePage:
     """One page view: the component tree rooted at ``root_class``."""
 
-    #: Told each render's and diff's time, once a socket joined with
-    #: telemetry on (``time_with``).
+    #: Told each handler's, render's and diff's time, once a socket joined
+    #: with telemetry on (``time_with``).
     telemetry: Telemetry | None = None
 
     def __init__(

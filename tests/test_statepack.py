@@ -171,6 +171,55 @@ async def test_a_state_the_component_keeps_a_part_of_is_not_packed() -> None:
         assert client.text("td") == "Row 0000"
 
 
+class OwnAttributes(TableView):
+    def __getattr__(self, name: str) -> Any:
+        return f"no {name}"
+
+
+async def test_a_class_with_its_own_getattr_keeps_its_state() -> None:
+    async with LiveTestClient(OwnAttributes) as client:
+        page = client.session.page
+        assert page is not None
+        page.rest(time.monotonic() + 2.0, after=1.0)
+        assert "state" in vars(_root(page))
+        await client.send_event("bump", {"at": 0})
+        assert "<td>1000</td>" in page.full_html(page.root_cid)
+
+
+class Small(BaseModel):
+    n: int = 0
+
+
+class Badge(Component[Small]):
+    template = "<b>{{ state.n }}</b>"
+
+    @on("tap")
+    async def tap(self) -> None:
+        self.state.n += 1
+
+
+class TableAndBadge(TableView):
+    template = """<div>{{ live(Badge, id="badge") }}<table>{% for r in state.rows %}
+<tr><td>{{ r.name }}</td></tr>{% endfor %}
+</table></div>"""
+
+
+async def test_a_state_still_packed_from_the_last_rest_is_not_read_again() -> None:
+    async with LiveTestClient(TableAndBadge) as client:
+        page = client.session.page
+        assert page is not None
+        view = _root(page)
+        page.rest(time.monotonic() + 2.0, after=1.0)
+        packed = vars(view)["_packed_state"]
+        # An event on the badge wakes the page; the table's state stays packed.
+        badge = next(c for c in page.components() if isinstance(c, Badge))
+        await client.send_event("tap", cid=badge.cid)
+        assert "state" not in vars(view)
+        page.rest(time.monotonic() + 4.0, after=1.0)
+        assert vars(view)["_packed_state"] is packed
+        assert view.state.rows[9].name == "Row 0009"
+
+
 class Slow(TableView):
     @on("wait")
     async def wait(self) -> None:
