@@ -205,6 +205,9 @@ class Component(StreamMethods, Generic[StateT]):
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
+        if name == "state":
+            # A new state over one resting packed: the packed one is gone.
+            self.__dict__.pop(_PACKED_STATE, None)
         if self._built and not name.startswith("_"):
             # A template may read it: renders that did are told (livecomp.tracking).
             note_change(self)
@@ -215,9 +218,11 @@ class Component(StreamMethods, Generic[StateT]):
         ``release`` lets go of the framework's references into the state.
         Whether it is packed."""
         held = self.__dict__
-        if _PACKED_STATE in held:
-            return True  # still packed from the last rest: never read since
-        if "state" not in held or getattr(type(self), "__getattr__", None) is not _UNPACKING:
+        if "state" not in held:
+            # Still packed from the last rest (never read since), or kept
+            # somewhere else than the instance's dict.
+            return _PACKED_STATE in held
+        if getattr(type(self), "__getattr__", None) is not _UNPACKING:
             # A class that reads attributes its own way would never unpack.
             return False
         packed = pack_state(held["state"], release)

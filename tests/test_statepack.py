@@ -218,6 +218,12 @@ async def test_a_state_still_packed_from_the_last_rest_is_not_read_again() -> No
         page.rest(time.monotonic() + 4.0, after=1.0)
         assert vars(view)["_packed_state"] is packed
         assert view.state.rows[9].name == "Row 0009"
+        # A new state set over a packed one: the packed one is dropped.
+        await client.send_event("tap", cid=badge.cid)
+        page.rest(time.monotonic() + 6.0, after=1.0)
+        assert "_packed_state" in vars(view)
+        view.state = Table(rows=[])
+        assert "_packed_state" not in vars(view) and view.state.rows == []
 
 
 class Slow(TableView):
