@@ -56,9 +56,6 @@ StateT = TypeVar("StateT", bound=BaseModel)
 #: The pushed event that sets the browser's ``document.title`` (``set_title``).
 TITLE_EVENT = "livecomp:title"
 
-# Where a resting component keeps its packed state (``Component.rest_state``).
-_PACKED_STATE = "_packed_state"
-
 
 @dataclass
 class Document:
@@ -202,12 +199,17 @@ class Component(StreamMethods, Generic[StateT]):
     # False while __init__ runs: no render has read the component yet, and a
     # page mounting a thousand rows would otherwise fill the change log.
     _built = False
+    # The state while the page rests, packed (``rest_state``). Attributes
+    # are read and set as attributes, never through ``__dict__``, which
+    # would make each component's instance dict (CPython keeps the values
+    # inline until something asks for it).
+    _packed_state: bytes | None = None
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
-        if name == "state":
+        if name == "state" and self._packed_state is not None:
             # A new state over one resting packed: the packed one is gone.
-            self.__dict__.pop(_PACKED_STATE, None)
+            object.__delattr__(self, "_packed_state")
         if self._built and not name.startswith("_"):
             # A template may read it: renders that did are told (livecomp.tracking).
             note_change(self)
@@ -217,20 +219,17 @@ class Component(StreamMethods, Generic[StateT]):
         (``livecomp.statepack``); the next read of ``state`` unpacks it.
         ``release`` lets go of the framework's references into the state.
         Whether it is packed."""
-        held = self.__dict__
-        if "state" not in held:
-            # Still packed from the last rest (never read since), or kept
-            # somewhere else than the instance's dict.
-            return _PACKED_STATE in held
+        if self._packed_state is not None:
+            return True  # still packed from the last rest: never read since
         if getattr(type(self), "__getattr__", None) is not _UNPACKING:
             # A class that reads attributes its own way would never unpack.
             return False
-        packed = pack_state(held["state"], release)
+        packed = pack_state(self.state, release)
         if packed is None:
             return False
         # Not a change: __setattr__'s note would make renders think so.
-        del held["state"]
-        held[_PACKED_STATE] = packed
+        object.__delattr__(self, "state")
+        object.__setattr__(self, "_packed_state", packed)
         return True
 
     if not typing.TYPE_CHECKING:
@@ -240,13 +239,13 @@ class Component(StreamMethods, Generic[StateT]):
         def __getattr__(self, name: str) -> Any:
             # Reached only when an attribute is not found: ``state`` while
             # it rests packed is unpacked here, on its first read.
-            if name == "state":
-                packed = self.__dict__.pop(_PACKED_STATE, None)
-                if packed is not None:
-                    state = unpack_state(packed)
-                    compact_state(state)
-                    self.__dict__["state"] = state
-                    return state
+            packed = self._packed_state
+            if name == "state" and packed is not None:
+                state = unpack_state(packed)
+                compact_state(state)
+                object.__setattr__(self, "state", state)
+                object.__delattr__(self, "_packed_state")
+                return state
             raise AttributeError(
                 f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
             )
