@@ -29,7 +29,10 @@ by ``id()``:
   counted, but a render's reads would not be.
 
 A state of fewer than ``MIN_PARTS`` models and containers is left alone: a
-counter's model is smaller than its packed bytes would be.
+counter's model is smaller than its packed bytes would be. Nothing is
+packed where reference counts are not known to be exact
+(``COUNTS_EXACT``): another Python, a free-threaded build, or CPython 3.14,
+whose interpreter may borrow the references of local variables.
 """
 
 from __future__ import annotations
@@ -48,6 +51,15 @@ from pydantic import BaseModel
 
 #: Models and containers a state must hold to be worth packing.
 MIN_PARTS: Final = 256
+
+#: Whether ``sys.getrefcount`` counts every reference as this module
+#: reasons about them: CPython 3.11 to 3.13 with the GIL, whose interpreter
+#: holds a reference for every argument and local (3.14's may borrow one).
+COUNTS_EXACT: Final = (
+    sys.implementation.name == "cpython"
+    and (3, 11) <= sys.version_info[:2] < (3, 14)
+    and bool(getattr(sys, "_is_gil_enabled", lambda: True)())
+)
 
 #: Value types that hold no reference to anything mutable.
 SCALARS: Final[frozenset[type]] = frozenset(
@@ -81,6 +93,8 @@ def pack_state(state: BaseModel, release: Callable[[], None]) -> bytes | None:
     the references the framework keeps into it, once the state is found
     big enough to pack.
     """
+    if not COUNTS_EXACT:
+        return None
     found = _parts(state)
     if found is None:
         return None

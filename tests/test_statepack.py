@@ -9,9 +9,10 @@ import time
 from enum import Enum
 from typing import Any
 
+import pytest
 from pydantic import BaseModel, Field, PrivateAttr
 
-from livecomp import Component, LiveApp, on
+from livecomp import Component, LiveApp, on, statepack
 from livecomp.compact import shared_fields_set
 from livecomp.page import LivePage
 from livecomp.statepack import MIN_PARTS, pack_state, unpack_state
@@ -288,3 +289,11 @@ async def test_the_idle_watch_rests_pages_in_slices_with_other_work_between() ->
     assert all(listener.rested == 1 for listener in listeners)
     for listener in listeners:
         watch.discard(listener)
+
+
+def test_nothing_is_packed_where_reference_counts_are_not_exact(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(statepack, "COUNTS_EXACT", False)
+    holder = Holder(Table())
+    assert holder.pack() is None and holder.released == 0
