@@ -147,7 +147,9 @@ class LivePage:
         self.context = context
         self._root_class = root_class
         self._mounted: dict[str, _Mounted] = {}
-        self._dirty: set[str] = set()
+        # The components to render, as a dict's keys: an empty set takes 216
+        # bytes on every idle page, an empty dict 64.
+        self._dirty: dict[str, None] = {}
         # The stream ops of the renders of the current flush (livecomp.streams).
         self._streamed: list[Patch] = []
         # A page that follows another on one socket (``navigate``) numbers its
@@ -257,7 +259,7 @@ class LivePage:
         telemetry = self.telemetry
         started = perf_counter() if telemetry is not None else 0.0
         kwargs = handler.bind(value)
-        self._dirty.add(cid)
+        self._dirty[cid] = None
         if telemetry is None:
             await getattr(component, handler.method_name)(**kwargs)
             return
@@ -292,7 +294,7 @@ class LivePage:
                 f"{type(component).__name__} has no @on_message handler for {message!r}"
             )
         method_name, takes_data = handler
-        self._dirty.add(cid)
+        self._dirty[cid] = None
         method = getattr(component, method_name)
         await (method(data) if takes_data else method())
         return True
@@ -303,7 +305,7 @@ class LivePage:
         Raises InvalidParams, before it runs, when the URL does not fit it.
         """
         root = self.root
-        self._dirty.add(self.root_cid)
+        self._dirty[self.root_cid] = None
         handler = type(root).params_handler
         if handler is not None:
             kwargs = handler.bind(self.context.navigator.request)
@@ -316,7 +318,7 @@ class LivePage:
         if mounted is not None:
             mounted.loops = None
             mounted.book.clear()  # shapes of the old template's renders
-            self._dirty.add(cid)
+            self._dirty[cid] = None
 
     def rest(self, now: float, after: float) -> None:
         """When the page has not rendered for ``after`` seconds (``now`` and
@@ -405,7 +407,7 @@ class LivePage:
         for child in list(mounted.children.values()):
             await self._unmount(child)
         del self._mounted[cid]
-        self._dirty.discard(cid)
+        self._dirty.pop(cid, None)
         try:
             await mounted.component.unmount()
         finally:
@@ -430,7 +432,7 @@ class LivePage:
             times.renders.append(perf_counter() - started)
             if len(times.renders) >= FOLD_AT:
                 telemetry.fold()
-        self._dirty.discard(component.cid)
+        self._dirty.pop(component.cid, None)
         child_cids = await self._reconcile_children(mounted, rendered.children)
         child_patches = await self._render_children(child_cids)
         html = self._cut_loops(mounted, rendered, child_cids)
@@ -474,7 +476,7 @@ class LivePage:
             if len(times.renders) >= FOLD_AT:
                 telemetry.fold()
             started = now
-        self._dirty.discard(component.cid)
+        self._dirty.pop(component.cid, None)
         old = mounted.html
         html, found = update_loops(reads, old, mounted.tag, rendered, mounted.book)
         if found is None:
@@ -573,7 +575,7 @@ class LivePage:
                 if spec.props != known.component.props:
                     known.component.props = dict(spec.props)
                     await known.component.update(spec.props)
-                    self._dirty.add(known.component.cid)
+                    self._dirty[known.component.cid] = None
             else:
                 if known is not None:
                     await self._unmount(known.component.cid)
@@ -632,7 +634,7 @@ class LivePage:
             await self._unmount(cid)
         mounted.children = {}
         mounted.loops = None
-        self._dirty.discard(component.cid)
+        self._dirty.pop(component.cid, None)
         source = render_fallback(component, RenderFailure(error_id, what))
         patch = self._store(mounted, self._splice(mounted, source, []))
         return [] if patch is None else [patch]
