@@ -230,7 +230,7 @@ async def test_a_state_still_packed_from_the_last_rest_is_not_read_again() -> No
 class Slow(TableView):
     @on("wait")
     async def wait(self) -> None:
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.5)
         self.state.rows[0].value = -1
 
 
@@ -243,7 +243,9 @@ async def test_the_idle_watch_packs_no_state_during_a_turn() -> None:
         actor = client.session.actor
         assert actor is not None
         turn = asyncio.create_task(client.send_event("wait"))
-        await asyncio.sleep(0.05)
+        deadline = time.monotonic() + 5.0
+        while not actor.busy and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
         assert actor.busy
         client.session.rest(time.monotonic() + 5.0)
         assert "state" in vars(_root(page))
