@@ -63,6 +63,10 @@ class UnknownEvent(LookupError):
 
 # A kept render at least this long is compressed while its page rests.
 REST_MIN_CHARS: Final = 4096
+# Seconds after packing its states within which a page's wake makes it
+# wait twice as long to pack next time; and the longest it waits.
+REPACK_WINDOW: Final = 60.0
+MAX_PACK_AFTER: Final = 300.0
 
 
 @dataclass(eq=False, slots=True)
@@ -164,6 +168,12 @@ class LivePage:
         # When the page last flushed, and whether it rests since (``rest``).
         self._flushed = monotonic()
         self._resting = False
+        # Packing its states (``rest``): whether it was tried since the last
+        # flush, when it last packed one (None: none is packed since), and
+        # the idle seconds it waits for first (0: ``rest_after``'s).
+        self._pack_tried = False
+        self._packed_at: float | None = None
+        self._pack_after = 0.0
 
     # --- lifecycle ----------------------------------------------------------
 
@@ -326,17 +336,39 @@ class LivePage:
         (a 1,000-row table's 120 KB becomes about 12 KB), to be read back at
         its next render (about 0.3 ms), and pack its large states (its 370 KB
         of row models become about 8 KB; ``livecomp.statepack``), unpacked
-        when next read. Not during a turn (the caller's check)."""
-        if self._resting or now - self._flushed < after:
+        when next read. Not during a turn (the caller's check).
+
+        A page woken within ``REPACK_WINDOW`` seconds of packing (a table
+        a broadcast updates every few seconds) waits twice as long before
+        it packs again, up to ``MAX_PACK_AFTER``: a wake costs the unpack
+        and one whole render, which its updates would otherwise pay each
+        time."""
+        idle = now - self._flushed
+        if idle < after:
             return
-        self._resting = True
+        if not self._resting:
+            self._resting = True
+            for mounted in self._mounted.values():
+                mounted.rest()
+        if self._pack_tried or idle < max(after, self._pack_after):
+            return
+        self._pack_tried = True
+        self._pack_after = max(after, self._pack_after)
+        packed = False
         for mounted in self._mounted.values():
-            mounted.rest()
-            mounted.component.rest_state(mounted.forget_loops)
+            packed |= mounted.component.rest_state(mounted.forget_loops)
+        if packed:
+            self._packed_at = now
 
     async def flush(self) -> list[Patch]:
         """Re-render dirty components, parents first; return their patches."""
-        self._flushed, self._resting = monotonic(), False
+        now = monotonic()
+        if self._packed_at is not None:
+            if now - self._packed_at < REPACK_WINDOW:
+                # Woken soon after it packed: it packs later next time.
+                self._pack_after = min(2 * self._pack_after, MAX_PACK_AFTER)
+            self._packed_at = None
+        self._flushed, self._resting, self._pack_tried = now, False, False
         patches: list[Patch] = []
         while self._dirty:
             live = [cid for cid in self._dirty if cid in self._mounted]

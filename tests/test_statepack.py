@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, PrivateAttr
 
 from livecomp import Component, LiveApp, on, statepack
 from livecomp.compact import shared_fields_set
-from livecomp.page import LivePage
+from livecomp.page import REPACK_WINDOW, LivePage
 from livecomp.statepack import MIN_PARTS, pack_state, unpack_state
 from livecomp.testing import LiveTestClient
 from livecomp.watches import IdleWatch
@@ -299,3 +299,35 @@ def test_nothing_is_packed_where_reference_counts_are_not_exact(
     monkeypatch.setattr(statepack, "COUNTS_EXACT", False)
     holder = Holder(Table())
     assert holder.pack() is None and holder.released == 0
+
+
+async def test_a_page_woken_soon_after_packing_packs_later_next_time() -> None:
+    async with LiveTestClient(TableView) as client:
+        page = client.session.page
+        assert page is not None
+        view = _root(page)
+        start = time.monotonic()
+        page.rest(start + 1.5, after=1.0)
+        assert "state" not in vars(view)
+        # Woken within REPACK_WINDOW (a broadcast every few seconds, say).
+        await client.send_event("bump", {"at": 1})
+        start = time.monotonic()
+        page.rest(start + 1.5, after=1.0)
+        assert "state" in vars(view)  # it now waits 2 s
+        page.rest(start + 2.5, after=1.0)
+        assert "state" not in vars(view)
+        await client.send_event("bump", {"at": 1})
+        start = time.monotonic()
+        page.rest(start + 3.5, after=1.0)
+        assert "state" in vars(view)  # then 4 s
+        page.rest(start + 4.5, after=1.0)
+        assert "state" not in vars(view)
+        # A wake long after packing leaves the wait as it is (4 s).
+        page._packed_at = time.monotonic() - REPACK_WINDOW - 1.0
+        await client.send_event("bump", {"at": 2})
+        start = time.monotonic()
+        page.rest(start + 3.5, after=1.0)
+        assert "state" in vars(view)
+        page.rest(start + 4.5, after=1.0)
+        assert "state" not in vars(view)
+        assert view.state.rows[2].value == 1014
