@@ -408,12 +408,23 @@ def _has_push(messages: list[ServerMessage]) -> bool:
     return False
 
 
+def _wire_value(messages: list[ServerMessage]) -> Any:
+    """What a frame of ``messages`` is encoded from: one message's dict, or
+    a list of them; None when a push is among them (its data is spliced in
+    as JSON text, ``_encode_one``)."""
+    if len(messages) == 1:
+        message = messages[0]
+        return None if isinstance(message, Push) else _wire(message)
+    return None if _has_push(messages) else [_wire(message) for message in messages]
+
+
 def encode(messages: list[ServerMessage]) -> str:
     """Encode one or more server messages as one frame."""
+    value = _wire_value(messages)
+    if value is not None:
+        return _encode_wire(value)
     if len(messages) == 1:
         return _encode_one(messages[0])
-    if not _has_push(messages):
-        return _encode_wire([_wire(message) for message in messages])
     return "[" + ",".join(_encode_one(message) for message in messages) + "]"
 
 
@@ -421,12 +432,7 @@ def encode_sized(messages: list[ServerMessage]) -> tuple[str, int]:
     """``encode(messages)`` and the frame's size in UTF-8 bytes (what
     telemetry counts), which pydantic-core's encoder knows: a frame that is
     not ASCII is not encoded a second time to be measured."""
-    value: Any = None
-    if len(messages) == 1:
-        if not isinstance(messages[0], Push):
-            value = _wire(messages[0])
-    elif not _has_push(messages):
-        value = [_wire(message) for message in messages]
+    value = _wire_value(messages)
     if value is not None:
         try:
             data = to_json(value)
