@@ -281,11 +281,7 @@ class LivePage:
         except Exception:
             _handler_times(mounted, telemetry, event).append(perf_counter() - started)
             raise
-        seconds = perf_counter() - started
-        values = (mounted.times or mounted.timed(telemetry)).handlers.get(event)
-        if values is None:
-            values = _handler_times(mounted, telemetry, event)
-        values.append(seconds)
+        _handler_times(mounted, telemetry, event).append(perf_counter() - started)
 
     async def deliver(self, cid: str, message: str, data: Any) -> bool:
         """Run component ``cid``'s ``@on_message(message)`` handler with ``data``.
