@@ -225,27 +225,27 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
             self._deadline: asyncio.TimerHandle | None = None
             self._aborted = False
 
-        async def run(self) -> None:
+        # The hooks of LeanTCPServer.run, which serves the connection.
+        def _started(self) -> None:
             self._task = asyncio.current_task()
             # For this connection's task (whose context is its own) till it
             # ends: no token to reset it with, which would be kept meanwhile.
             current.set(self)
-            try:
-                await super().run()
-            except asyncio.CancelledError:
-                # Our own abort is how a stuck connection ends: not an error
-                # (asyncio would log a cancelled connection task as one).
-                if not self._aborted or self._task is None or self._task.uncancel() > 0:
-                    raise
-            finally:
-                transport = self.writer.transport
-                if (
-                    self._deadline is not None
-                    and transport.is_closing()
-                    and not transport.get_write_buffer_size()
-                ):
-                    # Closed with nothing left to flush: gone now, no abort needed.
-                    self._deadline.cancel()
+
+        def _cancelled_quietly(self) -> bool:
+            # Our own abort is how a stuck connection ends: not an error
+            # (asyncio would log a cancelled connection task as one).
+            return self._aborted and self._task is not None and self._task.uncancel() == 0
+
+        def _ended(self) -> None:
+            transport = self.writer.transport
+            if (
+                self._deadline is not None
+                and transport.is_closing()
+                and not transport.get_write_buffer_size()
+            ):
+                # Closed with nothing left to flush: gone now, no abort needed.
+                self._deadline.cancel()
 
         def websocket_ended(self) -> None:
             """The server ended this connection's websocket: bound what is left."""

@@ -25,12 +25,16 @@ The same goes for two deques past Hypercorn's own: each connection's
 events (``_events``). ``LeanTCPServer`` (the base of the hardened server
 ``harden_hypercorn`` installs) gives the first a ``Waiters``;
 ``lighten_hypercorn`` has Hypercorn's handshake make a ``LeanConnection``
-for the second. ``LeanTCPServer`` also reads without ``asyncio.wait_for``
-when no ``read_timeout`` is set: ``wait_for(read, None)`` only awaits the
-read, but its own coroutine waits, suspended, as long as the socket is
-idle.
+for the second.
 
-Past the containers: the task group shares each websocket's request
+Past the containers, the coroutines an idle websocket keeps suspended,
+~200 to 340 bytes each. ``LeanTCPServer`` serves its connection in one
+(Hypercorn 0.18's ``run`` and ``_read_data`` folded, awaiting the stream
+reader's future itself, a read timeout a timer on it), where there were
+five: those two, the hardened server's ``run`` (now hooks called by this
+one), and asyncio's ``StreamReader.read`` and ``_wait_for_data``.
+
+Besides: the task group shares each websocket's request
 headers with the sockets before it (``share_headers``: equal bytes and
 tuples kept once, most of a handshake's ~1 KiB of headers), and once a
 websocket is accepted, the hardened server's app lets go of what only its
@@ -45,11 +49,15 @@ import functools
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from importlib.metadata import version as _version
 from typing import Any, TypeVar
 
 from livecomp.failures import logger
 
 T = TypeVar("T")
+
+#: Hypercorn's read size (``hypercorn.asyncio.tcp_server.MAX_RECV``, 0.18).
+MAX_RECV = 2**16
 
 
 class Waiters(list[Any]):
@@ -323,16 +331,74 @@ def _handshake_parts() -> _HandshakeParts | None:
         return None
 
 
+def _reads_directly(reader: object) -> bool:
+    """Whether ``reader`` is asyncio's ``StreamReader`` as read in 3.11 to
+    3.13: its data in a bytearray, its reads woken through ``_waiter``."""
+    return (
+        type(reader) is asyncio.StreamReader
+        and type(getattr(reader, "_buffer", None)) is bytearray
+        and all(
+            hasattr(reader, name)
+            for name in ("_waiter", "_eof", "_exception", "_paused", "_transport", "_loop")
+        )
+        and callable(getattr(reader, "_maybe_resume_transport", None))
+    )
+
+
+def _read_waiter(reader: Any) -> asyncio.Future[None] | None:
+    """What asyncio's ``StreamReader.read`` (3.11) does before it waits,
+    and the future its ``_wait_for_data`` would await, for the caller to
+    await; None if there is data or EOF to read now."""
+    if reader._exception is not None:
+        raise reader._exception
+    if reader._buffer or reader._eof:
+        return None
+    if reader._waiter is not None:
+        raise RuntimeError("read() called while another coroutine is already waiting")
+    # Waiting while paused would never end.
+    if reader._paused:
+        reader._paused = False
+        reader._transport.resume_reading()
+    waiter: asyncio.Future[None] = reader._loop.create_future()
+    reader._waiter = waiter
+    return waiter
+
+
+def _read_now(reader: Any) -> bytes:
+    """The rest of ``StreamReader.read(MAX_RECV)`` (3.11), once it waited:
+    what is buffered, up to that many bytes (none at EOF)."""
+    buffer = reader._buffer
+    data = bytes(buffer[:MAX_RECV])
+    del buffer[:MAX_RECV]
+    reader._maybe_resume_transport()
+    return data
+
+
+def _read_timed_out(reader: Any, waiter: asyncio.Future[None]) -> None:
+    # As wait_for(reader.read(), read_timeout) ends a read with no data in time.
+    if not waiter.done():
+        if reader._waiter is waiter:
+            reader._waiter = None  # nothing is to wake it now
+        waiter.set_exception(TimeoutError())
+
+
 @functools.cache
 def lean_server_class() -> type[Any]:
-    """Hypercorn's ``TCPServer`` with lean streams, reading without
-    ``wait_for`` when there is no read timeout; ``harden_hypercorn``'s
-    server is built on it."""
-    from hypercorn.asyncio.tcp_server import MAX_RECV, TCPServer
+    """Hypercorn's ``TCPServer`` with lean streams, serving a connection in
+    one coroutine that waits on the socket's read itself;
+    ``harden_hypercorn``'s server is built on it."""
+    from hypercorn.asyncio import tcp_server
+    from hypercorn.asyncio.task_group import TaskGroup
+    from hypercorn.asyncio.tcp_server import TCPServer
     from hypercorn.asyncio.worker_context import WorkerContext
     from hypercorn.config import Config
     from hypercorn.events import Closed, RawData
-    from hypercorn.typing import AppWrapper, LifespanState
+    from hypercorn.protocol import ProtocolWrapper
+    from hypercorn.typing import AppWrapper, ConnectionState, LifespanState
+    from hypercorn.utils import parse_socket_addr
+
+    # What run folds together is Hypercorn's code as read in 0.18.
+    folded = _version("hypercorn").startswith("0.18.") and tcp_server.MAX_RECV == MAX_RECV
 
     class LeanTCPServer(TCPServer):
         """Hypercorn's connection, its per-connection objects made smaller."""
@@ -350,22 +416,137 @@ def lean_server_class() -> type[Any]:
             super().__init__(app, loop, config, context, state, reader, writer)
             lighten_streams(writer)
 
-        async def _read_data(self) -> None:
-            if self.config.read_timeout is not None:
-                await super()._read_data()
-                return
-            # Hypercorn's loop (0.18), less wait_for, whose coroutine would
-            # wait for the whole idle time around the read it only awaits.
-            reader = self.reader
-            while not reader.at_eof():
+        async def run(self) -> None:
+            # Hypercorn's TCPServer.run and _read_data (read in 0.18) in one
+            # coroutine, which waits on the reader's future itself: an idle
+            # connection keeps this frame, not five (run, _read_data,
+            # StreamReader.read and _wait_for_data, and the subclass's run,
+            # which the hooks stand for), ~1.2 KiB. What needs no await is
+            # done in plain methods, so the frame stays small.
+            self._started()
+            try:
                 try:
-                    event = RawData(await reader.read(MAX_RECV))
-                except OSError:  # ConnectionError, TimeoutError, SSLError among them
-                    break
-                await self.protocol.handle(event)
-                # Not kept while the next read waits: it holds a whole chunk.
-                del event
-            await self.protocol.handle(Closed())
+                    addresses = self._addresses()
+                    task_group = self._new_task_group()
+                    # The task group as `async with` runs it, which would keep
+                    # its bound __aexit__ for as long as the connection is open.
+                    await task_group.__aenter__()
+                    try:
+                        self._make_protocol(task_group, addresses)
+                        del addresses
+                        await self.protocol.initiate()
+                        await self.idle_task.restart(task_group, self._idle_timeout)
+                        # Hypercorn's _read_data.
+                        reader: Any = self.reader
+                        direct = _reads_directly(reader)
+                        timeout = self.config.read_timeout
+                        while not reader.at_eof():
+                            try:
+                                if not direct:
+                                    data = await asyncio.wait_for(reader.read(MAX_RECV), timeout)
+                                else:
+                                    # StreamReader.read, its _wait_for_data
+                                    # awaited here.
+                                    waiter = _read_waiter(reader)
+                                    if waiter is not None:
+                                        timer = (
+                                            None
+                                            if timeout is None
+                                            else self.loop.call_later(
+                                                timeout, _read_timed_out, reader, waiter
+                                            )
+                                        )
+                                        try:
+                                            await waiter
+                                        finally:
+                                            reader._waiter = None
+                                            if timer is not None:
+                                                timer.cancel()
+                                        del waiter, timer
+                                    data = _read_now(reader)
+                            except OSError:  # ConnectionError, TimeoutError, SSLError
+                                break
+                            await self.protocol.handle(RawData(data))
+                            # Not kept while the next read waits: a whole chunk.
+                            del data
+                        await self.protocol.handle(Closed())
+                    except BaseException as error:
+                        # (Hypercorn annotates __aexit__ as never given None.)
+                        await task_group.__aexit__(
+                            type(error),
+                            error,
+                            error.__traceback__,  # type: ignore[arg-type]
+                        )
+                        raise
+                    else:
+                        await task_group.__aexit__(None, None, None)  # type: ignore[arg-type]
+                except OSError:
+                    pass
+                finally:
+                    await self._close()
+            except asyncio.CancelledError:
+                if not self._cancelled_quietly():
+                    raise
+            finally:
+                self._ended()
+
+        def _new_task_group(self) -> TaskGroup:
+            # The module's, as lighten_hypercorn may have swapped it.
+            task_group: TaskGroup = vars(tcp_server)["TaskGroup"](self.loop)
+            return task_group
+
+        def _addresses(self) -> tuple[Any, Any, bool, str | None]:
+            # The start of Hypercorn's run: the peer's and our addresses, TLS
+            # and the protocol it chose. Raises OSError if the peer is gone.
+            socket = self.writer.get_extra_info("socket")
+            client = parse_socket_addr(socket.family, socket.getpeername())
+            server = parse_socket_addr(socket.family, socket.getsockname())
+            ssl_object = self.writer.get_extra_info("ssl_object")
+            if ssl_object is not None:
+                return client, server, True, ssl_object.selected_alpn_protocol()
+            return client, server, False, "http/1.1"
+
+        def _make_protocol(
+            self, task_group: TaskGroup, addresses: tuple[Any, Any, bool, str | None]
+        ) -> None:
+            client, server, ssl, alpn_protocol = addresses
+            self._task_group = task_group
+            self.protocol = ProtocolWrapper(
+                self.app,
+                self.config,
+                self.context,
+                task_group,
+                ConnectionState(self.state),
+                ssl,
+                client,
+                server,
+                self.protocol_send,
+                alpn_protocol,
+            )
+
+        def _started(self) -> None:
+            """Called first thing in ``run``, in the connection's task."""
+
+        def _cancelled_quietly(self) -> bool:
+            """Whether ``run``, cancelled, ends without raising."""
+            return False
+
+        def _ended(self) -> None:
+            """Called last thing in ``run``."""
+
+    if not folded:  # pragma: no cover - another Hypercorn: its own run, with the hooks
+
+        async def hypercorn_run(self: LeanTCPServer) -> None:
+            self._started()
+            try:
+                await TCPServer.run(self)
+            except asyncio.CancelledError:
+                if not self._cancelled_quietly():
+                    raise
+            finally:
+                self._ended()
+
+        setattr(LeanTCPServer, "run", hypercorn_run)  # noqa: B010
 
     return LeanTCPServer
 

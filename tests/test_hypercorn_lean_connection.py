@@ -1,0 +1,320 @@
+"""The lean connection: what an idle websocket keeps waiting on the Hypercorn side.
+
+The connection's read loop is one coroutine awaiting the socket's future
+(Hypercorn's ``TCPServer.run`` and ``_read_data`` folded into
+``LeanTCPServer.run``), and still behaves as Hypercorn's own: read
+timeouts, full queues, keep-alive, HTTP/2 and TLS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import inspect
+import ssl
+import subprocess
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from livecomp import hypercorn_hardening
+from livecomp.hypercorn_memory import _read_now, _read_timed_out, _read_waiter
+from tests.rawws import TEXT, frame
+from tests.test_hypercorn_memory import connect, echo, round_trip, serving, the_server
+
+# --- reading the stream ------------------------------------------------------------
+
+
+async def test_the_read_waits_only_when_there_is_nothing_to_read() -> None:
+    reader = asyncio.StreamReader()
+    reader.feed_data(b"ready")
+    assert _read_waiter(reader) is None
+    assert _read_now(reader) == b"ready"
+    waiter = _read_waiter(reader)
+    assert waiter is not None and reader._waiter is waiter  # type: ignore[attr-defined]
+    reader.feed_data(b"more")
+    assert waiter.done()
+    assert _read_now(reader) == b"more"
+    reader.feed_eof()
+    assert _read_waiter(reader) is None and _read_now(reader) == b""
+    failed = asyncio.StreamReader()
+    failed.set_exception(ConnectionResetError())
+    with pytest.raises(ConnectionResetError):
+        _read_waiter(failed)
+
+
+async def test_a_timed_out_read_is_detached_so_late_data_is_kept() -> None:
+    reader = asyncio.StreamReader()
+    waiter = _read_waiter(reader)
+    assert waiter is not None
+    _read_timed_out(reader, waiter)
+    assert isinstance(waiter.exception(), TimeoutError)
+    # Data arriving after the timeout wakes nothing (no error) and stays.
+    reader.feed_data(b"late")
+    assert _read_now(reader) == b"late"
+    # A timer firing after the data came does nothing.
+    waiter = _read_waiter(reader)
+    assert waiter is not None
+    reader.feed_data(b"in time")
+    _read_timed_out(reader, waiter)
+    assert waiter.result() is None
+
+
+# --- a served connection -----------------------------------------------------------
+
+
+def coroutine_chain(task: asyncio.Task[Any]) -> list[str]:
+    """The qualified names of the coroutines ``task`` waits in, outermost first."""
+    names: list[str] = []
+    coroutine: Any = task.get_coro()
+    while True:
+        if type(coroutine).__name__ == "coroutine_wrapper":
+            # What `await obj` runs when obj.__await__ returns a coroutine's.
+            (coroutine,) = gc.get_referents(coroutine)
+        if not inspect.iscoroutine(coroutine):
+            return names
+        names.append(coroutine.cr_code.co_qualname)
+        coroutine = coroutine.cr_await
+
+
+def connection_chain() -> list[str]:
+    """The coroutine chain of the one connection's task."""
+    server = the_server()
+    assert server._task is not None
+    return coroutine_chain(server._task)
+
+
+async def test_an_idle_connection_waits_in_one_coroutine_of_ours(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with serving(monkeypatch, echo) as port:
+        ws = await connect(port)
+        try:
+            await round_trip(ws, "hello")
+            # Hypercorn's callback, and the read loop awaiting the socket.
+            assert connection_chain() == [
+                "worker_serve.<locals>._server_callback",
+                "lean_server_class.<locals>.LeanTCPServer.run",
+            ]
+            await round_trip(ws, "still served")
+        finally:
+            ws.close()
+
+
+async def test_a_read_timeout_spares_a_connection_that_keeps_talking(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with serving(monkeypatch, echo, read_timeout=1) as port:
+        ws = await connect(port)
+        try:
+            # Each read gets the whole timeout: 2.4 s of talk every 0.4 s.
+            for i in range(6):
+                await round_trip(ws, f"talk {i}")
+                await asyncio.sleep(0.4)
+            assert len(connection_chain()) == 2
+        finally:
+            ws.close()
+
+
+async def test_a_torn_down_app_with_a_full_queue_does_not_wedge_its_connection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As tests.test_transport_hardening's, with the lean task group's queue:
+    # the app closes, never returns, the peer floods and never answers.
+    monkeypatch.setattr(hypercorn_hardening, "_close_timeout", 1.0)
+    app_ended = asyncio.Event()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": 4000})
+        try:
+            await asyncio.sleep(60)
+        finally:
+            app_ended.set()
+
+    async with serving(monkeypatch, app) as port:
+        # harden_hypercorn (in serving) set the timeout back: once more.
+        monkeypatch.setattr(hypercorn_hardening, "_close_timeout", 1.0)
+        ws = await connect(port, rcvbuf=4096)
+        try:
+            server = the_server()
+            await asyncio.to_thread(ws.send, b"".join(frame(TEXT, b"flood") for _ in range(50)))
+            await asyncio.wait_for(app_ended.wait(), 10)
+            assert server._task is not None
+            await asyncio.wait_for(asyncio.shield(server._task), 5)
+        finally:
+            ws.close()
+
+
+# --- plain HTTP, HTTP/2 and TLS through the same run -------------------------------
+
+
+async def hello(scope: Any, receive: Any, send: Any) -> None:
+    """Answers an HTTP request with its HTTP version; a websocket with ``echo``."""
+    if scope["type"] == "websocket":
+        await echo(scope, receive, send)
+        return
+    while (await receive()).get("more_body"):
+        pass
+    body = f"hello over {scope['http_version']}".encode()
+    headers = [(b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def http11_get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bytes:
+    writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    head = await reader.readuntil(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200"), head
+    length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+    return await reader.readexactly(length)
+
+
+async def http2_get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bytes:
+    import h2.config
+    import h2.connection
+    import h2.events
+
+    connection = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+    connection.initiate_connection()
+    connection.send_headers(
+        1,
+        [(":method", "GET"), (":path", "/"), (":scheme", "http"), (":authority", "x")],
+        end_stream=True,
+    )
+    writer.write(connection.data_to_send())
+    body = b""
+    while True:
+        data = await asyncio.wait_for(reader.read(65536), 5)
+        assert data, "the server closed the connection"
+        for event in connection.receive_data(data):
+            if isinstance(event, h2.events.ResponseReceived):
+                assert dict(event.headers)[b":status"] == b"200"
+            elif isinstance(event, h2.events.DataReceived):
+                body += event.data
+                connection.acknowledge_received_data(event.flow_controlled_length, 1)
+            elif isinstance(event, h2.events.StreamEnded):
+                return body
+        writer.write(connection.data_to_send())
+
+
+@contextlib.asynccontextmanager
+async def opened(port: int, context: ssl.SSLContext | None = None) -> AsyncIterator[Any]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port, ssl=context)
+    try:
+        yield reader, writer
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+
+
+async def test_http11_with_keep_alive_and_http2_are_served(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with serving(monkeypatch, echo, whole=lifespan_and(hello)) as port:
+        (await connect(port)).close()  # once the server listens
+        async with opened(port) as (reader, writer):
+            assert await http11_get(reader, writer) == b"hello over 1.1"
+            assert await http11_get(reader, writer) == b"hello over 1.1"
+        # HTTP/2 with prior knowledge: the connection starts as HTTP/1.1
+        # and Hypercorn's protocol switches on the preface.
+        async with opened(port) as (reader, writer):
+            assert await http2_get(reader, writer) == b"hello over 2"
+
+
+def lifespan_and(app: Any) -> Any:
+    async def whole(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                got = await receive()
+                await send({"type": got["type"] + ".complete"})
+                if got["type"] == "lifespan.shutdown":
+                    return
+        await app(scope, receive, send)
+
+    return whole
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[str, str]:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return str(cert), str(key)
+
+
+def client_context(protocols: list[str]) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.set_alpn_protocols(protocols)
+    return context
+
+
+async def test_tls_serves_http11_and_http2_as_alpn_chose(
+    monkeypatch: pytest.MonkeyPatch, certificate: tuple[str, str]
+) -> None:
+    cert, key = certificate
+    async with serving(
+        monkeypatch, echo, whole=lifespan_and(hello), certfile=cert, keyfile=key
+    ) as port:
+        for _ in range(200):
+            with contextlib.suppress(ConnectionRefusedError):
+                async with opened(port, client_context(["http/1.1"])) as (reader, writer):
+                    assert await http11_get(reader, writer) == b"hello over 1.1"
+                break
+            await asyncio.sleep(0.05)
+        else:
+            pytest.fail("the server did not start")
+        async with opened(port, client_context(["h2"])) as (reader, writer):
+            assert writer.get_extra_info("ssl_object").selected_alpn_protocol() == "h2"
+            assert await http2_get(reader, writer) == b"hello over 2"
+
+
+async def test_another_hypercorn_is_served_by_its_own_run_with_the_hooks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from livecomp import hypercorn_memory
+
+    # The folded run is Hypercorn 0.18's code: any other version keeps its own.
+    monkeypatch.setattr(hypercorn_memory, "_version", lambda name: "0.19.0")
+    hypercorn_memory.lean_server_class.cache_clear()
+    hypercorn_hardening._hardened_classes.cache_clear()
+    try:
+        async with serving(monkeypatch, echo) as port:
+            ws = await connect(port)
+            try:
+                await round_trip(ws, "hello")
+                server = the_server()
+                assert server._task is not None
+                chain = coroutine_chain(server._task)
+                assert chain[1:3] == ["lean_server_class.<locals>.hypercorn_run", "TCPServer.run"]
+                await round_trip(ws, "still served")
+            finally:
+                ws.close()
+    finally:
+        hypercorn_memory.lean_server_class.cache_clear()
+        hypercorn_hardening._hardened_classes.cache_clear()
