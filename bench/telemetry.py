@@ -153,7 +153,9 @@ class _Harness:
             folded = folds.seconds
             start = now()
             await actor.turn(handle, frame)
-            await session._send_pending()
+            # As the session's reader sends: encoding times from the turn's last phase.
+            page = actor.page
+            await session._send_pending(page.lap if page is not None else 0.0)
             # A fold is counted apart, not in the one event it fell in.
             times.append(now() - start - (folds.seconds - folded))
         return times

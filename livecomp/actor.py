@@ -160,6 +160,7 @@ class PageActor:
             if self._stopped or page is None:
                 return False
             self._in_turn = True
+            page.lap = 0.0  # no phase of an earlier turn runs on into this one
             try:
                 await work(page, arg)
             finally:

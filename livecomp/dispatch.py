@@ -224,6 +224,8 @@ class FrameDispatcher:
             )
             error_id = report_failure(exc, what, page=actor.page_id, cid=cid, event=event)
             reason = await self._failure_reason(exc, what, error_id, cid)
+            if actor.page is not None:
+                actor.page.lap = 0.0  # the app's error handler is not timed
             refuse(ErrorCode.HANDLER_ERROR, reason, error_id)
             # State may have changed before the exception: render what it is now.
             await actor.flush()

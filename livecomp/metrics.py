@@ -77,14 +77,23 @@ class TelemetryCollector:
         yield handlers
         renders = HistogramMetricFamily(
             "livecomp_render_seconds",
-            "Time rendering a component (its children apart), by component class.",
+            "Time rendering a component (its children apart), from the end of the"
+            " turn's phase before it, by component class.",
             labels=["component"],
         )
         for component, histogram in t.renders.items():
             _add_histogram(renders, [component], histogram)
         yield renders
-        yield _histogram("livecomp_diff_seconds", "Time diffing a component's renders.", t.diffs)
-        yield _histogram("livecomp_encode_seconds", "Time encoding a frame to clients.", t.encodes)
+        yield _histogram(
+            "livecomp_diff_seconds",
+            "Time diffing a component's renders, from the end of the turn's phase before it.",
+            t.diffs,
+        )
+        yield _histogram(
+            "livecomp_encode_seconds",
+            "Time encoding a frame to clients, from the end of its turn's last phase.",
+            t.encodes,
+        )
         yield _histogram(
             "livecomp_frame_bytes",
             "Bytes of each frame sent to clients (patches, acks and errs).",

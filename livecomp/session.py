@@ -395,7 +395,9 @@ class LiveSession:
                 if self._hop is not None:
                     self._carried = frame  # for the page it navigates to
                 return
-            await self._send_pending()
+            page = actor.page
+            # Its replies' encoding times from the turn's last phase on.
+            await self._send_pending(page.lap if page is not None else 0.0)
             if self._ending is not None or self._hop is not None:
                 return
 
@@ -466,7 +468,7 @@ class LiveSession:
         if self._reader is not None and self._reader is not asyncio.current_task():
             self._reader.cancel()
 
-    async def _send_loop(self) -> None:
+    async def _send_loop(self, lap: float) -> None:
         send = self.transport.send
         telemetry = self._telemetry
         try:
@@ -475,7 +477,8 @@ class LiveSession:
                 if telemetry is None:
                     await send(encode(batch))
                     continue
-                started = perf_counter()
+                started = lap or perf_counter()
+                lap = 0.0  # a later batch waited for the send before it
                 frame, size = encode_sized(batch)
                 seconds = perf_counter() - started
                 lists = self._frame_lists
@@ -494,7 +497,7 @@ class LiveSession:
             # The reader sees the disconnect and ends the session.
             self._outbox = []
 
-    async def _send_pending(self) -> None:
+    async def _send_pending(self, lap: float = 0.0) -> None:
         # Each turn sends its own replies before the task moves on: when many
         # pages' timers fall due at once, every page's frame leaves as soon
         # as its turn ends instead of after the whole burst is rendered. One
@@ -508,7 +511,9 @@ class LiveSession:
             watch = self._watch = send_watch()
         watch.started(self)
         try:
-            await self._send_loop()
+            # ``lap`` (``LivePage.lap``): when the turn whose replies these
+            # are ended its last timed phase, which encoding times from.
+            await self._send_loop(lap)
         finally:
             watch.finished(self)
             self._sending = False

@@ -8,6 +8,7 @@ import base64
 import json
 import logging
 import re
+import sys
 import urllib.error
 import urllib.request
 from typing import Any
@@ -340,6 +341,102 @@ async def test_hooks_get_each_measurement_as_it_is_made() -> None:
         hooks.calls.clear()
     assert hooks.calls[0] == ("page_left",)
     assert hooks.calls[-1][0] == "socket_closed"
+
+
+class Timings(TelemetryHooks):
+    """Each phase's seconds, in the order they were measured."""
+
+    def __init__(self) -> None:
+        self.phases: list[tuple[str, float]] = []
+
+    def event_handled(self, component: str, event: str, seconds: float) -> None:
+        self.phases.append((f"handler {component}", seconds))
+
+    def rendered(self, component: str, seconds: float) -> None:
+        self.phases.append((f"render {component}", seconds))
+
+    def diffed(self, component: str, seconds: float) -> None:
+        self.phases.append((f"diff {component}", seconds))
+
+    def frame_sent(self, size: int, encode_seconds: float) -> None:
+        self.phases.append(("encode", encode_seconds))
+
+
+class TickingClock:
+    """A clock one second later at each read, and slow app code that moves it on."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.reads = 0
+
+    def __call__(self) -> float:
+        self.reads += 1
+        self.now += 1.0
+        return self.now
+
+
+class SlowMount(Component[Count]):
+    template = "<em>{{ state.n }}</em>"
+
+    async def mount(self) -> None:
+        CLOCK.now += 100.0  # a mount that waits on I/O for 100 s
+
+
+class Grows(Component[Count]):
+    template = (
+        '<div><p>{{ state.n }}</p>{% if state.n %}{{ live(SlowMount, id="slow") }}{% endif %}</div>'
+    )
+
+    @on("inc")
+    async def inc(self) -> None:
+        self.state.n += 1
+
+    @on_message("tick")
+    async def tick(self) -> None:
+        CLOCK.now += 100.0  # a message handler is not timed
+        self.state.n += 1
+
+
+CLOCK = TickingClock()
+
+
+async def test_a_turns_phases_follow_one_another_with_one_clock_read_each(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    timings = Timings()
+    app = Quart(__name__)
+    LiveApp(app, secret_key="telemetry", telemetry=Telemetry(hooks=[timings])).page("/", Grows)
+    async with LiveTestClient(app) as client:
+        clock = TickingClock()
+        monkeypatch.setattr(sys.modules[__name__], "CLOCK", clock)
+        monkeypatch.setattr("livecomp.page.perf_counter", clock)
+        monkeypatch.setattr("livecomp.session.perf_counter", clock)
+        timings.phases.clear()
+        await client.send_event("inc")
+        # Each phase starts where the one before it ended: the handler's two
+        # reads, then one read at the end of each phase after it. A mount
+        # that waited is in no phase: the child's render reads afresh (7
+        # reads in all, where timing each phase apart took 10).
+        assert timings.phases == [
+            ("handler Grows", 1.0),
+            ("render Grows", 1.0),
+            ("render SlowMount", 1.0),
+            ("diff Grows", 1.0),
+            ("encode", 1.0),
+        ]
+        assert clock.reads == 7
+        timings.phases.clear()
+        clock.reads = 0
+        await client.send_message(client.root.cid, "tick")
+        assert [p for p in timings.phases if not p[0].startswith("mailbox")] == [
+            ("render Grows", 1.0),
+            ("diff Grows", 1.0),
+            ("encode", 1.0),
+        ]
+        # The turn's render reads afresh after the message handler (one read
+        # more), and its frame's encoding too: a mailbox turn sends from the
+        # actor, not from the reader that times from the turn's last phase.
+        assert clock.reads == 5
 
 
 def test_label_sets_past_the_cap_are_counted_as_other() -> None:
