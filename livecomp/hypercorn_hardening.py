@@ -116,7 +116,7 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
     from wsproto.events import Message as WsMessage
     from wsproto.events import TextMessage
 
-    from livecomp.hypercorn_memory import lean_server_class, release_handshake
+    from livecomp.hypercorn_memory import AppQueue, lean_server_class, release_handshake
 
     # Hypercorn's server, its per-connection objects made smaller (a class
     # made at run time: mypy checks against Hypercorn's).
@@ -134,8 +134,11 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
 
         One per connection, and an HTTP/1.1 connection carries one websocket
         at most (its upgrade is its last request): what the watch learns is
-        kept here, and the app gets two bound methods rather than two
-        closures over six cells, which an idle page would keep."""
+        kept here, and the app gets bound methods rather than closures over
+        cells, which an idle page would keep. Given the lean task group's
+        ``AppQueue``, the app receives from the queue itself, which records
+        when the disconnect leaves it: no watching coroutine waits around an
+        idle page's receive."""
 
         __slots__ = ("_accepted", "_app", "_closed", "_gone", "_receive", "_send", "_server")
         # The websocket's own receive and send, once the app is called for it.
@@ -155,39 +158,83 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
             sync_spawn: Callable[..., Any],
             call_soon: Callable[..., Any],
         ) -> None:
-            if scope["type"] != "websocket" or scope["http_version"] != "1.1":
-                await self._app(scope, receive, send, sync_spawn, call_soon)
-                return
-            self._receive, self._send = receive, send
-            app = self._app
+            # Without a config, send is never given None.
+            sent: Any = send
+            await self.run_handled(None, scope, receive, sent, sync_spawn, call_soon)
+
+        async def run_handled(
+            self,
+            config: Config | None,
+            scope: HypercornScope,
+            receive: ASGIReceiveCallable,
+            send: Callable[[ASGISendEvent | None], Awaitable[None]],
+            sync_spawn: Callable[..., Any],
+            call_soon: Callable[..., Any],
+        ) -> None:
+            """The app, watched; given a ``config``, also what Hypercorn's
+            ``_handle`` (0.16 to 0.18) does around it, in this one coroutine
+            (the lean task group spawns it so): an exception is logged, and
+            ``send(None)`` tells the protocol the app is done."""
             try:
+                if scope["type"] != "websocket" or scope["http_version"] != "1.1":
+                    await self._app(scope, receive, send, sync_spawn, call_soon)
+                    return
+                queue = getattr(receive, "__self__", None)
+                if type(queue) is not AppQueue or receive != queue.get:
+                    queue = None
+                    self._receive = receive
+                    receive_watched: ASGIReceiveCallable = self._watched_receive
+                else:
+                    receive_watched = receive
+                self._send = send
+                app = self._app
                 try:
-                    if type(app) is ASGIWrapper and isinstance(app.app, Quart):
-                        # Hypercorn's wrapper only awaits the ASGI app, and
-                        # Quart's __call__ (if not overridden) only awaits
-                        # its asgi_app: two coroutines an idle websocket
-                        # keeps, ~500 bytes, that awaiting it here skips.
-                        quart = app.app
-                        inner = quart.asgi_app if type(quart).__call__ is Quart.__call__ else quart
-                        await inner(scope, self._watched_receive, self._watched_send)
-                    else:
-                        await app(
-                            scope, self._watched_receive, self._watched_send, sync_spawn, call_soon
-                        )
-                finally:
-                    self._server.websocket_ended()
-                if self._accepted and self._closed and not self._gone:
-                    # Read on until the peer's close arrives (or the deadline
-                    # aborts): Hypercorn puts the disconnect into the queue
-                    # the frames fill, and would wait forever for room in it.
-                    while (await receive())["type"] != "websocket.disconnect":
-                        pass
+                    try:
+                        if type(app) is ASGIWrapper and isinstance(app.app, Quart):
+                            # Hypercorn's wrapper only awaits the ASGI app, and
+                            # Quart's __call__ (if not overridden) only awaits
+                            # its asgi_app: two coroutines an idle websocket
+                            # keeps, ~500 bytes, that awaiting it here skips.
+                            quart = app.app
+                            inner = (
+                                quart.asgi_app if type(quart).__call__ is Quart.__call__ else quart
+                            )
+                            await inner(scope, receive_watched, self._watched_send)
+                        else:
+                            await app(
+                                scope,
+                                receive_watched,
+                                self._watched_send,
+                                sync_spawn,
+                                call_soon,
+                            )
+                    finally:
+                        self._server.websocket_ended()
+                    if (
+                        self._accepted
+                        and self._closed
+                        and not (self._gone if queue is None else queue.disconnected)
+                    ):
+                        # Read on until the peer's close arrives (or the deadline
+                        # aborts): Hypercorn puts the disconnect into the queue
+                        # the frames fill, and would wait forever for room in it.
+                        while (await receive())["type"] != "websocket.disconnect":
+                            pass
+                except asyncio.CancelledError:
+                    # Torn down (the deadline, or shutdown) with frames maybe
+                    # still queued: take them, for the same reason.
+                    if not (self._gone if queue is None else queue.disconnected):
+                        await _discard_queued(receive)
+                    raise
             except asyncio.CancelledError:
-                # Torn down (the deadline, or shutdown) with frames maybe
-                # still queued: take them, for the same reason.
-                if not self._gone:
-                    await _discard_queued(receive)
                 raise
+            except Exception:
+                if config is None:
+                    raise
+                await config.log.exception("Error in ASGI Framework")
+            finally:
+                if config is not None:
+                    await send(None)
 
         async def _watched_receive(self) -> ASGIReceiveEvent:
             message = await self._receive()

@@ -32,14 +32,20 @@ Past the containers, the coroutines an idle websocket keeps suspended,
 (Hypercorn 0.18's ``run`` and ``_read_data`` folded, awaiting the stream
 reader's future itself, a read timeout a timer on it), where there were
 five: those two, the hardened server's ``run`` (now hooks called by this
-one), and asyncio's ``StreamReader.read`` and ``_wait_for_data``.
+one), and asyncio's ``StreamReader.read`` and ``_wait_for_data``. A
+websocket's app queue is an
+``AppQueue``, whose ``get`` is a future a message is handed to: no
+``Queue.get`` coroutine waits around it, and the queue records when the
+disconnect reaches the app, so the hardened app needs no coroutine to watch
+its receive. The task group spawns that app's ``run_handled``, which does
+what Hypercorn's ``_handle`` does around it, in place of ``_handle``.
 
-Besides: the task group shares each websocket's request
-headers with the sockets before it (``share_headers``: equal bytes and
-tuples kept once, most of a handshake's ~1 KiB of headers), and once a
-websocket is accepted, the hardened server's app lets go of what only its
-handshake needed (``release_handshake``: the switched HTTP/1.1
-connection, the parsed header lists).
+Besides: the task group shares each websocket's request headers with the
+sockets before it (``share_headers``: equal bytes and tuples kept once,
+most of a handshake's ~1 KiB of headers), and once a websocket is
+accepted, the hardened server's app lets go of what only its handshake
+needed (``release_handshake``: the switched HTTP/1.1 connection, the
+parsed header lists).
 """
 
 from __future__ import annotations
@@ -109,6 +115,94 @@ class LeanQueue(asyncio.Queue[T]):
     def __init__(self, maxsize: int = 0) -> None:
         super().__init__(maxsize)
         lighten_queue(self)
+
+
+class _NoJoin:
+    """Where a queue keeps its join event while no join waits: what
+    asyncio's ``put_nowait`` and ``task_done`` do to it is moot."""
+
+    __slots__ = ()
+
+    def set(self) -> None:
+        pass
+
+    def clear(self) -> None:
+        pass
+
+
+_NO_JOIN = _NoJoin()
+
+
+class AppQueue(LeanQueue[Any]):
+    """A websocket app's queue, whose ``get`` returns a future, not a
+    coroutine: an idle websocket's app waits on that future alone, where
+    asyncio's ``Queue.get`` keeps a coroutine (224 bytes) suspended around
+    it.
+
+    A message put while a ``get`` waits is handed to that get's future at
+    once (the oldest one not cancelled), the rest are queued, as asyncio's
+    queue does (whose woken getter takes the message only when it runs).
+    The queue also records when a ``websocket.disconnect`` leaves it
+    (``disconnected``): handed to a waiting ``get`` or taken by one, the
+    moment the app's receive has it. Nothing is put after the disconnect
+    (Hypercorn puts it last), so from then on a receive would wait
+    forever, and nothing queued can hold up Hypercorn's reader."""
+
+    # asyncio's own, as 3.11 to 3.13 have them.
+    _unfinished_tasks: int
+    _get_loop: Callable[[], asyncio.AbstractEventLoop]
+
+    #: Whether a websocket.disconnect has left the queue for the app.
+    disconnected = False
+
+    def __init__(self, maxsize: int = 0) -> None:
+        super().__init__(maxsize)
+        # The event join waits on, made only when a join waits: no one
+        # joins an app's queue, and it would be kept, ~200 bytes.
+        self._finished = _NO_JOIN  # type: ignore[assignment]
+
+    async def join(self) -> None:
+        if self._unfinished_tasks > 0:
+            finished: object = self._finished
+            if finished is _NO_JOIN:
+                self._finished = LeanEvent()  # not set: tasks are unfinished
+            await self._finished.wait()
+
+    def get(self) -> asyncio.Future[Any]:  # type: ignore[override]
+        future: asyncio.Future[Any] = self._get_loop().create_future()
+        getters = self._getters
+        if getters:
+            # Receives given up on (cancelled, or a wait_for's timeout) are
+            # only skipped by put: drop them here, so none piles up.
+            getters[:] = [getter for getter in getters if not getter.done()]
+        if self._queue:
+            # No receive waits while messages do: the first one, now.
+            future.set_result(self.get_nowait())
+        else:
+            getters.append(future)
+        return future
+
+    def put_nowait(self, item: Any) -> None:
+        getters = self._getters
+        while getters:
+            getter = getters.popleft()
+            if not getter.done():
+                # asyncio's bookkeeping for join, as if queued and taken.
+                self._unfinished_tasks += 1
+                self._finished.clear()
+                self._note(item)
+                getter.set_result(item)
+                return
+        super().put_nowait(item)
+
+    def _get(self) -> Any:
+        item = self._queue.popleft()
+        self._note(item)
+        return item
+
+    def _note(self, item: Any) -> None:
+        if type(item) is dict and item.get("type") == "websocket.disconnect":
+            self.disconnected = True
 
 
 def lighten_queue(queue: asyncio.Queue[Any]) -> None:
@@ -605,10 +699,14 @@ def _lean_classes() -> tuple[type[Any], type[Any], type[Any]]:
                 if isinstance(queue, asyncio.Queue):
                     lighten_queue(queue)
                 return put
+            app_queue: LeanQueue[Any]
             if scope["type"] == "websocket":
                 # Kept as long as the socket is open: its headers shared.
                 share_headers(scope)
-            app_queue: LeanQueue[ASGIReceiveEvent] = LeanQueue(config.max_app_queue_size)
+                # Its app waits on a receive for as long as the socket idles.
+                app_queue = AppQueue(config.max_app_queue_size)
+            else:
+                app_queue = LeanQueue(config.max_app_queue_size)
             loop = self._loop
             shared = LeanTaskGroup.shared
             if shared is None or shared[0] is not loop:
@@ -619,8 +717,14 @@ def _lean_classes() -> tuple[type[Any], type[Any], type[Any]]:
                     functools.partial(_call_soon, loop),
                 )
                 LeanTaskGroup.shared = shared
-            # Hypercorn's own spawn, with these.
-            self.spawn(handle, app, config, scope, app_queue.get, send, shared[1], shared[2])
+            run_handled = getattr(app, "run_handled", None)
+            if run_handled is not None:
+                # The hardened server's app, which does what _handle does
+                # itself: one coroutine less for as long as the app runs.
+                self.spawn(run_handled, config, scope, app_queue.get, send, shared[1], shared[2])
+            else:
+                # Hypercorn's own spawn, with these.
+                self.spawn(handle, app, config, scope, app_queue.get, send, shared[1], shared[2])
             return app_queue.put
 
     class LeanEventWrapper(EventWrapper):

@@ -2,8 +2,11 @@
 
 The connection's read loop is one coroutine awaiting the socket's future
 (Hypercorn's ``TCPServer.run`` and ``_read_data`` folded into
-``LeanTCPServer.run``), and still behaves as Hypercorn's own: read
-timeouts, full queues, keep-alive, HTTP/2 and TLS.
+``LeanTCPServer.run``), the app runs in one coroutine that also does what
+Hypercorn's ``_handle`` does (``ClosingApp.run_handled``), and the app's
+receive is an ``AppQueue``'s ``get``, a future. Each still behaves as
+Hypercorn's own: read timeouts, errors, full queues, keep-alive, HTTP/2
+and TLS.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import contextlib
 import gc
 import inspect
 import ssl
+import struct
 import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,9 +25,119 @@ from typing import Any
 import pytest
 
 from livecomp import hypercorn_hardening
-from livecomp.hypercorn_memory import _read_now, _read_timed_out, _read_waiter
-from tests.rawws import TEXT, frame
+from livecomp.hypercorn_memory import (
+    AppQueue,
+    _read_now,
+    _read_timed_out,
+    _read_waiter,
+)
+from tests.rawws import CLOSE, TEXT, frame
 from tests.test_hypercorn_memory import connect, echo, round_trip, serving, the_server
+
+# --- AppQueue -------------------------------------------------------------------
+
+
+def message(text: str) -> dict[str, Any]:
+    return {"type": "websocket.receive", "text": text}
+
+
+DISCONNECT = {"type": "websocket.disconnect", "code": 1000}
+
+
+async def test_a_get_is_a_future_handed_each_message_in_order() -> None:
+    queue = AppQueue(10)
+    first, second = queue.get(), queue.get()
+    assert isinstance(first, asyncio.Future) and not inspect.iscoroutine(first)
+    await queue.put(message("a"))
+    await queue.put(message("b"))
+    await queue.put(message("c"))
+    # Handed at once to the waiting gets, oldest first; the rest queued.
+    assert first.result() == message("a") and second.result() == message("b")
+    assert queue.qsize() == 1 and not queue._getters
+    third = queue.get()
+    assert third.done() and third.result() == message("c")
+
+
+async def test_a_cancelled_get_loses_nothing_and_none_piles_up() -> None:
+    queue = AppQueue(10)
+    for _ in range(50):
+        # A receive given up on, as wait_for does on its timeout.
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(queue.get(), 0.001)
+        assert len(queue._getters) <= 1
+    waiting = queue.get()
+    assert queue._getters == [waiting]
+    await queue.put(message("kept"))
+    assert await waiting == message("kept")
+    # A cancelled get before a live one: the message skips it.
+    gone, live = queue.get(), queue.get()
+    gone.cancel()
+    queue.put_nowait(message("next"))
+    assert live.result() == message("next") and gone.cancelled()
+
+
+async def test_a_full_queue_makes_put_wait_until_a_get_takes_one() -> None:
+    queue = AppQueue(2)
+    await queue.put(message("1"))
+    await queue.put(message("2"))
+    blocked = asyncio.ensure_future(queue.put(message("3")))
+    await asyncio.sleep(0)
+    assert not blocked.done()
+    assert (await queue.get()) == message("1")
+    await asyncio.wait_for(blocked, 1)
+    assert [await queue.get(), await queue.get()] == [message("2"), message("3")]
+    assert queue.empty() and not queue._putters
+
+
+async def test_the_disconnect_is_recorded_as_it_reaches_the_app_and_only_then() -> None:
+    # Put while a get waits: the get has it, the queue knows at that moment.
+    queue = AppQueue(10)
+    waiting = queue.get()
+    await queue.put(message("a"))
+    assert not queue.disconnected
+    waiting = queue.get()
+    await queue.put(DISCONNECT)
+    assert queue.disconnected and waiting.result() == DISCONNECT
+    # Put while none waits: queued, not yet the app's.
+    queue = AppQueue(10)
+    await queue.put(message("a"))
+    await queue.put(DISCONNECT)
+    assert not queue.disconnected
+    assert (await queue.get()) == message("a")
+    assert not queue.disconnected
+    assert (await queue.get()) == DISCONNECT
+    assert queue.disconnected
+    # get_nowait too.
+    queue = AppQueue(10)
+    queue.put_nowait(DISCONNECT)
+    assert not queue.disconnected
+    assert queue.get_nowait() == DISCONNECT and queue.disconnected
+
+
+async def test_join_still_counts_messages_handed_over() -> None:
+    queue = AppQueue(10)
+    # No event for join kept until a join waits.
+    assert not isinstance(queue._finished, asyncio.Event)
+    await queue.join()  # nothing unfinished: at once
+    waiting = queue.get()
+    await queue.put(message("a"))
+    assert waiting.done()
+    joined = asyncio.ensure_future(queue.join())
+    await asyncio.sleep(0)
+    assert not joined.done()
+    queue.task_done()
+    await asyncio.wait_for(joined, 1)
+    with pytest.raises(ValueError):
+        queue.task_done()
+    # Once made, the event follows puts and task_done as asyncio's does.
+    queue.put_nowait(message("b"))
+    joined = asyncio.ensure_future(queue.join())
+    await asyncio.sleep(0)
+    assert not joined.done()
+    queue.get_nowait()
+    queue.task_done()
+    await asyncio.wait_for(joined, 1)
+
 
 # --- reading the stream ------------------------------------------------------------
 
@@ -80,24 +194,39 @@ def coroutine_chain(task: asyncio.Task[Any]) -> list[str]:
         coroutine = coroutine.cr_await
 
 
-def connection_chain() -> list[str]:
-    """The coroutine chain of the one connection's task."""
+def websocket_tasks() -> tuple[list[str], list[str]]:
+    """The coroutine chains of the one connection's task and its app's task."""
     server = the_server()
     assert server._task is not None
-    return coroutine_chain(server._task)
+    apps = [
+        task
+        for task in asyncio.all_tasks()
+        if coroutine_chain(task)[:1] == ["_hardened_classes.<locals>.ClosingApp.run_handled"]
+    ]
+    assert len(apps) == 1
+    return coroutine_chain(server._task), coroutine_chain(apps[0])
 
 
-async def test_an_idle_connection_waits_in_one_coroutine_of_ours(
+async def test_an_idle_websocket_waits_in_one_coroutine_each_side_of_the_app(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     async with serving(monkeypatch, echo) as port:
         ws = await connect(port)
         try:
             await round_trip(ws, "hello")
+            connection, app = websocket_tasks()
             # Hypercorn's callback, and the read loop awaiting the socket.
-            assert connection_chain() == [
+            assert connection == [
                 "worker_serve.<locals>._server_callback",
                 "lean_server_class.<locals>.LeanTCPServer.run",
+            ]
+            # The app (behind Hypercorn's wrapper and the test's lifespan
+            # handler here), awaiting its queue's future: nothing after it.
+            assert app == [
+                "_hardened_classes.<locals>.ClosingApp.run_handled",
+                "ASGIWrapper.__call__",
+                "serving.<locals>.asgi",
+                "echo",
             ]
             await round_trip(ws, "still served")
         finally:
@@ -114,9 +243,65 @@ async def test_a_read_timeout_spares_a_connection_that_keeps_talking(
             for i in range(6):
                 await round_trip(ws, f"talk {i}")
                 await asyncio.sleep(0.4)
-            assert len(connection_chain()) == 2
+            assert len(websocket_tasks()[0]) == 2
         finally:
             ws.close()
+
+
+async def test_the_app_sees_the_disconnect_once_and_its_queue_knows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[tuple[str, bool]] = []
+    done = asyncio.Event()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        queue = receive.__self__
+        try:
+            while True:
+                got = await receive()
+                seen.append((got["type"], queue.disconnected))
+                if got["type"] == "websocket.connect":
+                    await send({"type": "websocket.accept"})
+                elif got["type"] == "websocket.disconnect":
+                    return
+                else:
+                    await send({"type": "websocket.send", "text": got["text"]})
+        finally:
+            done.set()
+
+    async with serving(monkeypatch, app) as port:
+        ws = await connect(port)
+        try:
+            await round_trip(ws, "hello")
+            await asyncio.to_thread(ws.send, frame(CLOSE, struct.pack("!H", 1000)))
+            await asyncio.wait_for(done.wait(), 5)
+        finally:
+            ws.close()
+    assert seen == [
+        ("websocket.connect", False),
+        ("websocket.receive", False),
+        ("websocket.disconnect", True),
+    ]
+
+
+async def test_an_app_that_fails_is_logged_and_its_socket_closed_1011(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "websocket.accept"})
+        await receive()
+        raise RuntimeError("the app broke")
+
+    async with serving(monkeypatch, app) as port:
+        ws = await connect(port)
+        try:
+            await asyncio.to_thread(ws.send, frame(TEXT, b"break"))
+            opcode, payload = await asyncio.to_thread(ws.receive)
+            assert (opcode, payload[:2]) == (CLOSE, struct.pack("!H", 1011))
+        finally:
+            ws.close()
+    assert "Error in ASGI Framework" in caplog.text and "the app broke" in caplog.text
 
 
 async def test_a_torn_down_app_with_a_full_queue_does_not_wedge_its_connection(

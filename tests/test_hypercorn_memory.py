@@ -16,7 +16,14 @@ import pytest
 
 from conftest import free_port
 from livecomp import hypercorn_memory
-from livecomp.hypercorn_memory import LeanEvent, LeanQueue, TaskSet, Waiters, lighten_hypercorn
+from livecomp.hypercorn_memory import (
+    AppQueue,
+    LeanEvent,
+    LeanQueue,
+    TaskSet,
+    Waiters,
+    lighten_hypercorn,
+)
 from tests.rawws import TEXT, RawSocket, frame
 
 
@@ -351,7 +358,7 @@ async def test_a_served_connection_keeps_its_waiters_and_events_in_lists(
             events: object = stream.connection._events
             assert type(events) is Waiters
             put: Any = stream.app_put
-            assert type(put.__self__) is LeanQueue
+            assert type(put.__self__) is AppQueue
             await round_trip(ws, "and again")
         finally:
             ws.close()
@@ -372,11 +379,13 @@ async def test_the_hardening_watches_a_websocket_with_bound_methods(
             await round_trip(ws, "hello")
         finally:
             ws.close()
-    # No closures over cells: the connection's ClosingApp keeps what it learns.
+    # No closures over cells: the connection's ClosingApp keeps what it
+    # learns, and its queue whether the disconnect reached the app.
     receive, send = given
-    assert type(receive.__self__).__name__ == "ClosingApp"
-    assert receive.__self__ is send.__self__
-    assert receive.__self__._accepted and receive.__self__._gone
+    assert type(send.__self__).__name__ == "ClosingApp"
+    assert send.__self__._accepted
+    assert type(receive.__self__) is AppQueue and receive == receive.__self__.get
+    assert receive.__self__.disconnected
 
 
 async def test_a_quart_app_s_websocket_is_awaited_past_its_wrappers(
