@@ -59,7 +59,7 @@ CATEGORIES: tuple[str, ...] = (
 #: (category, module, qualified name): a sample inside the function (and
 #: everything it calls, unless a deeper entry point claims it) is the category's.
 ENTRY_POINTS: tuple[tuple[str, str, str], ...] = (
-    ("ws in", "livecomp.asgi", "AsgiTransport.receive"),
+    ("ws in", "livecomp.asgi", "AsgiTransport.frame_of"),
     ("decode", "livecomp.protocol", "decode_client"),
     ("dispatch", "livecomp.page", "LivePage.dispatch"),
     ("render", "livecomp.component", "capture_render"),

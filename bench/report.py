@@ -307,7 +307,7 @@ CPU_LEGEND: dict[str, str] = {
     "total": "in-process: median µs of one whole event (decode to encode); "
     "server: the server process's CPU time per acked event, less the sampler's own",
     "ws in": "Hypercorn, h11, wsproto and asyncio reading the socket, unframing the "
-    "message and handing it to the session (AsgiTransport.receive)",
+    "message and handing it to the session (AsgiTransport.frame_of)",
     "decode": "livecomp.protocol.decode_client: JSON and the message model",
     "dispatch": "LivePage.dispatch: finding the handler, binding the payload, the handler",
     "render": "capture_render: Component.render, Jinja",

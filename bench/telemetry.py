@@ -42,7 +42,7 @@ import argparse
 import asyncio
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import cast
 
@@ -72,6 +72,12 @@ class _NullTransport:
     """A socket that takes every frame and never delivers one."""
 
     async def receive(self) -> str | bytes:
+        raise ConnectionError("the benchmark sends no frames this way")
+
+    def arrival(self) -> Awaitable[object]:
+        return self.receive()
+
+    def frame_of(self, arrived: object) -> str | bytes | None:
         raise ConnectionError("the benchmark sends no frames this way")
 
     async def send(self, frame: str) -> None:

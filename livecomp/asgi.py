@@ -35,18 +35,29 @@ class AsgiTransport:
 
     async def receive(self) -> str | bytes:
         while True:
-            message = await self._receive()
-            kind = message["type"]
-            if kind == "websocket.receive":
-                text = message.get("text")
-                if text is not None:
-                    return str(text)
-                return bytes(message.get("bytes") or b"")
-            if kind == "websocket.disconnect":
-                if not self._closed:
-                    self.close_code = message.get("code")
-                self._closed = True
-                raise ConnectionError(f"client closed the socket ({message.get('code')})")
+            frame = self.frame_of(await self._receive())
+            if frame is not None:
+                return frame
+
+    def arrival(self) -> Awaitable[Message]:
+        """The ASGI receive's awaitable itself: a reader waiting on it keeps
+        no coroutine of ours."""
+        return self._receive()
+
+    def frame_of(self, message: object) -> str | bytes | None:
+        assert isinstance(message, MutableMapping)
+        kind = message["type"]
+        if kind == "websocket.receive":
+            text = message.get("text")
+            if text is not None:
+                return str(text)
+            return bytes(message.get("bytes") or b"")
+        if kind == "websocket.disconnect":
+            if not self._closed:
+                self.close_code = message.get("code")
+            self._closed = True
+            raise ConnectionError(f"client closed the socket ({message.get('code')})")
+        return None
 
     async def send(self, frame: str) -> None:
         if self._closed:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from time import perf_counter
 from typing import Any, Protocol
 
@@ -58,6 +58,17 @@ class Transport(Protocol):
 
     async def receive(self) -> str | bytes:
         """The next inbound frame; raises ConnectionError once closed."""
+        ...
+
+    def arrival(self) -> Awaitable[object]:
+        """What the next inbound frame arrives in: awaited, then read by
+        ``frame_of``. Two steps, so that a reader waiting for a frame (an
+        idle page's, all its life) keeps no coroutine of the transport's."""
+        ...
+
+    def frame_of(self, arrived: object) -> str | bytes | None:
+        """The frame in what ``arrival`` gave; None when it holds none (wait
+        again); raises ConnectionError once closed."""
         ...
 
     async def send(self, frame: str) -> None:
@@ -201,7 +212,18 @@ class LiveSession:
             actor.start(page)
             self.last_seen = time.monotonic()
             watch.add(self)
-            while await self._serve(actor):
+            while True:
+                if not self._hopping:
+                    # In this coroutine, not one it awaits: see ``_read_loop``.
+                    try:
+                        await self._read_loop(actor)
+                    except asyncio.CancelledError:
+                        # Swallowed only when it is the wake-up of a navigating page.
+                        task = asyncio.current_task()
+                        if not self._hopping or task is None or task.uncancel() > 0:
+                            raise
+                if not self._hopping:
+                    break  # the socket ended
                 try:
                     moved = await self._navigate(actor)
                 finally:
@@ -271,19 +293,6 @@ class LiveSession:
     @property
     def _hopping(self) -> bool:
         return self._hop is not None and self._closing is None and self._ending is None
-
-    async def _serve(self, actor: PageActor) -> bool:
-        """Answer the frames of ``actor``'s page until the socket ends (False)
-        or the page navigates to another live page (True)."""
-        if not self._hopping:
-            try:
-                await self._read_loop(actor)
-            except asyncio.CancelledError:
-                # Swallowed only when it is the wake-up of a navigating page.
-                task = asyncio.current_task()
-                if not self._hopping or task is None or task.uncancel() > 0:
-                    raise
-        return self._hopping
 
     def _navigating(self, url: str, replace: bool) -> None:
         """The page navigates to ``url``: it takes no more turns; what its last
@@ -381,15 +390,22 @@ class LiveSession:
         return self.actor
 
     async def _read_loop(self, actor: PageActor) -> None:
-        receive = self.transport.receive
+        """Answer the frames of ``actor``'s page until the socket ends or the
+        page navigates. An idle page waits here all its life, under ``run``
+        and the server's socket route: each coroutine more on that stack
+        costs every idle page ~250 bytes."""
+        # No bound methods kept in locals: each is 64 bytes more per page.
+        transport = self.transport
         while self._closing is None:
             self._receiving = True
             try:
-                frame = await receive()
+                frame = transport.frame_of(await transport.arrival())
             except ConnectionError:
                 return
             finally:
                 self._receiving = False
+            if frame is None:
+                continue
             self.last_seen = time.monotonic()
             if not await actor.turn(self.dispatcher.handle, frame):
                 if self._hop is not None:
