@@ -41,7 +41,6 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from io import BytesIO, StringIO
 from typing import TYPE_CHECKING, Any
 
@@ -127,8 +126,6 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
     else:
         LeanTCPServer = lean_server_class()
 
-    current: ContextVar[BoundedTCPServer | None] = ContextVar("livecomp_tcp_server", default=None)
-
     class ClosingApp:
         """The app, with the end of each HTTP/1.1 websocket reported to its server.
 
@@ -187,6 +184,7 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
                 else:
                     receive_watched = receive
                 self._send = send
+                self._server.watch_buffer()
                 app = self._app
                 try:
                     try:
@@ -275,9 +273,6 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
         # The hooks of LeanTCPServer.run, which serves the connection.
         def _started(self) -> None:
             self._task = asyncio.current_task()
-            # For this connection's task (whose context is its own) till it
-            # ends: no token to reset it with, which would be kept meanwhile.
-            current.set(self)
 
         def _cancelled_quietly(self) -> bool:
             # Our own abort is how a stuck connection ends: not an error
@@ -301,6 +296,17 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
                 # connection carries other streams; only its close is bounded.)
                 self._close_within(_close_timeout)
 
+        def watch_buffer(self) -> None:
+            """Have this HTTP/1.1 connection's websocket message buffer report
+            a message over the limit. Its app calls this first thing: frames
+            come only once the app accepts the websocket. (Asking the buffer
+            to find its server as it is made would take a context variable,
+            a ~130-byte map each connection keeps.)"""
+            stream = getattr(getattr(self.protocol, "protocol", None), "stream", None)
+            buffer = getattr(stream, "buffer", None)
+            if type(buffer) is BoundedBuffer:
+                buffer._server = self
+
         def _close_within(self, seconds: float) -> None:
             if self._deadline is None and self._task is not None and not self._task.done():
                 self._deadline = self.loop.call_later(seconds, self._abort)
@@ -320,9 +326,9 @@ def _hardened_classes() -> tuple[type[Any], type[Any]]:
     class BoundedBuffer(WebsocketBuffer):
         """Hypercorn's message buffer, refusing a chunk before storing it."""
 
-        def __init__(self, max_length: int) -> None:
-            super().__init__(max_length)
-            self._server = current.get()
+        #: The server whose websocket this buffers: told by its ClosingApp
+        #: (an HTTP/1.1 websocket's), before any frame can come.
+        _server: BoundedTCPServer | None = None
 
         def extend(self, event: WsMessage[Any]) -> None:
             data = event.data

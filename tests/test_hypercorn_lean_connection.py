@@ -5,8 +5,8 @@ The connection's read loop is one coroutine awaiting the socket's future
 ``LeanTCPServer.run``), the app runs in one coroutine that also does what
 Hypercorn's ``_handle`` does (``ClosingApp.run_handled``), and the app's
 receive is an ``AppQueue``'s ``get``, a future. Each still behaves as
-Hypercorn's own: read timeouts, errors, full queues, keep-alive, HTTP/2
-and TLS.
+Hypercorn's own: read timeouts, errors, full queues, oversized messages,
+HTTP/2 and TLS.
 """
 
 from __future__ import annotations
@@ -331,6 +331,25 @@ async def test_a_torn_down_app_with_a_full_queue_does_not_wedge_its_connection(
             await asyncio.wait_for(app_ended.wait(), 10)
             assert server._task is not None
             await asyncio.wait_for(asyncio.shield(server._task), 5)
+        finally:
+            ws.close()
+
+
+async def test_a_message_over_the_limit_arms_the_close_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with serving(monkeypatch, echo, websocket_max_message_size=1000) as port:
+        ws = await connect(port)
+        try:
+            await round_trip(ws, "hello")
+            server = the_server()
+            # Its app told the buffer whose it is, before any frame came.
+            assert server.protocol.protocol.stream.buffer._server is server
+            assert server._deadline is None
+            await asyncio.to_thread(ws.send, frame(TEXT, b"x" * 2000))
+            opcode, payload = await asyncio.to_thread(ws.receive)
+            assert (opcode, payload[:2]) == (CLOSE, struct.pack("!H", 1009))
+            assert server._deadline is not None
         finally:
             ws.close()
 
