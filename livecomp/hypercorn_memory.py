@@ -42,10 +42,10 @@ what Hypercorn's ``_handle`` does around it, in place of ``_handle``.
 
 Besides: the task group shares each websocket's request headers with the
 sockets before it (``share_headers``: equal bytes and tuples kept once,
-most of a handshake's ~1 KiB of headers), and once a websocket is
-accepted, the hardened server's app lets go of what only its handshake
-needed (``release_handshake``: the switched HTTP/1.1 connection, the
-parsed header lists).
+most of a handshake's ~1 KiB of headers), and its path and HTTP version
+(``share_scope``); and once a websocket is accepted, the hardened server's
+app lets go of what only its handshake needed (``release_handshake``: the
+switched HTTP/1.1 connection, the parsed header lists).
 """
 
 from __future__ import annotations
@@ -344,6 +344,42 @@ def share_headers(scope: Any) -> None:
             kept = header if kept_name is name else (kept_name, value)
         if kept is not header:
             headers[i] = kept
+
+
+# Kept apart: a str and bytes of the same ASCII hash alike, and comparing
+# them warns under python -b.
+_shared_strs: dict[str, str] = {}
+_shared_bytes: dict[bytes, bytes] = {}
+
+
+def share_scope(scope: Any) -> None:
+    """Share what a websocket's ``scope`` holds for as long as it is open
+    with the sockets before it, in place: its headers (``share_headers``),
+    and its path (str and bytes) and HTTP version, equal for every socket
+    of a route, as the same objects; and for no subprotocols asked, an empty
+    tuple (an iterable, as ASGI has it) rather than a new empty list. Only
+    str and bytes values are kept, at most ``SHARED_HEADERS_LIMIT`` before
+    the table starts over."""
+    share_headers(scope)
+    for key in ("path", "raw_path", "http_version"):
+        value = scope.get(key)
+        table: dict[Any, Any]
+        if type(value) is str:
+            table = _shared_strs
+        elif type(value) is bytes:
+            table = _shared_bytes
+        else:
+            continue
+        kept = table.get(value)
+        if kept is None:
+            if len(table) >= SHARED_HEADERS_LIMIT:
+                table.clear()
+            kept = table[value] = value
+        if kept is not value:
+            scope[key] = kept
+    subprotocols = scope.get("subprotocols")
+    if type(subprotocols) is list and not subprotocols:
+        scope["subprotocols"] = ()
 
 
 def release_handshake(server: Any) -> None:
@@ -701,8 +737,8 @@ def _lean_classes() -> tuple[type[Any], type[Any], type[Any]]:
                 return put
             app_queue: LeanQueue[Any]
             if scope["type"] == "websocket":
-                # Kept as long as the socket is open: its headers shared.
-                share_headers(scope)
+                # Kept as long as the socket is open: what is equal shared.
+                share_scope(scope)
                 # Its app waits on a receive for as long as the socket idles.
                 app_queue = AppQueue(config.max_app_queue_size)
             else:

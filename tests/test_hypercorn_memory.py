@@ -621,3 +621,53 @@ async def test_served_websockets_share_their_common_headers(
     assert first[b"upgrade"] is second[b"upgrade"] and first[b"origin"] is second[b"origin"]
     key = b"sec-websocket-key"
     assert first[key][0] is second[key][0] and first[key][1] != second[key][1]
+
+
+def test_equal_paths_and_versions_of_two_sockets_are_shared(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(hypercorn_memory, "_shared_strs", {})
+    monkeypatch.setattr(hypercorn_memory, "_shared_bytes", {})
+
+    def scope(subprotocols: list[str]) -> dict[str, Any]:
+        return {
+            "type": "websocket",
+            "headers": handshake_headers(b"k"),
+            "path": "".join(["/live", "/socket"]),
+            "raw_path": fresh(b"/live/socket"),
+            "http_version": "".join(["1", ".1"]),
+            "subprotocols": subprotocols,
+        }
+
+    first, second = scope([]), scope(["chat"])
+    asked = second["subprotocols"]
+    hypercorn_memory.share_scope(first)
+    hypercorn_memory.share_scope(second)
+    for key in ("path", "raw_path", "http_version"):
+        assert first[key] == second[key] and first[key] is second[key]
+    assert first["raw_path"] == b"/live/socket" and first["path"] == "/live/socket"
+    # None asked: an empty tuple, shared; asked for: the list as it was.
+    assert first["subprotocols"] == ()
+    assert second["subprotocols"] is asked and asked == ["chat"]
+
+
+async def test_served_websockets_share_their_path_and_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scopes: list[Any] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        scopes.append(scope)
+        await echo(scope, receive, send)
+
+    async with serving(monkeypatch, app) as port:
+        sockets = [await connect(port), await connect(port)]
+        try:
+            for ws in sockets:
+                await round_trip(ws, "hello")
+        finally:
+            for ws in sockets:
+                ws.close()
+    first, second = scopes
+    for key in ("path", "raw_path", "http_version", "subprotocols"):
+        assert first[key] is second[key], key
