@@ -39,6 +39,8 @@ websocket's app queue is an
 disconnect reaches the app, so the hardened app needs no coroutine to watch
 its receive. The task group spawns that app's ``run_handled``, which does
 what Hypercorn's ``_handle`` does around it, in place of ``_handle``.
+And wsproto's frame parser, a generator each websocket keeps suspended,
+is an iterator object doing the same steps (``ParseMore``).
 
 Besides: the task group shares each websocket's request headers with the
 sockets before it (``share_headers``: equal bytes and tuples kept once,
@@ -52,6 +54,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -687,6 +690,51 @@ def _call_soon(loop: asyncio.AbstractEventLoop, func: Callable[..., Any], *args:
     return asyncio.run_coroutine_threadsafe(func(*args), loop).result()
 
 
+#: A close frame's opcode (wsproto's ``Opcode.CLOSE``, an ``IntEnum``).
+CLOSE_OPCODE = 0x8
+
+
+class ParseMore:
+    """wsproto's ``FrameProtocol._parse_more_gen`` (read in 1.3) as an
+    iterator object, each ``next`` the same steps as the generator's: the
+    next frame parsed from the buffer (a message's frame through the message
+    decoder, a close checked), None when more data is needed, the end once
+    a close (or a parse failure) came. Each websocket keeps that generator
+    suspended for as long as it is open, 216 bytes; this is ~50."""
+
+    __slots__ = ("_closed", "_protocol", "_started")
+
+    def __init__(self, protocol: Any) -> None:
+        self._protocol = protocol
+        self._started = self._closed = False
+
+    def __iter__(self) -> ParseMore:
+        return self
+
+    def __next__(self) -> Any:
+        if self._closed:
+            raise StopIteration
+        protocol = self._protocol
+        try:
+            if not self._started:
+                # The generator's first step, once: extensions not agreed on
+                # are dropped.
+                self._started = True
+                protocol.extensions = [ext for ext in protocol.extensions if ext.enabled()]
+            frame = protocol._frame_decoder.process_buffer()
+            if frame is not None:
+                if not frame.opcode.iscontrol():
+                    frame = protocol._message_decoder.process_frame(frame)
+                elif frame.opcode == CLOSE_OPCODE:
+                    frame = protocol._process_close(frame)
+                    self._closed = True
+        except BaseException:
+            # A generator that raised is finished.
+            self._closed = True
+            raise
+        return frame
+
+
 @functools.cache
 def _lean_classes() -> tuple[type[Any], type[Any], type[Any]]:
     # Built on first use: importing Hypercorn is only needed to serve.
@@ -698,6 +746,7 @@ def _lean_classes() -> tuple[type[Any], type[Any], type[Any]]:
     from hypercorn.typing import Scope as HypercornScope
     from wsproto.connection import Connection, ConnectionType
     from wsproto.extensions import Extension
+    from wsproto.frame_protocol import FrameProtocol
 
     # What Hypercorn's spawn_app (0.16 to 0.18) runs each app in.
     handle = getattr(hypercorn_task_group, "_handle", None)
@@ -769,9 +818,13 @@ def _lean_classes() -> tuple[type[Any], type[Any], type[Any]]:
         def __init__(self) -> None:
             self._event = LeanEvent()
 
+    # What ParseMore does is wsproto's code as read in 1.3.
+    parses_as_read = _version("wsproto").startswith("1.3.")
+
     class LeanConnection(Connection):
         """wsproto's websocket connection, its parsed events in a ``Waiters``
-        (wsproto 1.3 appends them and pops them from the left)."""
+        (wsproto 1.3 appends them and pops them from the left), its frames
+        parsed by a ``ParseMore``."""
 
         def __init__(
             self,
@@ -784,5 +837,14 @@ def _lean_classes() -> tuple[type[Any], type[Any], type[Any]]:
             if type(events) is deque:
                 # Any events the trailing data made stay, in order.
                 self._events = Waiters(events)  # type: ignore[assignment]
+            proto = self._proto
+            parse_more = getattr(proto, "_parse_more", None)
+            if (
+                parses_as_read
+                and type(proto) is FrameProtocol
+                and inspect.isgenerator(parse_more)
+                and inspect.getgeneratorstate(parse_more) == inspect.GEN_CREATED
+            ):
+                proto._parse_more = ParseMore(proto)  # type: ignore[assignment]
 
     return LeanTaskGroup, LeanEventWrapper, LeanConnection

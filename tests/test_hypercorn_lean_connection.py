@@ -522,3 +522,125 @@ async def test_another_hypercorn_is_served_by_its_own_run_with_the_hooks(
     finally:
         hypercorn_memory.lean_server_class.cache_clear()
         hypercorn_hardening._hardened_classes.cache_clear()
+
+
+# --- wsproto's frame parsing without its generator --------------------------------
+
+
+def deflate_pair() -> tuple[Any, Any]:
+    """A client's and a server's permessage-deflate, agreed on."""
+    from wsproto.extensions import PerMessageDeflate
+
+    client, server = PerMessageDeflate(), PerMessageDeflate()
+    offer = client.offer()
+    assert isinstance(offer, str)
+    answer = server.accept(offer)
+    assert isinstance(answer, str)
+    client.finalize(answer)
+    return client, server
+
+
+def client_stream(deflate: Any) -> list[bytes]:
+    """What a client sends, chunk by chunk (deflated if ``deflate``): messages
+    whole and in fragments, a ping, a close, then bytes past the close."""
+    from wsproto.connection import Connection, ConnectionType
+    from wsproto.events import BytesMessage, CloseConnection, Ping, TextMessage
+
+    client = Connection(ConnectionType.CLIENT, [deflate] if deflate is not None else [])
+    chunks = [
+        client.send(TextMessage(data="hello")),
+        client.send(TextMessage(data="long " * 2000, message_finished=False))
+        + client.send(TextMessage(data="and the end")),
+        client.send(Ping(payload=b"there?")),
+        client.send(BytesMessage(data=bytes(range(256)) * 8)),
+    ]
+    whole = client.send(TextMessage(data="split across reads"))
+    chunks += [whole[:3], whole[3:7], whole[7:]]
+    chunks.append(client.send(CloseConnection(code=1000, reason="bye")))
+    chunks.append(b"\x81\x85garbage past the close")
+    return chunks
+
+
+def events_of(connection_class: Any, chunks: list[bytes], deflate: Any) -> list[list[str]]:
+    from wsproto.connection import ConnectionType
+
+    connection = connection_class(ConnectionType.SERVER, [deflate] if deflate is not None else [])
+    seen = []
+    for chunk in chunks:
+        connection.receive_data(chunk)
+        seen.append([repr(event) for event in connection.events()])
+    return seen
+
+
+@pytest.mark.parametrize("deflated", [False, True], ids=["plain", "permessage-deflate"])
+def test_frames_parse_as_wsproto_s_own_generator_parses_them(deflated: bool) -> None:
+    from wsproto.connection import Connection, ConnectionType
+    from wsproto.frame_protocol import Opcode
+
+    from livecomp import hypercorn_memory
+
+    assert Opcode.CLOSE == hypercorn_memory.CLOSE_OPCODE
+    lean_class = hypercorn_memory._lean_classes()[2]
+    client, server = deflate_pair() if deflated else (None, None)
+    chunks = client_stream(client)
+    lean = events_of(lean_class, chunks, server)
+    assert lean == events_of(Connection, chunks, deflate_pair()[1] if deflated else None)
+    assert "hello" in lean[0][0] and "CloseConnection" in lean[-2][0] and lean[-1] == []
+    parse_more = lean_class(ConnectionType.SERVER)._proto._parse_more
+    assert type(parse_more) is hypercorn_memory.ParseMore
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        b"\x83\x80abcd",  # a reserved opcode
+        b"\x89\xfe\x00\x7eabcd" + b"x" * 126,  # a control frame over 125 bytes
+        b"\x88\x81abcdx",  # a close with a one-byte payload
+    ],
+)
+def test_a_frame_that_fails_to_parse_ends_parsing_as_the_generator_did(bad: bytes) -> None:
+    from wsproto.connection import Connection
+
+    from livecomp import hypercorn_memory
+
+    lean_class = hypercorn_memory._lean_classes()[2]
+    after = [b"\x81\x82abcd\x09\x0b", b"\x89\x80abcd"]
+    chunks = [bad, *after]
+    lean = events_of(lean_class, chunks, None)
+    assert lean == events_of(Connection, chunks, None)
+    assert "CloseConnection" in lean[0][0]
+
+
+async def test_a_deflating_client_is_served(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from wsproto import WSConnection
+    from wsproto.connection import ConnectionType
+    from wsproto.events import AcceptConnection, Request, TextMessage
+    from wsproto.extensions import PerMessageDeflate
+
+    async with serving(monkeypatch, echo) as port:
+        (await connect(port)).close()  # once the server listens
+
+        def talk() -> list[str]:
+            client = WSConnection(ConnectionType.CLIENT)
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+                sock.sendall(
+                    client.send(Request(host="x", target="/", extensions=[PerMessageDeflate()]))
+                )
+                got: list[str] = []
+                accepted = None
+                while len(got) < 2:
+                    client.receive_data(sock.recv(65536))
+                    for event in client.events():
+                        if isinstance(event, AcceptConnection):
+                            accepted = event
+                            for text in ("squeeze " * 500, "me"):
+                                sock.sendall(client.send(TextMessage(data=text)))
+                        elif isinstance(event, TextMessage):
+                            got.append(event.data)
+                assert accepted is not None
+                assert [type(ext).__name__ for ext in accepted.extensions] == ["PerMessageDeflate"]
+                return got
+
+        assert await asyncio.to_thread(talk) == ["squeeze " * 500, "me"]
