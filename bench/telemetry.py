@@ -161,7 +161,7 @@ class _Harness:
             await actor.turn(handle, frame)
             # As the session's reader sends: encoding times from the turn's last phase.
             page = actor.page
-            await session._send_pending(page.lap if page is not None else 0.0)
+            await session.send_replies(page.lap if page is not None else 0.0)
             # A fold is counted apart, not in the one event it fell in.
             times.append(now() - start - (folds.seconds - folded))
         return times

@@ -19,7 +19,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from livecomp.failures import report_failure
 from livecomp.page import LivePage
@@ -68,6 +68,21 @@ class Failure:
     exc: BaseException
 
 
+class Outbox(Protocol):
+    """Where a page's actor hands what its turns make: the socket's session.
+    One object, where three callbacks would be three bound methods kept on
+    every page (64 bytes each)."""
+
+    def take_replies(self, replies: Sequence[Patch | Push]) -> None:
+        """Queue a turn's patches, then the events it pushed, in order."""
+
+    async def send_replies(self) -> None:
+        """Send what was queued; awaited after each mailbox burst."""
+
+    def slow_client(self, reason: str) -> None:
+        """The mailbox overflowed (``reason``): the client cannot keep up."""
+
+
 class PageActor:
     """Runs one connected page's turns; the page's ``Runtime``.
 
@@ -75,9 +90,9 @@ class PageActor:
         broker: carries ``publish`` and ``subscribe``.
         page_id: the page's id in log lines (its session id).
         mailbox_limit: messages that may wait; past it ``overflow`` is called.
-        replies: takes each turn's patches, then the events it pushed, in order.
-        send: sends what ``replies`` took; awaited after each mailbox burst.
-        overflow: called with a reason when the mailbox overflows.
+        outbox: takes each turn's patches, then the events it pushed, in
+            order, and sends them (after each mailbox burst); told when the
+            mailbox overflows.
         telemetry: told how long each message waited (None: telemetry is off).
     """
 
@@ -90,12 +105,10 @@ class PageActor:
         "_mailbox",
         "_mailbox_limit",
         "_mailman",
-        "_overflow",
+        "_outbox",
         "_posted",
         "_pushes",
         "_quiet_waiters",
-        "_replies",
-        "_send",
         "_stopped",
         "_subscriptions",
         "_telemetry",
@@ -110,18 +123,14 @@ class PageActor:
         *,
         page_id: str,
         mailbox_limit: int,
-        replies: Callable[[Sequence[Patch | Push]], None],
-        send: Callable[[], Awaitable[None]],
-        overflow: Callable[[str], None],
+        outbox: Outbox,
         telemetry: Telemetry | None = None,
     ) -> None:
         self.page: LivePage | None = None
         self.page_id = page_id
         self._broker = broker
         self._mailbox_limit = mailbox_limit
-        self._replies = replies
-        self._send = send
-        self._overflow = overflow
+        self._outbox = outbox
         self._telemetry = telemetry
         self._lock = asyncio.Lock()
         # Made by the first message from outside a turn: most idle pages get none.
@@ -178,7 +187,7 @@ class PageActor:
         replies. ``work`` calls ``flush()`` for what it changed to render."""
         if not await self.turn(work, arg):
             return False
-        await self._send()
+        await self._outbox.send_replies()
         return True
 
     async def flush(self) -> Failure | None:
@@ -197,9 +206,9 @@ class PageActor:
             failure = Failure(self._report(exc, "render failed", None), exc)
         pushes, self._pushes = self._pushes, None
         if pushes:
-            self._replies([*patches, *pushes])
+            self._outbox.take_replies([*patches, *pushes])
         elif patches:
-            self._replies(patches)
+            self._outbox.take_replies(patches)
         return failure
 
     def stop(self) -> None:
@@ -314,7 +323,7 @@ class PageActor:
         self._mailbox.append(delivery)
         if len(self._mailbox) > self._mailbox_limit:
             # Broadcasts pile up while this client's socket does not drain.
-            self._overflow(f"more than {self._mailbox_limit} messages waiting")
+            self._outbox.slow_client(f"more than {self._mailbox_limit} messages waiting")
         elif self.page is not None:
             self._wake_mailman()
 
@@ -339,7 +348,7 @@ class PageActor:
                         return
                 # Messages that fell due together (a page's clocks ticking on
                 # one boundary) leave as one frame.
-                await self._send()
+                await self._outbox.send_replies()
             finally:
                 self._bursting = False
                 self._wake_quiet()

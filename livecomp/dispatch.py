@@ -14,6 +14,7 @@ its own; each one is counted, as it means a patch did not fit.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
 
 from pydantic import ValidationError
 
@@ -57,22 +58,32 @@ RESYNC_BURST = 10
 RESYNC_EVERY = 5.0
 
 
+class Replies(Protocol):
+    """Where the dispatcher's answers go: the socket's session (one object
+    kept, not two bound methods of it)."""
+
+    def take_replies(self, messages: Sequence[ServerMessage]) -> None:
+        """Queue ``messages`` to be sent, in order."""
+
+    def end_socket(self, code: int, reason: str) -> None:
+        """Close the socket with ``code`` once what is queued has been sent."""
+
+
 class FrameDispatcher:
     """Answers the frames of one joined socket.
 
     Args:
         config: the socket's limits and policies.
-        queue: puts replies in the socket's outbox, in order.
-        end: closes the socket with a code once the outbox is sent.
+        outbox: takes replies to send, in order, and ends the socket with a
+            code once they are sent.
         telemetry: counts resyncs (None: telemetry is off); the page times
             each handler (``LivePage.dispatch``).
     """
 
     __slots__ = (
         "_config",
-        "_end_socket",
         "_event_budget",
-        "_queue",
+        "_outbox",
         "_resync_budget",
         "_telemetry",
         "access",
@@ -85,8 +96,7 @@ class FrameDispatcher:
         self,
         config: SessionConfig,
         *,
-        queue: Callable[[Sequence[ServerMessage]], None],
-        end: Callable[[int, str], None],
+        outbox: Replies,
         telemetry: Telemetry | None = None,
     ) -> None:
         #: The page's actor and who may go on using the page (set by the join).
@@ -96,8 +106,7 @@ class FrameDispatcher:
         self.resyncs = 0
         self.resyncs_refused = 0
         self._config = config
-        self._queue = queue
-        self._end_socket = end
+        self._outbox = outbox
         self._telemetry = telemetry
         # Made on the first event and the first resync: a full bucket then is
         # what one made at the join would hold by then.
@@ -113,7 +122,7 @@ class FrameDispatcher:
         try:
             message = decode_client(frame, self._config.max_frame_bytes)
         except DecodeError as exc:
-            self._queue([Err(code=exc.code, reason=exc.reason)])
+            self._outbox.take_replies([Err(code=exc.code, reason=exc.reason)])
             return
         match message:
             case Event(ref=ref, cid=cid, event=event, value=value):
@@ -123,7 +132,9 @@ class FrameDispatcher:
                 try:
                     client_url(url)
                 except UnsafeURL as exc:
-                    self._queue([Err(ref=ref, code=ErrorCode.INVALID_PARAMS, reason=str(exc))])
+                    self._outbox.take_replies(
+                        [Err(ref=ref, code=ErrorCode.INVALID_PARAMS, reason=str(exc))]
+                    )
                     return
                 if await self._admitted(ref, None):
                     moved = page.context.navigator.moved
@@ -131,9 +142,11 @@ class FrameDispatcher:
             case Resync(cid=cid, reason=reason):
                 self._resync(page, cid, reason)
             case Ping():
-                self._queue([Pong()])
+                self._outbox.take_replies([Pong()])
             case Join():
-                self._queue([Err(code=ErrorCode.MALFORMED, reason="this socket already joined")])
+                self._outbox.take_replies(
+                    [Err(code=ErrorCode.MALFORMED, reason="this socket already joined")]
+                )
 
     async def _admitted(self, ref: int, event: str | None) -> bool:
         """Whether an event (or URL change) may run: within the socket's rate,
@@ -151,7 +164,9 @@ class FrameDispatcher:
                 f"too many events: over {self._config.events_per_second:g} per second; "
                 "throttle the binding (live-throttle) or slow down"
             )
-            self._queue([Err(ref=ref, code=ErrorCode.RATE_LIMITED, event=event, reason=reason)])
+            self._outbox.take_replies(
+                [Err(ref=ref, code=ErrorCode.RATE_LIMITED, event=event, reason=reason)]
+            )
             return False
         access = self.access
         if access is None:
@@ -169,13 +184,13 @@ class FrameDispatcher:
     def _log_out(self, ref: int, event: str | None, refusal: Unauthorized | None) -> None:
         assert self.access is not None
         reason = refusal.reason if refusal is not None else "login required: the session has ended"
-        self._queue(
+        self._outbox.take_replies(
             [
                 Redirect(self.access.login(refusal)),
                 Err(ref=ref, code=ErrorCode.UNAUTHORIZED, event=event, reason=reason),
             ]
         )
-        self._end_socket(CloseCode.UNAUTHORIZED, "login required")
+        self._outbox.end_socket(CloseCode.UNAUTHORIZED, "login required")
 
     async def _answer(
         self,
@@ -188,7 +203,7 @@ class FrameDispatcher:
         change), render, and answer ``ref``: its patches, then ack or err."""
 
         def refuse(code: ErrorCode, reason: str, error_id: str | None = None) -> None:
-            self._queue([Err(code, reason, ref=ref, event=event, error_id=error_id)])
+            self._outbox.take_replies([Err(code, reason, ref=ref, event=event, error_id=error_id)])
 
         actor = self.actor
         assert actor is not None
@@ -232,7 +247,7 @@ class FrameDispatcher:
             return
         failure = await actor.flush()
         if failure is None:
-            self._queue([Ack(ref=ref)])
+            self._outbox.take_replies([Ack(ref=ref)])
         else:
             what = f"rendering after event {event!r} failed" if event else "rendering failed"
             reason = await self._failure_reason(failure.exc, what, failure.error_id, None)
@@ -256,7 +271,7 @@ class FrameDispatcher:
         try:
             page.component(cid)
         except UnknownComponent as exc:
-            self._queue([Err(code=ErrorCode.UNKNOWN_COMPONENT, reason=str(exc))])
+            self._outbox.take_replies([Err(code=ErrorCode.UNKNOWN_COMPONENT, reason=str(exc))])
             return
         # A resync means a patch did not fit the client's DOM: a bug to count.
         self.resyncs += 1
@@ -268,7 +283,7 @@ class FrameDispatcher:
             # A client asking again and again is broken or hostile: a render
             # costs far more than the request, so the excess is only counted.
             self.resyncs_refused += 1
-            self._queue(
+            self._outbox.take_replies(
                 [Err(code=ErrorCode.RATE_LIMITED, reason="too many resyncs; try again later")]
             )
             return
@@ -279,4 +294,4 @@ class FrameDispatcher:
             cap(reason, 200),
             self._page_id,
         )
-        self._queue([Render(cid=cid, html=page.full_html(cid))])
+        self._outbox.take_replies([Render(cid=cid, html=page.full_html(cid))])

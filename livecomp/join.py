@@ -29,9 +29,9 @@ from livecomp.actor import PageActor
 from livecomp.auth import Auth, Unauthorized
 from livecomp.component import PageContext
 from livecomp.failures import report_failure
-from livecomp.navigation import Navigator, UnsafeURL, client_url
+from livecomp.navigation import Navigator, NavigatorSocket, UnsafeURL, client_url
 from livecomp.page import LivePage
-from livecomp.protocol import CloseCode, Join, ServerMessage
+from livecomp.protocol import CloseCode, Join
 from livecomp.request import RequestInfo, request_info, socket_session
 from livecomp.routes import PageRoute, PageRoutes
 from livecomp.security import (
@@ -140,13 +140,12 @@ async def admit(
     host: str | None,
     *,
     actor_for: Callable[[str], PageActor],
-    send: Callable[[ServerMessage], None],
-    leave: Callable[[str], None],
+    socket: NavigatorSocket,
 ) -> tuple[PageActor, Access, str]:
     """Check the join ``message`` of the socket ``scope`` and mount its page.
 
-    ``actor_for`` makes the page's actor (given the page id); ``send`` and
-    ``leave`` are the socket's, for the page's navigator. Returns the actor,
+    ``actor_for`` makes the page's actor (given the page id); ``socket`` is
+    the session, for the page's navigator. Returns the actor,
     who may use the page, and the digest of the render the browser shows
     ('' on a rejoin, when it may have moved on from it).
 
@@ -176,7 +175,7 @@ async def admit(
         websocket, session, url=url, path_params=path_params, expose_headers=site.expose_headers
     )
     actor, access = await _enter(
-        site, route, request, host, claims.session_id, actor_for=actor_for, send=send, leave=leave
+        site, route, request, host, claims.session_id, actor_for=actor_for, socket=socket
     )
     return actor, access, "" if message.rejoin else claims.digest
 
@@ -200,14 +199,13 @@ async def move(
     *,
     first_id: int,
     actor_for: Callable[[str], PageActor],
-    send: Callable[[ServerMessage], None],
-    leave: Callable[[str], None],
+    socket: NavigatorSocket,
 ) -> Moved:
     """Mount the live page at ``url`` (a path of this site) for the socket
     ``scope``, whose page navigated there, as a join would, and issue its token.
 
-    Its components' ids start at ``first_id``. ``actor_for``, ``send`` and
-    ``leave`` are as for ``admit``.
+    Its components' ids start at ``first_id``. ``actor_for`` and ``socket``
+    are as for ``admit``.
 
     Raises:
         JoinRefused: the browser should load a URL instead (``location``:
@@ -236,8 +234,7 @@ async def move(
         claims.session_id,
         first_id=first_id,
         actor_for=actor_for,
-        send=send,
-        leave=leave,
+        socket=socket,
     )
     assert actor.page is not None
     title = actor.page.context.document.title or route.title
@@ -253,8 +250,7 @@ async def _enter(
     *,
     first_id: int = 0,
     actor_for: Callable[[str], PageActor],
-    send: Callable[[ServerMessage], None],
-    leave: Callable[[str], None],
+    socket: NavigatorSocket,
 ) -> tuple[PageActor, Access]:
     """Admit the user of ``request`` to ``route``'s page and mount it."""
     url = request.url
@@ -265,7 +261,7 @@ async def _enter(
             CloseCode.UNAUTHORIZED, exc.reason, site.auth.login_location(url, exc)
         ) from None
     navigator = site.navigator(route, request, host)
-    navigator.send, navigator.leave = send, leave
+    navigator.socket = socket
     actor = actor_for(session_id)
     context = PageContext(connected=True, session_id=session_id, runtime=actor, navigator=navigator)
     page = LivePage(route.component, context, first_id=first_id)

@@ -8,7 +8,7 @@ server tells the browser); either way the root component's ``@on_params``
 handler runs with the new parameters, bound by pydantic like an event's
 payload, and the page re-renders. ``redirect`` leaves the page: the browser
 loads the new URL. ``navigate`` leaves it for another live page over the
-same socket (``hop``, set by the session once joined): the server mounts the
+same socket (``hops``, set by the session once joined): the server mounts the
 page at the new URL and the browser swaps it in without loading; back and
 forward to a URL of another page do the same. Where no socket can carry the
 move (the HTTP render), ``navigate`` is a ``redirect``.
@@ -25,9 +25,9 @@ from __future__ import annotations
 import inspect
 import types
 import typing
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from pydantic import BaseModel, ValidationError
@@ -232,17 +232,39 @@ def collect_params_handler(
 PageMatcher = Callable[[str], Mapping[str, Any] | None]
 
 
+class NavigatorSocket(Protocol):
+    """The socket a page's navigator reaches the browser through: its session.
+    One object kept, where three callbacks would be three bound methods on
+    every page (64 bytes each)."""
+
+    def take_replies(self, messages: Sequence[ServerMessage]) -> None:
+        """Queue ``messages`` for the browser."""
+
+    def redirected(self, url: str) -> None:
+        """The page sent the browser to ``url`` (a ``redirect``): it is over."""
+
+    def navigating(self, url: str, replace: bool) -> None:
+        """The page moves to the live page at ``url`` over the socket, which
+        mounts it (``replace``: the history entry is replaced)."""
+
+
+class ParamsRunner(Protocol):
+    """What runs a page's params handler: the mounted ``LivePage``."""
+
+    async def handle_params(self) -> None:
+        """Run the root component's params handler for the page's URL."""
+
+
 class Navigator:
     """One page's URL, and how its components move it.
 
     Set up by whoever serves the page: ``match`` tells a URL of this page
-    (its path parameters) from another; ``send`` carries messages to the
-    browser once a socket is there (None on the HTTP render); ``leave`` is
-    told when the page sends the browser elsewhere; ``hop`` is told (the URL,
-    and whether it replaces the history entry) when the page moves to another
-    page over its socket, which the socket then mounts (None: ``navigate``
-    loads the URL); ``run_params`` runs the root's params handler (set by the
-    page once mounted).
+    (its path parameters) from another; ``socket`` carries messages to the
+    browser once a socket is there (None on the HTTP render) and is told
+    when the page sends the browser elsewhere; ``hops``, once true, has the
+    socket mount the page ``navigate`` moves to (false: ``navigate`` loads
+    the URL); ``params`` runs the root's params handler (the page, once
+    mounted).
 
     Args:
         request: the page's request, at its URL.
@@ -260,10 +282,9 @@ class Navigator:
         self.request = request or RequestInfo()
         self.allowed_origins = frozenset(allowed_origins)
         self._match = match
-        self.send: Callable[[ServerMessage], None] | None = None
-        self.leave: Callable[[str], None] | None = None
-        self.hop: Callable[[str, bool], None] | None = None
-        self.run_params: Callable[[], Awaitable[None]] | None = None
+        self.socket: NavigatorSocket | None = None
+        self.hops = False
+        self.params: ParamsRunner | None = None
         #: Where the page sent the browser (``redirect``, ``navigate``), once it did.
         self.location: str | None = None
 
@@ -297,13 +318,13 @@ class Navigator:
                 f"patch_url({cap(url, 100)!r}): {cap(target, 100)!r} is not a URL of this page; "
                 "use navigate() to go to another page"
             )
-        if self.send is None:
+        if self.socket is None:
             self._go(target)
             return
         self.request = self.request.at(target, params)
-        self.send(PatchUrl(target, replace))
-        if self.run_params is not None:
-            await self.run_params()
+        self.socket.take_replies([PatchUrl(target, replace)])
+        if self.params is not None:
+            await self.params.handle_params()
 
     async def moved(self, url: str) -> None:
         """The browser is now at ``url`` (a ``live-patch`` link, back or forward):
@@ -318,8 +339,8 @@ class Navigator:
             self._leave_for(url, replace=True)
             return
         self.request = self.request.at(url, params)
-        if self.run_params is not None:
-            await self.run_params()
+        if self.params is not None:
+            await self.params.handle_params()
 
     def navigate(self, url: str, *, replace: bool = False) -> None:
         """Move the browser to the live page at ``url`` over this socket; the
@@ -337,11 +358,11 @@ class Navigator:
         self._leave_for(self._resolve(url), replace=replace)
 
     def _leave_for(self, url: str, *, replace: bool) -> None:
-        if self.hop is None or self.send is None:
+        if not self.hops or self.socket is None:
             self._go(url)
         elif self.location is None:
             self.location = url
-            self.hop(url, replace)
+            self.socket.navigating(url, replace)
 
     def redirect(self, url: str) -> None:
         """Send the browser to ``url`` with a full page load; the page ends.
@@ -367,7 +388,6 @@ class Navigator:
         if self.location is not None:
             return  # the browser follows the first; the page is over
         self.location = url
-        if self.send is not None:
-            self.send(Redirect(url))
-        if self.leave is not None:
-            self.leave(url)
+        if self.socket is not None:
+            self.socket.take_replies([Redirect(url)])
+            self.socket.redirected(url)

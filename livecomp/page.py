@@ -202,7 +202,7 @@ class LivePage:
                 self.params_error = exc
         if navigator.leaving:
             return ""
-        navigator.run_params = self.handle_params
+        navigator.params = self
         await self._render_guarded(root)
         if root_context(root.tag)[0] != "div":
             # The page container is a <div>: a browser drops a <tr> or <td> there.
@@ -222,8 +222,8 @@ class LivePage:
             # navigator, page): cut it, so a closed page (every HTTP render's)
             # is freed at once rather than by a rare full collection.
             navigator = self.context.navigator
-            if navigator.run_params == self.handle_params:
-                navigator.run_params = None
+            if navigator.params is self:
+                navigator.params = None
 
     # --- lookup -------------------------------------------------------------
 

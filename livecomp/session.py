@@ -130,9 +130,7 @@ class LiveSession:
         # off, or a hook takes each frame through ``frame_sent``).
         self._frame_lists = None if telemetry is None else telemetry.frame_lists
         #: Answers the page's frames once it has joined.
-        self.dispatcher = FrameDispatcher(
-            config, queue=self._queue, end=self._end, telemetry=telemetry
-        )
+        self.dispatcher = FrameDispatcher(config, outbox=self, telemetry=telemetry)
         self._site = site
         self._scope = scope
         # The digest of the render the browser shows, from the join's token
@@ -205,10 +203,12 @@ class LiveSession:
             page.time_with(telemetry)
             telemetry.page_joined()
         try:
-            self._queue([self._join_answer(page)])
+            self.take_replies([self._join_answer(page)])
             if page.params_error is not None:
-                self._queue([Err(code=ErrorCode.INVALID_PARAMS, reason=str(page.params_error))])
-            await self._send_pending()
+                self.take_replies(
+                    [Err(code=ErrorCode.INVALID_PARAMS, reason=str(page.params_error))]
+                )
+            await self.send_replies()
             actor.start(page)
             self.last_seen = time.monotonic()
             watch.add(self)
@@ -277,24 +277,23 @@ class LiveSession:
                 self._scope,
                 self._host,
                 actor_for=self._new_actor,
-                send=self._queue_one,
-                leave=self._redirected,
+                socket=self,
             )
         except JoinRefused as refusal:
             if refusal.location is not None:
-                self._queue([Redirect(refusal.location)])
+                self.take_replies([Redirect(refusal.location)])
             await self._drain()
             await self._close(refusal.code, refusal.reason)
             return None
         assert self.dispatcher.access is not None
-        self.dispatcher.access.navigator.hop = self._navigating
+        self.dispatcher.access.navigator.hops = True
         return actor
 
     @property
     def _hopping(self) -> bool:
         return self._hop is not None and self._closing is None and self._ending is None
 
-    def _navigating(self, url: str, replace: bool) -> None:
+    def navigating(self, url: str, replace: bool) -> None:
         """The page navigates to ``url``: it takes no more turns; what its last
         turn queues is for components about to go, so only its ack or err is
         kept, to follow the ``navigate``."""
@@ -318,7 +317,7 @@ class LiveSession:
         live page the user may see) and the socket ends."""
         assert self._hop is not None and old.page is not None
         url, replace = self._hop
-        await self._send_pending()
+        await self.send_replies()
         await old.close()
         held, self._hop, self._held = self._held, None, []
         try:
@@ -329,35 +328,34 @@ class LiveSession:
                 self._host,
                 first_id=old.page.ids_used,
                 actor_for=self._new_actor,
-                send=self._queue_one,
-                leave=self._redirected,
+                socket=self,
             )
         except JoinRefused as refusal:
             if refusal.location is not None or refusal.code != CloseCode.REDIRECTED:
                 # Not a live page, or not one this user may see: load it.
-                self._queue([Redirect(refusal.location or url)])
-            self._queue(held)
+                self.take_replies([Redirect(refusal.location or url)])
+            self.take_replies(held)
             if refusal.code == CloseCode.UNAUTHORIZED:
-                self._end(CloseCode.UNAUTHORIZED, "login required")
+                self.end_socket(CloseCode.UNAUTHORIZED, "login required")
             else:
-                self._end(CloseCode.REDIRECTED, "redirected")
+                self.end_socket(CloseCode.REDIRECTED, "redirected")
             return None
         actor, page = moved.actor, moved.actor.page
         assert page is not None
         self.dispatcher.access = moved.access
-        moved.access.navigator.hop = self._navigating
+        moved.access.navigator.hops = True
         if self._telemetry is not None:
             page.time_with(self._telemetry)
         html = page.full_html(page.root_cid)
-        self._queue([Navigate(url, moved.token, html, moved.title, replace)])
+        self.take_replies([Navigate(url, moved.token, html, moved.title, replace)])
         if page.params_error is not None:
-            self._queue([Err(code=ErrorCode.INVALID_PARAMS, reason=str(page.params_error))])
-        self._queue(held)
-        await self._send_pending()
+            self.take_replies([Err(code=ErrorCode.INVALID_PARAMS, reason=str(page.params_error))])
+        self.take_replies(held)
+        await self.send_replies()
         actor.start(page)
         carried, self._carried = self._carried, None
         if carried is not None and await actor.turn(self.dispatcher.handle, carried):
-            await self._send_pending()
+            await self.send_replies()
         return actor
 
     def _join_answer(self, page: LivePage) -> Unchanged | Render:
@@ -371,20 +369,16 @@ class LiveSession:
             return Unchanged(page.root_cid)  # the usual first join
         return Render(cid=page.root_cid, html=html)
 
-    def _queue_one(self, reply: ServerMessage) -> None:
-        self._queue([reply])
-
-    def _redirected(self, url: str) -> None:
-        self._end(CloseCode.REDIRECTED, "redirected")
+    def redirected(self, url: str) -> None:
+        """The page sent the browser to ``url``: the socket ends once that is sent."""
+        self.end_socket(CloseCode.REDIRECTED, "redirected")
 
     def _new_actor(self, page_id: str) -> PageActor:
         self.actor = self.dispatcher.actor = PageActor(
             self._broker,
             page_id=page_id,
             mailbox_limit=self._config.outbox_size,
-            replies=self._queue,
-            send=self._send_pending,
-            overflow=self._slow_client,
+            outbox=self,
             telemetry=self._telemetry,
         )
         return self.actor
@@ -413,7 +407,7 @@ class LiveSession:
                 return
             page = actor.page
             # Its replies' encoding times from the turn's last phase on.
-            await self._send_pending(page.lap if page is not None else 0.0)
+            await self.send_replies(page.lap if page is not None else 0.0)
             if self._ending is not None or self._hop is not None:
                 return
 
@@ -457,18 +451,24 @@ class LiveSession:
 
     # --- sending ------------------------------------------------------------
 
-    def _queue(self, messages: Sequence[ServerMessage]) -> None:
+    # The session is the outbox of its page's actor and dispatcher
+    # (``actor.Outbox``, ``dispatch.Replies``): they keep it, not bound
+    # methods of it, 64 bytes each on every page.
+
+    def take_replies(self, messages: Sequence[ServerMessage]) -> None:
+        """Queue ``messages`` to be sent, in order (dropped once closing)."""
         if self._closing is not None:
             return
         if self._hop is not None:
             self._held.extend(m for m in messages if isinstance(m, Ack | Err))
             return
         if len(self._outbox) + len(messages) > self._config.outbox_size:
-            self._slow_client()
+            self.slow_client()
             return
         self._outbox.extend(messages)
 
-    def _slow_client(self, reason: str = "") -> None:
+    def slow_client(self, reason: str = "") -> None:
+        """Close the socket as too slow: its outbox or mailbox overflowed."""
         if self._closing is not None:
             return
         self._closing = (
@@ -513,7 +513,8 @@ class LiveSession:
             # The reader sees the disconnect and ends the session.
             self._outbox = []
 
-    async def _send_pending(self, lap: float = 0.0) -> None:
+    async def send_replies(self, lap: float = 0.0) -> None:
+        """Send what is queued, unless a send is under way (it takes it)."""
         # Each turn sends its own replies before the task moves on: when many
         # pages' timers fall due at once, every page's frame leaves as soon
         # as its turn ends instead of after the whole burst is rendered. One
@@ -549,7 +550,7 @@ class LiveSession:
         """Seconds a joined socket may stay silent before it is closed."""
         return self._config.idle_timeout
 
-    def _end(self, code: int, reason: str) -> None:
+    def end_socket(self, code: int, reason: str) -> None:
         """End the socket with ``code`` once what is queued has been sent: the
         page sent the browser elsewhere, or its user logged out."""
         if self._closing is not None or self._ending is not None:
@@ -585,13 +586,13 @@ class LiveSession:
     def send_stuck(self) -> None:
         """Close the client as slow: a send has not completed in time."""
         if self._closing is None:
-            self._slow_client(f"a send took more than {self._config.send_timeout} s")
+            self.slow_client(f"a send took more than {self._config.send_timeout} s")
 
     async def _drain(self) -> None:
         # Let queued replies go out unless the client is the problem.
         if self._closing is None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._send_pending(), 1.0)
+                await asyncio.wait_for(self.send_replies(), 1.0)
 
     async def _close(self, code: int, reason: str) -> None:
         with contextlib.suppress(Exception):

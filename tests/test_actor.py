@@ -43,16 +43,17 @@ class Harness:
             LocalBroker(),
             page_id="test-page",
             mailbox_limit=mailbox_limit,
-            replies=self.take,
-            send=self.send,
-            overflow=self.overflows.append,
+            outbox=self,
         )
 
-    def take(self, replies: Sequence[Patch | Push]) -> None:
+    def take_replies(self, replies: Sequence[Patch | Push]) -> None:
         self.patches.extend(reply for reply in replies if isinstance(reply, Patch))
 
-    async def send(self) -> None:
+    async def send_replies(self) -> None:
         self.sends += 1
+
+    def slow_client(self, reason: str) -> None:
+        self.overflows.append(reason)
 
     async def start(self) -> LivePage:
         page = LivePage(Echo, PageContext(connected=True, runtime=self.actor))
