@@ -191,6 +191,7 @@ class LiveSession:
         ):
             await self._close(CloseCode.ORIGIN_FORBIDDEN, f"origin {self._origin!r} is not allowed")
             return
+        self._origin = None  # checked: not kept for the socket's life
         actor = await self._join()
         if actor is None:
             return
@@ -365,7 +366,8 @@ class LiveSession:
         ``run``, whose frame lives as long as the socket (170 KiB for 1,000 rows).
         """
         html = page.full_html(page.root_cid)
-        if self._shown and render_digest(html) == self._shown:
+        shown, self._shown = self._shown, ""  # of no use past the join
+        if shown and render_digest(html) == shown:
             return Unchanged(page.root_cid)  # the usual first join
         return Render(cid=page.root_cid, html=html)
 
