@@ -122,3 +122,21 @@ def run_example(tmp_path: Path) -> Iterator[ExampleServers]:
     servers = ExampleServers(tmp_path)
     yield servers
     servers.stop_all()
+
+
+@pytest.fixture(autouse=True)
+def shared_empty_lists_stay_empty() -> Iterator[None]:
+    """The empty lists idle pages share in place of their own (an outbox, a
+    mailbox's waiters, a flush's stream ops) are never added to: a test that
+    did would leak items into every other page."""
+    from livecomp import actor, page, session
+
+    yield
+    shared = {
+        "session._NONE": session._NONE,
+        "page._NO_STREAMED": page._NO_STREAMED,
+        "actor._NO_WAITERS": actor._NO_WAITERS,
+        "actor._NO_MAIL": actor._NO_MAIL,
+    }
+    filled = [name for name, items in shared.items() if items]
+    assert not filled, f"shared empty lists were added to: {filled}"

@@ -138,6 +138,11 @@ def _handler_times(mounted: _Mounted, telemetry: Telemetry, event: str) -> list[
     return values
 
 
+#: What an idle page's ``_streamed`` is (an empty list of its own is 56
+#: bytes a page): never added to; the first stream op makes a list.
+_NO_STREAMED: list[Patch] = []
+
+
 class LivePage:
     """One page view: the component tree rooted at ``root_class``."""
 
@@ -163,7 +168,7 @@ class LivePage:
         # bytes on every idle page, an empty dict 64.
         self._dirty: dict[str, None] = {}
         # The stream ops of the renders of the current flush (livecomp.streams).
-        self._streamed: list[Patch] = []
+        self._streamed: list[Patch] = _NO_STREAMED
         # A page that follows another on one socket (``navigate``) numbers its
         # components on from the last one's, so an event still on its way to
         # a component of the old page finds no component, never a new one.
@@ -397,7 +402,7 @@ class LivePage:
             # After every render of the flush: each stream op's path is one
             # of its component's new render, which that render's patch made.
             patches.extend(p for p in self._streamed if p.cid in self._mounted)
-            self._streamed = []
+            self._streamed = _NO_STREAMED
         return patches
 
     # --- html ---------------------------------------------------------------
@@ -599,6 +604,8 @@ class LivePage:
         owner = f"{type(component).__name__} (id {component.key!r})"
         html, ops = take_streams(html, streams, first=not mounted.rendered, owner=owner)
         if ops:
+            if self._streamed is _NO_STREAMED:
+                self._streamed = []
             self._streamed.append(Patch(cid=component.cid, ops=list(ops)))
         return html
 
