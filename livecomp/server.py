@@ -64,7 +64,7 @@ from livecomp.shell import (
     page_document,
 )
 from livecomp.telemetry import Telemetry
-from livecomp.template import Templates, use_templates
+from livecomp.template import Templates, enter_templates, leave_templates, use_templates
 
 __all__ = ["PAGE_HEADERS", "LiveApp", "PageRedirected", "TokenTooLong"]
 
@@ -487,11 +487,12 @@ class LiveApp:
         telemetry = self.telemetry
         if telemetry is not None:
             telemetry.socket_opened()
+        # Every task the session starts inherits the app's templates.
+        templates = enter_templates(self.templates)
         try:
-            # Every task the session starts inherits the app's templates.
-            with use_templates(self.templates):
-                await live_session.run()
+            await live_session.run()
         finally:
+            leave_templates(templates)
             self.sessions.discard(live_session)
             if telemetry is not None:
                 telemetry.socket_closed(transport.close_code)

@@ -268,10 +268,21 @@ def use_templates(templates: Templates) -> AbstractContextManager[None]:
     return _UsingTemplates(templates)
 
 
+def enter_templates(templates: Templates) -> Token[Templates | None]:
+    """``use_templates`` without a block, until ``leave_templates(token)``:
+    for a coroutine that waits long inside it (a live socket's), which
+    would keep the block's manager and its bound ``__exit__`` meanwhile."""
+    return _current.set(templates)
+
+
+def leave_templates(token: Token[Templates | None]) -> None:
+    """End what ``enter_templates`` began."""
+    _current.reset(token)
+
+
 class _UsingTemplates:
-    """``use_templates``'s block. A class, not a generator: every live
-    socket's coroutine holds one as long as the socket is open, and a
-    suspended generator with its context manager takes ~340 bytes."""
+    """``use_templates``'s block. A class, not a generator: a suspended
+    generator with its context manager takes ~340 bytes."""
 
     __slots__ = ("_templates", "_token")
 
