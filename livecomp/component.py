@@ -26,6 +26,7 @@ import sys
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, ClassVar, Generic, TypeVar
 
 from jinja2 import Template
@@ -57,7 +58,7 @@ StateT = TypeVar("StateT", bound=BaseModel)
 TITLE_EVENT = "livecomp:title"
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     """What the page's components set on its document: its title (None: the
     page's own)."""
@@ -65,7 +66,16 @@ class Document:
     title: str | None = None
 
 
-@dataclass(frozen=True)
+#: The ``params`` of every page not built by hand: one immutable empty mapping.
+_NO_PARAMS: Mapping[str, str] = MappingProxyType({})
+
+
+def _no_params() -> Mapping[str, str]:
+    return _NO_PARAMS
+
+
+# Slotted, as is ``Document``: every live page keeps one (~150 bytes less).
+@dataclass(frozen=True, slots=True)
 class PageContext:
     """What a component may know about the page it lives in.
 
@@ -74,7 +84,7 @@ class PageContext:
     """
 
     connected: bool
-    params: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, str] = field(default_factory=_no_params)
     session_id: str = ""
     runtime: Runtime = field(default_factory=StaticRuntime)
     navigator: Navigator = field(default_factory=Navigator)
