@@ -391,11 +391,13 @@ def release_handshake(server: Any) -> None:
     as the socket is open, ~1 KiB of an idle page: the HTTP/1.1 connection
     it sent the ``101`` through (an ``h11.Connection``, its state machine,
     receive buffer and writer), which h11 has switched to the websocket and
-    which refuses every event since; and the parsed ``Connection``,
-    ``Sec-WebSocket-Extensions`` and ``Sec-WebSocket-Protocol`` lists, which
-    only its checks and the accept read. The first is swapped for a stand-in
-    refusing every event as h11 does; the lists are emptied (None, as for a
-    header not sent). Anything not as read here is left alone."""
+    which refuses every event since; and the parsed handshake (the
+    ``Connection``, ``Sec-WebSocket-Extensions`` and ``Sec-WebSocket-Protocol``
+    lists, the key, the version), which only its checks and the accept read:
+    since, the stream only asks it whether it was accepted. The first is
+    swapped for a stand-in refusing every event as h11 does, the second for
+    one accepted handshake all websockets share, whose lists are None, as
+    for headers not sent. Anything not as read here is left alone."""
     parts = _handshake_parts()
     protocol: Any = getattr(getattr(server, "protocol", None), "protocol", None)
     if parts is None or type(protocol) is not parts.h11_protocol:
@@ -414,8 +416,7 @@ def release_handshake(server: Any) -> None:
         and type(stream.handshake) is parts.handshake
         and stream.handshake.accepted
     ):
-        handshake = stream.handshake
-        handshake.connection_tokens = handshake.extensions = handshake.subprotocols = None
+        stream.handshake = _ACCEPTED
 
 
 class _Switched:
@@ -431,6 +432,20 @@ class _Switched:
 
 
 _SWITCHED = _Switched()
+
+
+class _Accepted:
+    """A websocket handshake Hypercorn accepted, as its stream reads it
+    from then on (``accepted``); what it parsed from the request is gone."""
+
+    __slots__ = ()
+
+    accepted = True
+    http_version = "1.1"
+    connection_tokens = extensions = key = subprotocols = upgrade = version = None
+
+
+_ACCEPTED = _Accepted()
 
 
 @dataclass(frozen=True)

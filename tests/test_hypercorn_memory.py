@@ -492,8 +492,9 @@ async def test_an_accepted_websocket_lets_go_of_its_handshake_and_still_works(
             protocol = the_server().protocol.protocol
             # The HTTP/1.1 connection the 101 went through, and the parsed lists.
             assert protocol.connection.h11_connection is hypercorn_memory._SWITCHED
+            # The handshake: one accepted stand-in for every socket.
             handshake = protocol.stream.handshake
-            assert handshake.accepted and handshake.key is not None
+            assert handshake is hypercorn_memory._ACCEPTED and handshake.accepted
             assert handshake.connection_tokens is handshake.extensions is None
             with pytest.raises(h11.LocalProtocolError):
                 protocol.connection.send(h11.Response(status_code=200, headers=[]))
