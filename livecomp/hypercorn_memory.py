@@ -11,11 +11,13 @@ about 3.3 KiB of an idle counter page's ~29 KiB (bench.memsplit).
 
 ``lighten_hypercorn`` (which ``livecomp.serve`` calls, with
 ``harden_hypercorn``) swaps in, process-wide, a task group that gives each
-app a ``LeanQueue`` and an event class wrapping a ``LeanEvent``: asyncio's
-own ``Queue`` and ``Event``, the same code, with those containers as
-``Waiters``, a list with the one deque method they call (``popleft``).
-Both keep asyncio's classes wherever a container is not the deque this
-was written against (another Python), so they are never worse than them.
+app a ``LeanQueue``: asyncio's own ``Queue``, the same code, with those
+containers as ``Waiters``, a list with the one deque method they call
+(``popleft``), and a ``LeanEvent`` (asyncio's ``Event``, its waiters in
+one) for ``join``. Both keep asyncio's classes wherever a container is not
+the deque this was written against (another Python), so they are never
+worse than them. Hypercorn's events (``EventWrapper``) are one small
+object each, an ``Event``'s steps on two slots (``LeanEventWrapper``).
 The task group also hands every app the same ``sync_spawn`` and
 ``call_soon``, made once per loop: Hypercorn makes a new pair for each.
 
@@ -226,7 +228,7 @@ def lighten_queue(queue: asyncio.Queue[Any]) -> None:
 
 def lighten_hypercorn() -> None:
     """Give each of Hypercorn's asyncio connections a ``LeanQueue`` as its app
-    queue and ``LeanEvent``s as its events, process-wide; idempotent. Another
+    queue and ``LeanEventWrapper``s as its events, process-wide; idempotent. Another
     Hypercorn, whose parts are not where this looks, is left as it is."""
     try:
         task_group_class, event_class, connection_class = _lean_classes()
@@ -755,7 +757,6 @@ def _lean_classes() -> tuple[type[Any], type[Any], type[Any]]:
     # Built on first use: importing Hypercorn is only needed to serve.
     from hypercorn.asyncio import task_group as hypercorn_task_group
     from hypercorn.asyncio.task_group import TaskGroup
-    from hypercorn.asyncio.worker_context import EventWrapper
     from hypercorn.config import Config
     from hypercorn.typing import AppWrapper, ASGIReceiveEvent, ASGISendEvent
     from hypercorn.typing import Scope as HypercornScope
@@ -827,11 +828,45 @@ def _lean_classes() -> tuple[type[Any], type[Any], type[Any]]:
                 self.spawn(handle, app, config, scope, app_queue.get, send, shared[1], shared[2])
             return app_queue.put
 
-    class LeanEventWrapper(EventWrapper):
-        """Hypercorn's event, a ``LeanEvent``."""
+    class LeanEventWrapper:
+        """Hypercorn's event (its ``EventWrapper``, read in 0.18: async
+        ``clear``, ``wait`` and ``set``, and ``is_set``) as one object with
+        two slots, where Hypercorn's wraps an ``asyncio.Event``: three
+        objects, ~230 bytes, an HTTP/1.1 connection keeps (its ``can_read``)
+        for as long as it is open. Its waiters' list is made when one waits.
+        The same steps as asyncio's ``Event``."""
+
+        __slots__ = ("_flag", "_waiters")
 
         def __init__(self) -> None:
-            self._event = LeanEvent()
+            self._flag = False
+            self._waiters: Waiters | None = None
+
+        async def clear(self) -> None:
+            self._flag = False
+
+        async def wait(self) -> None:
+            if self._flag:
+                return
+            waiter = asyncio.get_running_loop().create_future()
+            waiters = self._waiters
+            if waiters is None:
+                waiters = self._waiters = Waiters()
+            waiters.append(waiter)
+            try:
+                await waiter
+            finally:
+                waiters.remove(waiter)
+
+        async def set(self) -> None:
+            if not self._flag:
+                self._flag = True
+                for waiter in self._waiters or ():
+                    if not waiter.done():
+                        waiter.set_result(True)
+
+        def is_set(self) -> bool:
+            return self._flag
 
     # What ParseMore does is wsproto's code as read in 1.3.
     parses_as_read = _version("wsproto").startswith("1.3.")

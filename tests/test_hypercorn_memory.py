@@ -125,7 +125,6 @@ def test_lightening_swaps_hypercorns_task_group_and_event(
     assert vars(tcp_server)["TaskGroup"] is task_group_class
     context = worker_context.WorkerContext(None)
     assert isinstance(context.terminate, event_class)
-    assert type(context.terminate._event) is LeanEvent
 
 
 async def test_a_lean_task_group_runs_an_app_with_a_lean_queue() -> None:
@@ -672,3 +671,39 @@ async def test_served_websockets_share_their_path_and_version(
     first, second = scopes
     for key in ("path", "raw_path", "http_version", "subprotocols"):
         assert first[key] is second[key], key
+
+
+async def test_hypercorn_s_event_as_one_object_behaves_as_its_own() -> None:
+    from hypercorn.asyncio.worker_context import EventWrapper
+
+    _, event_class, _ = hypercorn_memory._lean_classes()
+    for event in (EventWrapper(), event_class()):
+        assert not event.is_set()
+        waiters = [asyncio.ensure_future(event.wait()) for _ in range(3)]
+        given_up = asyncio.ensure_future(event.wait())
+        await asyncio.sleep(0)
+        assert not any(waiter.done() for waiter in waiters)
+        given_up.cancel()
+        await asyncio.sleep(0)
+        await event.set()
+        assert event.is_set()
+        await asyncio.wait_for(asyncio.gather(*waiters), 1)
+        assert given_up.cancelled()
+        await asyncio.wait_for(event.wait(), 1)  # set: at once
+        await event.clear()
+        assert not event.is_set()
+        late = asyncio.ensure_future(event.wait())
+        await asyncio.sleep(0)
+        assert not late.done()
+        await event.set()
+        await asyncio.wait_for(late, 1)
+    lean = event_class()
+    # No list of waiters until one waits, and none kept once they are gone.
+    assert lean._waiters is None and not hasattr(lean, "__dict__")
+    waiting = asyncio.ensure_future(lean.wait())
+    await asyncio.sleep(0)
+    made: object = lean._waiters
+    assert type(made) is Waiters and len(made) == 1
+    await lean.set()
+    await waiting
+    assert not lean._waiters
