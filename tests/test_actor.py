@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from pydantic import BaseModel
 
@@ -100,6 +100,67 @@ async def test_turns_never_overlap() -> None:
     await asyncio.gather(*(harness.actor.turn(slow, None) for _ in range(5)))
     assert overlaps == 0
     assert page.root.state.seen == []
+
+
+async def test_turns_run_in_the_order_they_asked_and_a_cancelled_one_holds_none_up() -> None:
+    harness = Harness()
+    await harness.start()
+    actor = harness.actor
+    order: list[str] = []
+    release = asyncio.Event()
+
+    def work(name: str) -> Callable[[LivePage, None], Awaitable[None]]:
+        async def run(_: LivePage, __: None) -> None:
+            order.append(name)
+            if name == "first":
+                await release.wait()
+
+        return run
+
+    first = asyncio.create_task(actor.turn(work("first"), None))
+    await asyncio.sleep(0)
+    assert actor.busy
+    waiting = [asyncio.create_task(actor.turn(work(n), None)) for n in ("a", "gone", "b")]
+    await asyncio.sleep(0)
+    waiting[1].cancel()  # cancelled while it waits: the others go on in order
+    await asyncio.sleep(0)
+    release.set()
+    assert await first
+    assert await waiting[0] and await waiting[2]
+    assert waiting[1].cancelled()
+    assert order == ["first", "a", "b"]
+    assert not actor.busy
+
+
+async def test_a_turn_cancelled_as_it_is_handed_the_turn_hands_it_on() -> None:
+    harness = Harness()
+    await harness.start()
+    actor = harness.actor
+    ran: list[str] = []
+    release = asyncio.Event()
+
+    async def hold(_: LivePage, __: None) -> None:
+        await release.wait()
+
+    async def note(_: LivePage, name: str) -> None:
+        ran.append(name)
+
+    async def first_then_cancel_second() -> None:
+        await actor.turn(hold, None)
+        # The turn's end handed the turn to the second, which has not run yet.
+        second.cancel()
+
+    first = asyncio.create_task(first_then_cancel_second())
+    await asyncio.sleep(0)
+    second = asyncio.create_task(actor.turn(note, "second"))
+    third = asyncio.create_task(actor.turn(note, "third"))
+    await asyncio.sleep(0)
+    release.set()
+    await first
+    assert await third
+    assert second.cancelled()
+    assert ran == ["third"]
+    assert not actor.busy
 
 
 async def test_after_stop_no_turn_runs() -> None:
