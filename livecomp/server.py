@@ -468,19 +468,7 @@ class LiveApp:
             await self._quart_asgi_app(scope, receive, send)  # type: ignore[arg-type]
             return
         transport = AsgiTransport(receive, send)
-        origin, host = _origin_and_host(scope)
-        live_session = LiveSession(
-            transport,
-            site=self.site,
-            scope=scope,
-            origin=origin,
-            host=host,
-            config=self.config,
-            broker=self.broker,
-            telemetry=self.telemetry,
-        )
-        # Where whoever built the scope (a test client, a middleware) finds it.
-        scope[SESSION_SCOPE_KEY] = live_session
+        live_session = self._new_session(scope, transport)
         if not await transport.accept():
             return
         self.sessions.add(live_session)
@@ -496,6 +484,24 @@ class LiveApp:
             self.sessions.discard(live_session)
             if telemetry is not None:
                 telemetry.socket_closed(transport.close_code)
+
+    def _new_session(self, scope: Scope, transport: AsgiTransport) -> LiveSession:
+        """The session of the socket ``scope``. Made apart from ``_asgi_app``,
+        whose locals (the decoded Origin, say) live as long as the socket."""
+        origin, host = _origin_and_host(scope)
+        live_session = LiveSession(
+            transport,
+            site=self.site,
+            scope=scope,
+            origin=origin,
+            host=host,
+            config=self.config,
+            broker=self.broker,
+            telemetry=self.telemetry,
+        )
+        # Where whoever built the scope (a test client, a middleware) finds it.
+        scope[SESSION_SCOPE_KEY] = live_session
+        return live_session
 
 
 def _origin_and_host(scope: Scope) -> tuple[str | None, str | None]:
