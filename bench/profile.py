@@ -70,7 +70,7 @@ ENTRY_POINTS: tuple[tuple[str, str, str], ...] = (
     ("page", "livecomp.page", "LivePage.flush"),
     ("encode", "livecomp.protocol", "encode"),
     ("encode", "livecomp.protocol", "encode_sized"),  # with telemetry on
-    ("send", "livecomp.session", "LiveSession._send_pending"),
+    ("send", "livecomp.session", "LiveSession.send_replies"),
 )
 
 #: Packages whose code, outside every entry point, is the websocket's framing.

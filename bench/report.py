@@ -315,7 +315,7 @@ CPU_LEGEND: dict[str, str] = {
     "page": "the rest of LivePage.flush: splicing children, reconciling them, "
     "expanding ops, building patches",
     "encode": "livecomp.protocol.encode: the reply frame's JSON",
-    "send": "LiveSession._send_pending and all below it: the outbox, the send watch, "
+    "send": "LiveSession.send_replies and all below it: the outbox, the send watch, "
     "Hypercorn and wsproto framing the message, the socket write",
     "rest": "everything else: the actor's turn, the session's read loop, the event loop, "
     "the garbage collections that fell outside the steps above",
