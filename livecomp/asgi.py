@@ -18,6 +18,9 @@ Send = Callable[[Message], Awaitable[None]]
 class AsgiTransport:
     """One ASGI websocket connection, as a ``livecomp.session.Transport``."""
 
+    # Every live socket keeps one: slots, not an instance dict.
+    __slots__ = ("_closed", "_receive", "_send", "close_code")
+
     def __init__(self, receive: Receive, send: Send) -> None:
         self._receive = receive
         self._send = send

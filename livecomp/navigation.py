@@ -272,6 +272,17 @@ class Navigator:
         allowed_origins: origins ``redirect`` and ``navigate`` may send the browser to.
     """
 
+    # Every live page keeps one: slots, not an instance dict.
+    __slots__ = (
+        "_match",
+        "allowed_origins",
+        "hops",
+        "location",
+        "params",
+        "request",
+        "socket",
+    )
+
     def __init__(
         self,
         request: RequestInfo | None = None,
