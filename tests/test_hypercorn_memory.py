@@ -598,9 +598,8 @@ def test_headers_not_as_expected_are_left_alone() -> None:
     assert odd[1] == (b"upgrade", b"websocket")
 
 
-async def test_served_websockets_share_their_common_headers(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+async def two_served_scopes(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The scopes of two websockets served one after the other, each answered once."""
     scopes: list[Any] = []
 
     async def app(scope: Any, receive: Any, send: Any) -> None:
@@ -615,6 +614,13 @@ async def test_served_websockets_share_their_common_headers(
         finally:
             for ws in sockets:
                 ws.close()
+    return scopes
+
+
+async def test_served_websockets_share_their_common_headers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scopes = await two_served_scopes(monkeypatch)
     first, second = (
         {name: pair for pair in scope["headers"] for name in [pair[0]]} for scope in scopes
     )
@@ -654,20 +660,7 @@ def test_equal_paths_and_versions_of_two_sockets_are_shared(
 async def test_served_websockets_share_their_path_and_version(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    scopes: list[Any] = []
-
-    async def app(scope: Any, receive: Any, send: Any) -> None:
-        scopes.append(scope)
-        await echo(scope, receive, send)
-
-    async with serving(monkeypatch, app) as port:
-        sockets = [await connect(port), await connect(port)]
-        try:
-            for ws in sockets:
-                await round_trip(ws, "hello")
-        finally:
-            for ws in sockets:
-                ws.close()
+    scopes = await two_served_scopes(monkeypatch)
     first, second = scopes
     for key in ("path", "raw_path", "http_version", "subprotocols"):
         assert first[key] is second[key], key
