@@ -400,12 +400,17 @@ class LiveSession:
         transport = self.transport
         while self._closing is None:
             self._receiving = True
+            arrival = transport.arrival()
             try:
-                frame = transport.frame_of(await transport.arrival())
+                frame = transport.frame_of(await arrival)
             except ConnectionError:
                 return
+            except asyncio.CancelledError:
+                self._keep_arrived(arrival)
+                raise
             finally:
                 self._receiving = False
+                del arrival  # not kept through the turn, with the message it holds
             if frame is None:
                 continue
             self.last_seen = time.monotonic()
@@ -418,6 +423,19 @@ class LiveSession:
             await self.send_replies(page.lap if page is not None else 0.0)
             if self._ending is not None or self._hop is not None:
                 return
+
+    def _keep_arrived(self, arrival: Awaitable[object]) -> None:
+        """The reader was woken (a navigate, a slow client) just as a frame
+        arrived: a future the server had already handed the frame keeps
+        it, and no later receive gets it again. Carried to the page the
+        socket moves to, as a frame the old page did not take is."""
+        if isinstance(arrival, asyncio.Future) and arrival.done() and not arrival.cancelled():
+            try:
+                frame = self.transport.frame_of(arrival.result())
+            except Exception:
+                return  # a disconnect (ConnectionError): nothing to carry
+            if frame is not None:
+                self._carried = frame
 
     # --- asking the page, for apps and the test client ----------------------
 

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import pytest
 from pydantic import BaseModel
 from quart import Quart, session
 
 from livecomp import CloseCode, Component, ErrorCode, LiveApp, UnsafeURL, on, on_message
+from livecomp.component import PageContext
+from livecomp.join import Site
+from livecomp.page import LivePage
 from livecomp.protocol import Ack, Err, Navigate, Patch, Redirect, Render, decode_server, encode
+from livecomp.pubsub import LocalBroker
+from livecomp.security import SessionConfig
+from livecomp.session import LiveSession
 from livecomp.testing import LiveTestClient
 
 
@@ -328,3 +334,63 @@ async def test_the_old_pages_patches_after_navigate_are_dropped() -> None:
     async with LiveTestClient(navigate_app(), "/") as page:
         await page.send_event("go")
         assert not any(isinstance(m, Patch) for m in page.received)
+
+
+class HandedFrames:
+    """A socket whose frames arrive in futures the test resolves, as
+    Hypercorn's app queue hands a frame to the receive waiting for it."""
+
+    def __init__(self) -> None:
+        self.arrivals: list[asyncio.Future[object]] = []
+
+    async def accept(self) -> bool:
+        return True
+
+    async def receive(self) -> str | bytes:
+        raise ConnectionError("frames come through arrival")
+
+    def arrival(self) -> asyncio.Future[object]:
+        future: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+        self.arrivals.append(future)
+        return future
+
+    def frame_of(self, arrived: object) -> str | bytes | None:
+        assert isinstance(arrived, str)
+        return arrived
+
+    async def send(self, frame: str) -> None:
+        return None
+
+    async def close(self, code: int, reason: str) -> None:
+        return None
+
+
+async def test_a_frame_handed_over_as_a_navigate_wakes_the_reader_goes_to_the_next_page() -> None:
+    transport = HandedFrames()
+    live_session = LiveSession(
+        transport,
+        site=cast(Site, None),
+        scope={},
+        origin=None,
+        host=None,
+        config=SessionConfig(),
+        broker=LocalBroker(),
+    )
+    actor = live_session._new_actor("page")
+    page = LivePage(Start, PageContext(connected=True, runtime=actor))
+    await page.mount()
+    actor.start(page)
+    reader = asyncio.create_task(live_session._read_loop(actor))
+    live_session._reader = reader
+    while not transport.arrivals:
+        await asyncio.sleep(0)
+    # In one step, before the reader runs again: the server hands it a
+    # frame, and a timer's turn navigates (which wakes the reader).
+    frame = json.dumps({"t": "event", "ref": 1, "cid": page.root_cid, "event": "inc", "value": {}})
+    transport.arrivals[-1].set_result(frame)
+    live_session.navigating("/elsewhere", False)
+    with pytest.raises(asyncio.CancelledError):
+        await reader
+    # Not lost: no later receive would get it again.
+    assert live_session._carried == frame
+    await actor.close()
