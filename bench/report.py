@@ -196,12 +196,13 @@ TARGETS: tuple[Target, ...] = (
         operator.ge,
         4_500,
     ),
+    # Half of pyview 0.9.0's idle counter page on the peers harness (~30 KiB).
     Target(
         "thermostat",
-        "<= 25 KiB per idle page without compression",
+        "<= 15 KiB per idle page without compression",
         lambda r: r.idle.kib_per_page if r.idle else None,
         operator.le,
-        25,
+        15,
         "{:,.1f}",
     ),
     *_one_cell_targets("table-1000"),

@@ -289,7 +289,10 @@ async def test_the_sampler_puts_in_process_events_in_the_framework_steps() -> No
 
 
 async def test_the_memory_split_finds_who_holds_an_idle_page() -> None:
-    memory = await measure_memory_split(THERMOSTAT, pages=3, warm_pages=1, tree_count=2)
+    # Six trees: their RSS growth (~30 KiB each) stands well above the noise
+    # of a process whose pages the kernel may reclaim meanwhile (two gave
+    # -12 KiB in one run of five).
+    memory = await measure_memory_split(THERMOSTAT, pages=3, warm_pages=1, tree_count=6)
     assert memory.pages == 3 and list(memory.categories) == list(MEMORY_CATEGORIES)
     kib = {c: memory.kib(size) for c, size in memory.categories.items()}
     # Every idle page holds a socket, a session and its kept render.
@@ -297,7 +300,7 @@ async def test_the_memory_split_finds_who_holds_an_idle_page() -> None:
     assert memory.kept_html is not None and memory.kept_html > 0
     assert memory.cache_trees == 0, "joining a page diffs nothing"
     assert memory.rss_after > 0 and memory.overhead > 0 and memory.sites
-    assert memory.tree is not None and memory.tree.trees == 2
+    assert memory.tree is not None and memory.tree.trees == 6
     assert memory.tree.kib_per_tree > 0 and memory.tree.estimate_kib_per_tree > 100
 
 
