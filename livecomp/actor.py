@@ -89,7 +89,8 @@ class PageActor:
     Args:
         broker: carries ``publish`` and ``subscribe``.
         page_id: the page's id in log lines (its session id).
-        mailbox_limit: messages that may wait; past it ``overflow`` is called.
+        mailbox_limit: messages that may wait; past it the outbox is told
+            (``slow_client``).
         outbox: takes each turn's patches, then the events it pushed, in
             order, and sends them (after each mailbox burst); told when the
             mailbox overflows.

@@ -263,8 +263,8 @@ class Navigator:
     browser once a socket is there (None on the HTTP render) and is told
     when the page sends the browser elsewhere; ``hops``, once true, has the
     socket mount the page ``navigate`` moves to (false: ``navigate`` loads
-    the URL); ``params`` runs the root's params handler (the page, once
-    mounted).
+    the URL); ``params_runner`` runs the root's params handler (the page,
+    once mounted).
 
     Args:
         request: the page's request, at its URL.
@@ -278,7 +278,7 @@ class Navigator:
         "allowed_origins",
         "hops",
         "location",
-        "params",
+        "params_runner",
         "request",
         "socket",
     )
@@ -295,7 +295,7 @@ class Navigator:
         self._match = match
         self.socket: NavigatorSocket | None = None
         self.hops = False
-        self.params: ParamsRunner | None = None
+        self.params_runner: ParamsRunner | None = None
         #: Where the page sent the browser (``redirect``, ``navigate``), once it did.
         self.location: str | None = None
 
@@ -334,8 +334,8 @@ class Navigator:
             return
         self.request = self.request.at(target, params)
         self.socket.take_replies([PatchUrl(target, replace)])
-        if self.params is not None:
-            await self.params.handle_params()
+        if self.params_runner is not None:
+            await self.params_runner.handle_params()
 
     async def moved(self, url: str) -> None:
         """The browser is now at ``url`` (a ``live-patch`` link, back or forward):
@@ -350,8 +350,8 @@ class Navigator:
             self._leave_for(url, replace=True)
             return
         self.request = self.request.at(url, params)
-        if self.params is not None:
-            await self.params.handle_params()
+        if self.params_runner is not None:
+            await self.params_runner.handle_params()
 
     def navigate(self, url: str, *, replace: bool = False) -> None:
         """Move the browser to the live page at ``url`` over this socket; the
