@@ -334,21 +334,25 @@ def share_headers(scope: Any) -> None:
         name, value = header
         if type(name) is not bytes or type(value) is not bytes:
             return
-        kept_name = names.get(name)
-        if kept_name is None:
-            if len(names) >= SHARED_HEADERS_LIMIT:
-                names.clear()
-            kept_name = names[name] = name
+        kept_name = _kept(names, name, name)
         if name in COMMON_HEADERS:
-            kept = pairs.get(header)
-            if kept is None:
-                if len(pairs) >= SHARED_HEADERS_LIMIT:
-                    pairs.clear()
-                kept = pairs[header] = (kept_name, value)
+            kept = _kept(pairs, header, (kept_name, value))
         else:
             kept = header if kept_name is name else (kept_name, value)
         if kept is not header:
             headers[i] = kept
+
+
+def _kept(table: dict[Any, Any], key: Any, value: Any) -> Any:
+    """What ``table`` keeps for ``key``: ``value`` when it keeps none yet. A
+    table of ``SHARED_HEADERS_LIMIT`` entries starts over, so none grows
+    without bound."""
+    kept = table.get(key)
+    if kept is None:
+        if len(table) >= SHARED_HEADERS_LIMIT:
+            table.clear()
+        kept = table[key] = value
+    return kept
 
 
 # Kept apart: a str and bytes of the same ASCII hash alike, and comparing
@@ -375,11 +379,7 @@ def share_scope(scope: Any) -> None:
             table = _shared_bytes
         else:
             continue
-        kept = table.get(value)
-        if kept is None:
-            if len(table) >= SHARED_HEADERS_LIMIT:
-                table.clear()
-            kept = table[value] = value
+        kept = _kept(table, value, value)
         if kept is not value:
             scope[key] = kept
     subprotocols = scope.get("subprotocols")
