@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import re
 import urllib.request
@@ -173,3 +174,31 @@ async def test_the_served_app_declines_websocket_compression_by_default(
     async with ws:
         assert ws.response is not None
         assert "sec-websocket-extensions" not in ws.response.headers
+
+
+def waiting_in(task: asyncio.Task[Any]) -> list[str]:
+    """The qualified names of the coroutines ``task`` waits in, outermost first."""
+    names: list[str] = []
+    coroutine: Any = task.get_coro()
+    while inspect.iscoroutine(coroutine):
+        names.append(coroutine.cr_code.co_qualname)
+        coroutine = coroutine.cr_await
+    return names
+
+
+async def test_an_idle_page_waits_in_three_coroutines_of_ours(server: Server) -> None:
+    async with await joined(server) as ws:
+        await ws.recv()
+        await ws.send(json.dumps({"t": "event", "ref": 1, "cid": "c0", "event": "up", "value": {}}))
+        await ws.recv()
+        [chain] = [
+            names[names.index("LiveApp._asgi_app") :]
+            for task in asyncio.all_tasks()
+            if "LiveSession.run" in (names := waiting_in(task))
+        ]
+        # Each coroutine an idle page keeps waiting costs it ~250 bytes: the
+        # socket's route, the session, its read loop, then the server's own
+        # receive (no AsgiTransport.receive, no _serve between them).
+        ours = [name for name in chain if name.startswith(("LiveApp.", "LiveSession.", "Asgi"))]
+        assert ours == ["LiveApp._asgi_app", "LiveSession.run", "LiveSession._read_loop"]
+        assert chain[: len(ours)] == ours
